@@ -1,0 +1,26 @@
+// Bundles the Node-side entry points (CLI, worker, bench, fixture generators) into out/node.
+// Dependencies stay external: native modules and WASM packages load from node_modules.
+import { build } from 'esbuild';
+import { existsSync, rmSync } from 'node:fs';
+
+const entryPoints = {
+  cli: 'src-main/cli/main.ts',
+  worker: 'src-main/workers/stage-worker.ts',
+  bench: 'test/bench/bench.ts',
+  'generate-sample': 'test/fixtures/generate-sample.ts',
+};
+
+const present = Object.fromEntries(Object.entries(entryPoints).filter(([, file]) => existsSync(file)));
+
+rmSync('out/node', { recursive: true, force: true });
+await build({
+  entryPoints: present,
+  outdir: 'out/node',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});

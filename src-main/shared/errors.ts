@@ -1,0 +1,110 @@
+// Owns Redub's error vocabulary: every failure a person can meet has a code, a sentence and a
+// next step. Errors cross process boundaries (worker → main → CLI/API) as plain `RedubErrorData`.
+
+export type ErrorKind = 'usage' | 'input' | 'processing' | 'cancelled';
+
+interface ErrorDefinition {
+  kind: ErrorKind;
+  message: string;
+  action: string;
+}
+
+export const errorDefinitions = {
+  E_USAGE: { kind: 'usage', message: 'The command was not understood.', action: 'Run `redub --help` to see the commands and their options.' },
+  E_INPUT_MISSING: { kind: 'input', message: 'The input file does not exist.', action: 'Check the path and try again.' },
+  E_INPUT_IS_DIRECTORY: { kind: 'input', message: 'The input is a folder, not a video file.', action: 'Pass the path of a video file inside the folder.' },
+  E_INPUT_UNREADABLE: { kind: 'input', message: 'The input file cannot be read.', action: 'Check that you have permission to read the file.' },
+  E_INPUT_EMPTY: { kind: 'input', message: 'The input file is empty (0 bytes).', action: 'Copy or export the video again; the file may not have finished downloading.' },
+  E_NOT_MEDIA: { kind: 'input', message: 'The input is not a video or audio file that Redub can read.', action: 'Pass a video file such as .mp4, .mkv, .mov or .webm.' },
+  E_INPUT_TRUNCATED: { kind: 'input', message: 'The video file is damaged or incomplete: its end cannot be read.', action: 'Copy or export the video again, then retry.' },
+  E_NO_VIDEO_STREAM: { kind: 'input', message: 'The file has no video stream, so there is nothing to dub onto.', action: 'Pass a video file; audio-only files are not supported yet.' },
+  E_NO_AUDIO_STREAM: { kind: 'input', message: 'The video has no audio stream, so there is no speech to dub.', action: 'Pass a video that has a sound track.' },
+  E_ZERO_DURATION: { kind: 'input', message: 'The video has zero duration.', action: 'Export the video again, then retry.' },
+  E_INPUT_TOO_LARGE: { kind: 'input', message: 'The input file is larger than the configured size limit.', action: 'Raise the limit with --max-size-mb, or trim the video first.' },
+  E_INPUT_TOO_LONG: { kind: 'input', message: 'The video is longer than the configured duration limit.', action: 'Raise the limit with --max-duration-minutes, or cut the video into parts.' },
+  E_SUBTITLES_MISSING: { kind: 'input', message: 'A subtitle file that was given does not exist.', action: 'Check the path of the subtitle file.' },
+  E_SUBTITLES_INVALID: { kind: 'input', message: 'A subtitle file contains no cues Redub can read.', action: 'Pass an SRT or WebVTT file with at least one timed line of text.' },
+  E_SUBTITLES_FORMAT: { kind: 'input', message: 'The subtitle format is not supported.', action: 'Convert the file to SRT or WebVTT (.srt or .vtt).' },
+  E_TRANSCRIPT_REQUIRED: { kind: 'input', message: 'No subtitles were given, and transcribing speech needs the Whisper model pack, which is not installed.', action: 'Pass the spoken text with --subtitles <file.srt>, or install a speech-recognition model pack.' },
+  E_TRANSLATION_REQUIRED: { kind: 'input', message: 'No translation was given for this language, and translating needs a translation model pack, which is not installed.', action: 'Pass the translation with --translation <lang>=<file.srt>, or install a translation model pack.' },
+  E_LANGUAGE_UNSUPPORTED: { kind: 'input', message: 'There is no voice for this target language.', action: 'Pick a language code that eSpeak NG supports (for example es, fr, de, pt, it), or pass --voice <lang>=<voice>.' },
+  E_LIPSYNC_INVALID: { kind: 'input', message: 'The lip-sync segments are not valid.', action: 'Fix the segments named in the details, then try again.' },
+  E_LIPSYNC_FILE: { kind: 'input', message: 'The lip-sync segments file cannot be read as JSON of the form {"segments": [...]}.', action: 'Check the file; each segment needs id, startMs, endMs and audio.refId.' },
+  E_FFMPEG_MISSING: { kind: 'processing', message: 'ffmpeg or ffprobe could not be found.', action: 'Run `npm install` again, install ffmpeg from your system packages, or set REDUB_FFMPEG and REDUB_FFPROBE.' },
+  E_FFMPEG_FAILED: { kind: 'processing', message: 'ffmpeg failed while processing the media.', action: 'See the job log for ffmpeg\'s own message; retry with `redub jobs retry <id>`.' },
+  E_VAD_FAILED: { kind: 'processing', message: 'Speech detection failed.', action: 'Retry the job; if it fails again, run `redub doctor` and report the log.' },
+  E_SYNTHESIS_FAILED: { kind: 'processing', message: 'Speech synthesis failed.', action: 'Retry the job; if it fails again, check the cue text in the job log.' },
+  E_DISK_FULL: { kind: 'processing', message: 'The disk is full.', action: 'Free some space (or prune old artifacts), then retry the job.' },
+  E_WORKER_CRASHED: { kind: 'processing', message: 'A worker process stopped unexpectedly.', action: 'Redub retries automatically; if it keeps failing, run `redub doctor`.' },
+  E_WORKER_HUNG: { kind: 'processing', message: 'A worker process stopped responding.', action: 'Redub retries automatically; if it keeps failing, run `redub doctor`.' },
+  E_STAGE_FAILED: { kind: 'processing', message: 'A processing stage failed.', action: 'See the job log, then retry with `redub jobs retry <id>`.' },
+  E_DATABASE_NEWER: { kind: 'processing', message: 'The job database was written by a newer version of Redub.', action: 'Update Redub, or point --data-dir at another folder.' },
+  E_DATABASE_UNREADABLE: { kind: 'processing', message: 'The job database cannot be opened.', action: 'Check the data folder\'s permissions, or point --data-dir at another folder.' },
+  E_JOB_NOT_FOUND: { kind: 'usage', message: 'There is no job with that id.', action: 'Run `redub jobs list` to see the jobs.' },
+  E_JOB_STATE: { kind: 'usage', message: 'The job is not in a state that allows this.', action: 'Run `redub jobs show <id>` to see its state.' },
+  E_CANCELLED: { kind: 'cancelled', message: 'The job was cancelled.', action: 'Run `redub jobs retry <id>` to start it again.' },
+  E_INTERNAL: { kind: 'processing', message: 'Redub hit an unexpected problem.', action: 'Retry; if it happens again, report it with the output of `redub doctor` and the job log.' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorDefinitions;
+
+/** The plain-object form an error takes across processes and transports. */
+export interface RedubErrorData {
+  code: ErrorCode;
+  message: string;
+  action: string;
+  /** Specifics for this occurrence: which file, which segment, what ffmpeg said. */
+  details?: string[];
+}
+
+export class RedubError extends Error {
+  readonly code: ErrorCode;
+  readonly action: string;
+  readonly details: string[];
+
+  constructor(code: ErrorCode, options: { message?: string; action?: string; details?: string[]; cause?: unknown } = {}) {
+    const definition = errorDefinitions[code];
+    super(options.message ?? definition.message, { cause: options.cause });
+    this.name = 'RedubError';
+    this.code = code;
+    this.action = options.action ?? definition.action;
+    this.details = options.details ?? [];
+  }
+
+  get kind(): ErrorKind {
+    return errorDefinitions[this.code].kind;
+  }
+
+  toData(): RedubErrorData {
+    const data: RedubErrorData = { code: this.code, message: this.message, action: this.action };
+    if (this.details.length > 0) data.details = this.details;
+    return data;
+  }
+
+  static fromData(data: RedubErrorData): RedubError {
+    return new RedubError(data.code, { message: data.message, action: data.action, details: data.details ?? [] });
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorDefinitions, value);
+}
+
+/** Turns anything thrown into error data a person can read; unknown errors become E_INTERNAL. */
+export function toErrorData(error: unknown): RedubErrorData {
+  if (error instanceof RedubError) return error.toData();
+  if (isRedubErrorData(error)) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  if (/ENOSPC/.test(text)) return new RedubError('E_DISK_FULL', { details: [text] }).toData();
+  return new RedubError('E_INTERNAL', { details: [text] }).toData();
+}
+
+export function isRedubErrorData(value: unknown): value is RedubErrorData {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return isErrorCode(candidate.code) && typeof candidate.message === 'string' && typeof candidate.action === 'string';
+}
+
+export function errorKind(code: ErrorCode): ErrorKind {
+  return errorDefinitions[code].kind;
+}
