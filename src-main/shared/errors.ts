@@ -40,8 +40,10 @@ export const errorDefinitions = {
   E_STAGE_FAILED: { kind: 'processing', message: 'A processing stage failed.', action: 'See the job log, then retry with `redub jobs retry <id>`.' },
   E_DATABASE_NEWER: { kind: 'processing', message: 'The job database was written by a newer version of Redub.', action: 'Update Redub, or point --data-dir at another folder.' },
   E_DATABASE_UNREADABLE: { kind: 'processing', message: 'The job database cannot be opened.', action: 'Check the data folder\'s permissions, or point --data-dir at another folder.' },
+  E_DATABASE_MIGRATION: { kind: 'processing', message: 'The job database could not be upgraded to this version of Redub; it was left unchanged.', action: 'Report this with the output of `redub doctor`, or point --data-dir at another folder.' },
   E_JOB_NOT_FOUND: { kind: 'usage', message: 'There is no job with that id.', action: 'Run `redub jobs list` to see the jobs.' },
   E_JOB_STATE: { kind: 'usage', message: 'The job is not in a state that allows this.', action: 'Run `redub jobs show <id>` to see its state.' },
+  E_CUE_NOT_FOUND: { kind: 'usage', message: 'The job has no cue with that number.', action: 'Run `redub jobs show <id>` to see the job\'s cues.' },
   E_CANCELLED: { kind: 'cancelled', message: 'The job was cancelled.', action: 'Run `redub jobs retry <id>` to start it again.' },
   E_INTERNAL: { kind: 'processing', message: 'Redub hit an unexpected problem.', action: 'Retry; if it happens again, report it with the output of `redub doctor` and the job log.' },
 } as const satisfies Record<string, ErrorDefinition>;

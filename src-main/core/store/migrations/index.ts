@@ -1,0 +1,9 @@
+// The ordered list of schema migrations; append new ones, never edit or reorder shipped ones.
+import type { Migration } from '../database.js';
+import { migration as jobs } from './0001-jobs.js';
+import { migration as cuesArtifacts } from './0002-cues-artifacts.js';
+import { migration as logs } from './0003-logs.js';
+import { migration as lipsync } from './0004-lipsync.js';
+import { migration as settings } from './0005-settings.js';
+
+export const migrations: readonly Migration[] = [jobs, cuesArtifacts, logs, lipsync, settings];
