@@ -1,0 +1,35 @@
+// Owns sample-rate conversion (libsamplerate compiled to WASM).
+
+import libsamplerate from '@alexanderolsen/libsamplerate-js';
+import { RedubError } from '../../../shared/errors.js';
+
+// Medium sinc quality: ~97 dB SNR and 90 % of the band, inaudibly different from "best" for
+// speech, at about a third of its cost (10 min of 22 kHz speech: ~10 s instead of ~35 s here).
+const converterType = libsamplerate.ConverterType.SRC_SINC_MEDIUM_QUALITY;
+
+export async function resample(samples: Float32Array, fromRate: number, toRate: number): Promise<Float32Array> {
+  if (!(fromRate > 0 && toRate > 0 && Number.isFinite(fromRate) && Number.isFinite(toRate))) {
+    throw new RedubError('E_INTERNAL', { details: [`Cannot resample from ${fromRate} Hz to ${toRate} Hz.`] });
+  }
+  if (fromRate === toRate) return samples.slice();
+  const outputLength = Math.round((samples.length * toRate) / fromRate);
+  if (samples.length === 0) return new Float32Array(0);
+
+  // Past ~4 MB the library streams the input through libsamplerate's full API without ever
+  // signalling the end, so the filter's look-ahead is never flushed and the tail goes missing.
+  // Trailing zeros feed that look-ahead; the result is cut back to the exact length.
+  const padding = Math.ceil(fromRate / 4);
+  const padded = new Float32Array(samples.length + padding);
+  padded.set(samples);
+
+  // A fresh converter per call: a reused one would carry the previous clip's look-ahead into this one.
+  const converter = await libsamplerate.create(1, fromRate, toRate, { converterType });
+  try {
+    const converted = converter.simple(padded);
+    const output = new Float32Array(outputLength);
+    output.set(converted.subarray(0, outputLength));
+    return output;
+  } finally {
+    converter.destroy();
+  }
+}
