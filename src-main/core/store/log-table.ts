@@ -1,0 +1,49 @@
+// Owns the logs table: append-only lines per job, read in pages after a known id.
+import type { Statement } from 'better-sqlite3';
+import type { LogLine, StageName } from '../../shared/jobs.js';
+import type { Database } from './database.js';
+
+export type StoredLogLine = LogLine & { id: number };
+
+export interface LogPage {
+  /** Only lines with a greater id: how a follower asks for what it has not seen. */
+  afterId?: number;
+  limit?: number;
+}
+
+interface LogRow {
+  id: number;
+  at_ms: number;
+  level: string;
+  stage: string | null;
+  message: string;
+}
+
+export const defaultLogPageSize = 1000;
+
+export class LogTable {
+  private readonly insert: Statement<[string, number, string, string | null, string]>;
+  private readonly select: Statement<[string, number, number], LogRow>;
+
+  constructor(db: Database, private readonly clock: () => number) {
+    this.insert = db.prepare('INSERT INTO logs (job_id, at_ms, level, stage, message) VALUES (?, ?, ?, ?, ?)');
+    this.select = db.prepare<[string, number, number], LogRow>(
+      'SELECT id, at_ms, level, stage, message FROM logs WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?',
+    );
+  }
+
+  append(jobId: string, level: LogLine['level'], stage: StageName | null, message: string): number {
+    return Number(this.insert.run(jobId, this.clock(), level, stage, message).lastInsertRowid);
+  }
+
+  page(jobId: string, page: LogPage = {}): StoredLogLine[] {
+    const rows = this.select.all(jobId, page.afterId ?? 0, page.limit ?? defaultLogPageSize);
+    return rows.map((row) => ({
+      id: row.id,
+      at: new Date(row.at_ms).toISOString(),
+      level: row.level as LogLine['level'],
+      stage: row.stage as StageName | null,
+      message: row.message,
+    }));
+  }
+}
