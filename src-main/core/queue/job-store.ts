@@ -1,0 +1,235 @@
+// Owns the durable job queue (SPEC §2): enqueueing, claiming under a lease, settling attempts,
+// and the commands people give jobs. The records kept beside each job come from JobRecords.
+import { randomUUID } from 'node:crypto';
+import { RedubError, type RedubErrorData } from '../../shared/errors.js';
+import type { JobOutputs, JobState } from '../../shared/jobs.js';
+import type { Database } from '../store/database.js';
+import { retryDelayMs } from './backoff.js';
+import { JobRecords } from './job-records.js';
+import { decodeJobRow, type JobRow } from './job-row.js';
+import { prepareJobStatements, type JobStatements } from './job-statements.js';
+import { assertTransition } from './transitions.js';
+
+export type { JobRow } from './job-row.js';
+export type { ArtifactRecord } from '../store/artifact-table.js';
+export type { CuePatch } from '../store/cue-table.js';
+export type { AudioRef } from '../store/lipsync-table.js';
+export type { LogPage, StoredLogLine } from '../store/log-table.js';
+export type { StagePatch } from '../store/stage-table.js';
+
+export interface NewJob {
+  idempotencyKey: string;
+  inputPath: string;
+  language: string;
+  sourceLanguage: string | null;
+  options: unknown;
+  priority?: number;
+  maxAttempts?: number;
+}
+
+export interface JobStoreOptions {
+  clock?: () => number;
+  random?: () => number;
+  retryBaseMs?: number;
+}
+
+export interface JobListQuery {
+  states?: readonly JobState[];
+  limit?: number;
+  offset?: number;
+  /** Matches a substring of the input path, ignoring case. */
+  search?: string;
+}
+
+const pausedKey = 'queue.paused';
+
+export class JobStore extends JobRecords {
+  private readonly clock: () => number;
+  private readonly random: () => number;
+  private readonly retryBaseMs: number;
+  private readonly sql: JobStatements;
+
+  constructor(private readonly db: Database, options: JobStoreOptions = {}) {
+    const clock = options.clock ?? Date.now;
+    super(db, clock);
+    this.clock = clock;
+    this.random = options.random ?? Math.random;
+    this.retryBaseMs = options.retryBaseMs ?? 1000;
+    this.sql = prepareJobStatements(db);
+  }
+
+  // ── Jobs ────────────────────────────────────────────────────────────────────────────────
+
+  /** Idempotent on the key, so dropping the same video twice, or a client retrying a request,
+   * never makes a second job. A failed or cancelled job under that key is started again. */
+  enqueue(job: NewJob): { job: JobRow; created: boolean } {
+    return this.db.transaction(() => {
+      const existing = this.sql.selectByKey.get(job.idempotencyKey);
+      if (existing) {
+        if (existing.state === 'failed' || existing.state === 'cancelled') this.resetToQueued(existing.id, existing.state);
+        return { job: this.require(existing.id), created: false };
+      }
+      const id = randomUUID();
+      this.sql.insert.run({
+        id, idempotencyKey: job.idempotencyKey, inputPath: job.inputPath, language: job.language,
+        sourceLanguage: job.sourceLanguage, optionsJson: JSON.stringify(job.options ?? null),
+        priority: job.priority ?? 0, maxAttempts: job.maxAttempts ?? 3, now: this.clock(),
+      });
+      return { job: this.require(id), created: true };
+    }).immediate();
+  }
+
+  get(id: string): JobRow | null {
+    const row = this.sql.select.get(id);
+    return row ? decodeJobRow(row) : null;
+  }
+
+  require(id: string): JobRow {
+    const job = this.get(id);
+    if (!job) throw new RedubError('E_JOB_NOT_FOUND', { details: [`No job has the id ${id}.`] });
+    return job;
+  }
+
+  /** Newest first. */
+  list(query: JobListQuery = {}): JobRow[] {
+    const rows = this.sql.list.all({ ...filterParams(query), limit: query.limit ?? -1, offset: query.offset ?? 0 });
+    return rows.map(decodeJobRow);
+  }
+
+  count(query: Pick<JobListQuery, 'states' | 'search'> = {}): number {
+    return this.sql.count.get(filterParams(query)) ?? 0;
+  }
+
+  // ── Leases: only the process holding a job's allocation id may touch its attempt ─────────
+
+  /** Takes the best runnable job (priority, then age) for `owner`; null when there is none or
+   * the queue is paused. `onlyJobIds` keeps a CLI run to the jobs it queued itself. */
+  claimNext(owner: string, leaseMs: number, onlyJobIds?: readonly string[]): JobRow | null {
+    return this.db.transaction((): JobRow | null => {
+      if (this.isPaused()) return null;
+      const now = this.clock();
+      const candidate = this.sql.claimCandidate.get({ now, only: onlyJobIds ? JSON.stringify(onlyJobIds) : null });
+      if (!candidate) return null;
+      assertTransition(candidate.state, 'running');
+      const claimed = this.sql.claim.run({
+        id: candidate.id, from: candidate.state, readAllocationId: candidate.allocation_id, allocationId: randomUUID(),
+        owner, leaseExpiresMs: now + leaseMs, now,
+      });
+      return claimed.changes === 1 ? this.require(candidate.id) : null;
+    }).immediate();
+  }
+
+  renewLease(id: string, allocationId: string, leaseMs: number): boolean {
+    const now = this.clock();
+    return this.sql.renew.run({ id, allocationId, now, leaseExpiresMs: now + leaseMs }).changes === 1;
+  }
+
+  updateProgress(id: string, allocationId: string, progress: number, etaMs: number | null): boolean {
+    const clamped = Number.isFinite(progress) ? Math.min(100, Math.max(0, progress)) : 0;
+    return this.sql.progress.run({ id, allocationId, now: this.clock(), progress: clamped, etaMs }).changes === 1;
+  }
+
+  complete(id: string, allocationId: string, outputs: JobOutputs): boolean {
+    assertTransition('running', 'done');
+    return this.sql.complete.run({ id, allocationId, now: this.clock(), outputsJson: JSON.stringify(outputs) }).changes === 1;
+  }
+
+  /** Ends the holder's attempt: back off and retry while attempts remain and the error is
+   * retryable, otherwise park the job in failed (the dead-letter list). Null for a non-holder. */
+  fail(id: string, allocationId: string, error: RedubErrorData, options: { retryable?: boolean } = {}): JobState | null {
+    return this.db.transaction((): JobState | null => {
+      const row = this.sql.select.get(id);
+      if (!row || row.state !== 'running' || row.allocation_id !== allocationId) return null;
+      const now = this.clock();
+      const retry = (options.retryable ?? true) && row.attempts < row.max_attempts;
+      const to: JobState = retry ? 'retry_wait' : 'failed';
+      assertTransition(row.state, to);
+      const runAfterMs = retry ? now + retryDelayMs(row.attempts, { baseMs: this.retryBaseMs, random: this.random }) : row.run_after_ms;
+      const changed = this.sql.fail.run({
+        id, allocationId, now, to, errorJson: JSON.stringify(error), runAfterMs, finishedMs: retry ? null : now,
+      });
+      return changed.changes === 1 ? to : null;
+    }).immediate();
+  }
+
+  /** Puts back running jobs whose holder is gone: its lease ran out or its process is dead. */
+  recoverInterrupted(isOwnerAlive: (owner: string) => boolean): JobRow[] {
+    return this.db.transaction((): JobRow[] => {
+      const now = this.clock();
+      const recovered: JobRow[] = [];
+      for (const row of this.sql.selectRunning.all()) {
+        const expired = row.lease_expires_ms === null || row.lease_expires_ms <= now;
+        const orphaned = row.lease_owner === null || !isOwnerAlive(row.lease_owner);
+        if (!expired && !orphaned) continue;
+        assertTransition(row.state, 'queued');
+        if (this.sql.requeueInterrupted.run({ id: row.id, allocationId: row.allocation_id, now }).changes === 1) {
+          recovered.push(this.require(row.id));
+        }
+      }
+      return recovered;
+    }).immediate();
+  }
+
+  // ── Commands from people (CLI, API, renderer) ───────────────────────────────────────────
+
+  /** A running job's holder learns of it on its next lease check, and its settle calls fail. */
+  cancel(id: string): JobRow {
+    return this.db.transaction((): JobRow => {
+      const job = this.require(id);
+      if (job.state === 'cancelled') return job;
+      assertTransition(job.state, 'cancelled');
+      const errorJson = JSON.stringify(new RedubError('E_CANCELLED').toData());
+      this.sql.cancel.run({ id, from: job.state, errorJson, now: this.clock() });
+      return this.require(id);
+    }).immediate();
+  }
+
+  retry(id: string): JobRow {
+    return this.restart(id, ['failed', 'cancelled']);
+  }
+
+  /** Re-dubs a finished job, for when its outputs were deleted or moved. */
+  requeueDone(id: string): JobRow {
+    return this.restart(id, ['done']);
+  }
+
+  delete(id: string): void {
+    this.db.transaction(() => {
+      const job = this.require(id);
+      if (job.state === 'running') {
+        throw new RedubError('E_JOB_STATE', { message: `Job ${id} is running; cancel it first, then delete it.` });
+      }
+      this.sql.delete.run(id);
+    }).immediate();
+  }
+
+  isPaused(): boolean {
+    return this.settings.get<boolean>(pausedKey, false) === true;
+  }
+
+  setPaused(paused: boolean): void {
+    this.settings.set(pausedKey, paused);
+  }
+
+  // ── Internals ───────────────────────────────────────────────────────────────────────────
+
+  private restart(id: string, from: readonly JobState[]): JobRow {
+    return this.db.transaction((): JobRow => {
+      const job = this.require(id);
+      if (!from.includes(job.state)) {
+        throw new RedubError('E_JOB_STATE', { message: `Job ${id} is ${job.state}; only a ${from.join(' or ')} job can be started again.` });
+      }
+      this.resetToQueued(id, job.state);
+      return this.require(id);
+    }).immediate();
+  }
+
+  private resetToQueued(id: string, from: JobState): void {
+    assertTransition(from, 'queued');
+    this.sql.resetToQueued.run({ id, from, now: this.clock() });
+  }
+}
+
+function filterParams(query: Pick<JobListQuery, 'states' | 'search'>): { states: string | null; search: string | null } {
+  return { states: query.states ? JSON.stringify(query.states) : null, search: query.search ? query.search : null };
+}
