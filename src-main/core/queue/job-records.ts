@@ -13,6 +13,10 @@ import { StageTable, type StagePatch } from '../store/stage-table.js';
 import { toDetails, toSummary } from './job-mapper.js';
 import type { JobRow } from './job-row.js';
 
+export interface JobStats {
+  cuesSynthesized?: number;
+}
+
 export class JobRecords {
   protected readonly settings: SettingsTable;
   private readonly stageTable: StageTable;
@@ -21,7 +25,10 @@ export class JobRecords {
   private readonly artifactTable: ArtifactTable;
   private readonly lipSyncTable: LipSyncTable;
 
-  constructor(db: Database, clock: () => number) {
+  constructor(
+    protected readonly db: Database,
+    clock: () => number,
+  ) {
     this.settings = new SettingsTable(db);
     this.stageTable = new StageTable(db);
     this.cueTable = new CueTable(db);
@@ -118,6 +125,16 @@ export class JobRecords {
 
   audioRefs(jobId: string): AudioRef[] {
     return this.lipSyncTable.audio(jobId);
+  }
+
+  /** Statistics of the job's last run, e.g. how many cues were synthesized anew. */
+  jobStats(jobId: string): JobStats {
+    const json = this.db.prepare<[string], { stats_json: string }>('SELECT stats_json FROM jobs WHERE id = ?').get(jobId)?.stats_json;
+    return json ? (JSON.parse(json) as JobStats) : {};
+  }
+
+  setJobStats(jobId: string, stats: JobStats): void {
+    this.db.prepare('UPDATE jobs SET stats_json = ? WHERE id = ?').run(JSON.stringify(stats), jobId);
   }
 
   toSummary(row: JobRow): JobSummary {

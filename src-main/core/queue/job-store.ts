@@ -49,7 +49,7 @@ export class JobStore extends JobRecords {
   private readonly retryBaseMs: number;
   private readonly sql: JobStatements;
 
-  constructor(private readonly db: Database, options: JobStoreOptions = {}) {
+  constructor(db: Database, options: JobStoreOptions = {}) {
     const clock = options.clock ?? Date.now;
     super(db, clock);
     this.clock = clock;

@@ -5,5 +5,6 @@ import { migration as cuesArtifacts } from './0002-cues-artifacts.js';
 import { migration as logs } from './0003-logs.js';
 import { migration as lipsync } from './0004-lipsync.js';
 import { migration as settings } from './0005-settings.js';
+import { migration as jobStats } from './0006-job-stats.js';
 
-export const migrations: readonly Migration[] = [jobs, cuesArtifacts, logs, lipsync, settings];
+export const migrations: readonly Migration[] = [jobs, cuesArtifacts, logs, lipsync, settings, jobStats];

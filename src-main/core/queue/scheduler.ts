@@ -1,0 +1,157 @@
+// Claims jobs from the store and runs them, up to a concurrency limit: renews each job's lease
+// while it runs, notices cancellation made by any process (CLI, API) within a poll interval,
+// and settles every attempt as done, retry-wait or failed. One writer: only the lease holder
+// may settle a job.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { errorKind, toErrorData } from '../../shared/errors.js';
+import { isTerminalJobState, type JobOutputs } from '../../shared/jobs.js';
+import type { JobRow, JobStore } from './job-store.js';
+
+export interface JobRunner {
+  (job: JobRow, signal: AbortSignal, onProgress: (progress: number, etaMs: number | null) => void): Promise<{ outputs: JobOutputs }>;
+}
+
+export interface SchedulerOptions {
+  store: JobStore;
+  runJob: JobRunner;
+  concurrency: number;
+  /** Only these jobs are claimed (a CLI run serves its own jobs); all when absent. */
+  jobIds?: ReadonlySet<string>;
+  leaseMs?: number;
+  pollMs?: number;
+  /** Called after a running job was cancelled and its worker killed, to remove partial outputs. */
+  onCancelled?: (job: JobRow) => void;
+}
+
+interface RunningJob {
+  job: JobRow;
+  controller: AbortController;
+  lastRenewMs: number;
+  cancelled: boolean;
+}
+
+export function createOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/** Whether the process named in an owner id still runs; owners on other hosts count as alive
+ * and are left to their lease expiry. */
+export function isOwnerAlive(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname()) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class Scheduler {
+  readonly owner = createOwnerId();
+  private readonly running = new Map<string, RunningJob>();
+  private readonly settled = new Set<() => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 250;
+  }
+
+  start(): void {
+    const recovered = this.options.store.recoverInterrupted(isOwnerAlive);
+    for (const job of recovered) this.options.store.log(job.id, 'warn', null, 'The process running this job stopped; the job resumes from its last finished stage.');
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.pollMs);
+  }
+
+  /** Resolves when every given job has reached done, failed or cancelled. */
+  waitFor(jobIds: string[]): Promise<JobRow[]> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const jobs = jobIds.map((id) => this.options.store.require(id));
+        if (jobs.every((job) => isTerminalJobState(job.state))) {
+          this.settled.delete(check);
+          resolve(jobs);
+        }
+      };
+      this.settled.add(check);
+      check();
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const entry of this.running.values()) entry.controller.abort();
+    while (this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private tick(): void {
+    const { store } = this.options;
+    for (const entry of this.running.values()) this.watch(entry);
+    while (this.running.size < this.options.concurrency) {
+      const job = store.claimNext(this.owner, this.leaseMs, this.options.jobIds ? [...this.options.jobIds] : undefined);
+      if (!job) break;
+      this.launch(job);
+    }
+    for (const check of [...this.settled]) check();
+  }
+
+  private watch(entry: RunningJob): void {
+    const { store } = this.options;
+    const current = store.get(entry.job.id);
+    if (!current || current.state === 'cancelled') {
+      entry.cancelled = true;
+      entry.controller.abort();
+      return;
+    }
+    const now = Date.now();
+    if (now - entry.lastRenewMs > this.leaseMs / 3) {
+      entry.lastRenewMs = now;
+      if (!store.renewLease(entry.job.id, entry.job.allocationId!, this.leaseMs)) {
+        store.log(entry.job.id, 'warn', null, 'This process lost the job\'s lease; another process took it over.');
+        entry.controller.abort();
+      }
+    }
+  }
+
+  private launch(job: JobRow): void {
+    const entry: RunningJob = { job, controller: new AbortController(), lastRenewMs: Date.now(), cancelled: false };
+    this.running.set(job.id, entry);
+    const { store } = this.options;
+    store.log(job.id, 'info', null, `Attempt ${job.attempts} of ${job.maxAttempts} started.`);
+    const onProgress = (progress: number, etaMs: number | null) => store.updateProgress(job.id, job.allocationId!, progress, etaMs);
+    this.options
+      .runJob(job, entry.controller.signal, onProgress)
+      .then(({ outputs }) => {
+        store.complete(job.id, job.allocationId!, outputs);
+        store.log(job.id, 'info', null, 'Done.');
+      })
+      .catch((error: unknown) => this.settleFailure(entry, error))
+      .finally(() => {
+        this.running.delete(job.id);
+        this.tick();
+      });
+  }
+
+  private settleFailure(entry: RunningJob, error: unknown): void {
+    const { store } = this.options;
+    const { job } = entry;
+    if (entry.cancelled) {
+      this.options.onCancelled?.(job);
+      store.log(job.id, 'warn', null, 'Cancelled; the worker was stopped and partial outputs removed.');
+      return;
+    }
+    const data = toErrorData(error);
+    // Bad input fails at once: retrying cannot fix it. Everything else gets backoff retries.
+    const retryable = errorKind(data.code) !== 'input';
+    const state = store.fail(job.id, job.allocationId!, data, { retryable });
+    const details = data.details?.length ? ` (${data.details.join(' ')})` : '';
+    store.log(job.id, 'error', null, `${data.code}: ${data.message}${details}${state === 'retry_wait' ? ' Retrying after a pause.' : ''}`);
+  }
+}
+

@@ -1,0 +1,94 @@
+// Worker processes through Node's child_process.fork. Each worker leads its own process group,
+// so killing the group takes the ffmpeg processes it started with it.
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import type { HostMessage, WorkerMessage } from './protocol.js';
+import { isWorkerMessage } from './protocol.js';
+import type { WorkerHost, WorkerProcess } from './worker-host.js';
+
+const keptErrorLines = 20;
+
+export class ForkWorkerHost implements WorkerHost {
+  constructor(
+    private readonly entry: string,
+    private readonly options: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  ) {}
+
+  spawn(): WorkerProcess {
+    const child = fork(this.entry, this.options.args ?? [], {
+      detached: process.platform !== 'win32',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, ...this.options.env },
+      serialization: 'advanced',
+    });
+    return new ForkedWorker(child);
+  }
+}
+
+class ForkedWorker implements WorkerProcess {
+  private readonly errorLines: string[] = [];
+  private exited = false;
+
+  constructor(private readonly child: ChildProcess) {
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) {
+        if (line.trim() === '') continue;
+        this.errorLines.push(line);
+        if (this.errorLines.length > keptErrorLines) this.errorLines.shift();
+      }
+    });
+    child.on('exit', () => {
+      this.exited = true;
+    });
+    // A worker that cannot be reached is handled through its exit, not by crashing the host.
+    child.on('error', () => undefined);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  send(message: HostMessage): void {
+    if (this.exited || !this.child.connected) return;
+    this.child.send(message, (error) => {
+      if (error) this.killTree();
+    });
+  }
+
+  onMessage(listener: (message: WorkerMessage) => void): void {
+    this.child.on('message', (message) => {
+      if (isWorkerMessage(message)) listener(message);
+    });
+  }
+
+  onExit(listener: (code: number | null, signal: string | null) => void): void {
+    if (this.exited) {
+      listener(this.child.exitCode, this.child.signalCode);
+      return;
+    }
+    this.child.once('exit', (code, signal) => listener(code, signal));
+  }
+
+  killTree(): void {
+    const pid = this.child.pid;
+    if (pid === undefined || this.exited) return;
+    if (process.platform === 'win32') {
+      spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
+      return;
+    }
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // The group is gone already, or the worker never became a group leader.
+      try {
+        this.child.kill('SIGKILL');
+      } catch {
+        /* already exited */
+      }
+    }
+  }
+
+  recentErrorOutput(): string[] {
+    return [...this.errorLines];
+  }
+}

@@ -1,0 +1,28 @@
+// The messages a host and a worker process exchange. Plain objects only: they cross
+// child_process IPC today and Electron's utilityProcess later, unchanged.
+import type { RedubErrorData } from '../../shared/errors.js';
+import type { StageName } from '../../shared/jobs.js';
+
+export interface StageTask {
+  taskId: string;
+  stage: StageName;
+  params: unknown;
+  /** Folder the stage writes its files into; the host commits or deletes it. */
+  outDir: string;
+  /** Root of the artifact cache, for stages that keep per-item artifacts (one cue's speech). */
+  artifactsRoot: string;
+}
+
+export type HostMessage = { type: 'run'; task: StageTask } | { type: 'shutdown' };
+
+export type WorkerMessage =
+  | { type: 'ready'; pid: number }
+  | { type: 'heartbeat' }
+  | { type: 'progress'; taskId: string; fraction: number }
+  | { type: 'log'; taskId: string; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'done'; taskId: string; result: unknown; executionProvider: string | null }
+  | { type: 'failed'; taskId: string; error: RedubErrorData };
+
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

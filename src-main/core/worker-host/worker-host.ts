@@ -1,0 +1,19 @@
+// The one interface behind which worker processes live. Node's child_process.fork implements it
+// here; Electron's utilityProcess implements it in src-main/electron, speaking the same messages.
+import type { HostMessage, WorkerMessage } from './protocol.js';
+
+export interface WorkerProcess {
+  readonly pid: number | undefined;
+  send(message: HostMessage): void;
+  onMessage(listener: (message: WorkerMessage) => void): void;
+  /** Called once, however the process ended. */
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  /** Kills the worker and every process it started (ffmpeg), at once. */
+  killTree(): void;
+  /** The last lines the worker wrote to stderr, for a crash report. */
+  recentErrorOutput(): string[];
+}
+
+export interface WorkerHost {
+  spawn(): WorkerProcess;
+}

@@ -1,0 +1,170 @@
+// A pool of long-lived worker processes for one resource class (cpu or gpu). Workers stay up
+// between tasks so the engines they loaded stay warm; a worker that dies or stops sending
+// heartbeats is killed, its task rejected with a retryable error, and a fresh one takes its place.
+import { RedubError } from '../../shared/errors.js';
+import type { StageTask, WorkerMessage } from './protocol.js';
+import type { WorkerHost, WorkerProcess } from './worker-host.js';
+
+export interface RunOptions {
+  onProgress?: (fraction: number) => void;
+  onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Told which process runs the task, so logs can name it. */
+  onStart?: (pid: number | undefined) => void;
+  signal?: AbortSignal;
+}
+
+export interface TaskOutcome {
+  result: unknown;
+  executionProvider: string | null;
+}
+
+interface PendingTask {
+  task: StageTask;
+  options: RunOptions;
+  resolve: (outcome: TaskOutcome) => void;
+  reject: (error: RedubError) => void;
+}
+
+type KillReason = 'cancelled' | 'hung' | 'shutdown';
+
+interface PooledWorker {
+  process: WorkerProcess;
+  current: PendingTask | null;
+  lastSeenMs: number;
+  killReason: KillReason | null;
+}
+
+export class WorkerPool {
+  private readonly workers = new Set<PooledWorker>();
+  private readonly waiting: PendingTask[] = [];
+  private readonly watchdog: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly host: WorkerHost,
+    private readonly size: number,
+    private readonly heartbeatTimeoutMs = 30_000,
+  ) {
+    this.watchdog = setInterval(() => this.checkHeartbeats(), Math.min(1000, heartbeatTimeoutMs / 2));
+    this.watchdog.unref();
+  }
+
+  run(task: StageTask, options: RunOptions = {}): Promise<TaskOutcome> {
+    return new Promise<TaskOutcome>((resolve, reject) => {
+      if (this.closed) return reject(new RedubError('E_CANCELLED', { details: ['The worker pool is shutting down.'] }));
+      if (options.signal?.aborted) return reject(new RedubError('E_CANCELLED'));
+      const pending: PendingTask = { task, options, resolve, reject };
+      options.signal?.addEventListener('abort', () => this.cancel(pending), { once: true });
+      this.waiting.push(pending);
+      this.dispatch();
+    });
+  }
+
+  /** Starts workers ahead of the first task, so engines load while the job is being planned. */
+  warmUp(count = 1): void {
+    while (!this.closed && this.workers.size < Math.min(count, this.size)) this.startWorker();
+  }
+
+  get processIds(): number[] {
+    return [...this.workers].map((worker) => worker.process.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.watchdog);
+    for (const pending of this.waiting.splice(0)) pending.reject(new RedubError('E_CANCELLED'));
+    await Promise.all([...this.workers].map((worker) => this.kill(worker, 'shutdown')));
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      const idle = [...this.workers].find((worker) => worker.current === null && worker.killReason === null);
+      const worker = idle ?? (this.workers.size < this.size ? this.startWorker() : null);
+      if (!worker) return;
+      const pending = this.waiting.shift()!;
+      worker.current = pending;
+      worker.lastSeenMs = Date.now();
+      pending.options.onStart?.(worker.process.pid);
+      worker.process.send({ type: 'run', task: pending.task });
+    }
+  }
+
+  private startWorker(): PooledWorker {
+    const worker: PooledWorker = { process: this.host.spawn(), current: null, lastSeenMs: Date.now(), killReason: null };
+    this.workers.add(worker);
+    worker.process.onMessage((message) => this.handleMessage(worker, message));
+    worker.process.onExit((code, signal) => this.handleExit(worker, code, signal));
+    return worker;
+  }
+
+  private handleMessage(worker: PooledWorker, message: WorkerMessage): void {
+    worker.lastSeenMs = Date.now();
+    const current = worker.current;
+    if (!current || !('taskId' in message) || message.taskId !== current.task.taskId) return;
+    switch (message.type) {
+      case 'progress':
+        current.options.onProgress?.(message.fraction);
+        break;
+      case 'log':
+        current.options.onLog?.(message.level, message.message);
+        break;
+      case 'done':
+        worker.current = null;
+        current.resolve({ result: message.result, executionProvider: message.executionProvider });
+        this.dispatch();
+        break;
+      case 'failed':
+        worker.current = null;
+        current.reject(RedubError.fromData(message.error));
+        this.dispatch();
+        break;
+    }
+  }
+
+  private handleExit(worker: PooledWorker, code: number | null, signal: string | null): void {
+    this.workers.delete(worker);
+    const current = worker.current;
+    worker.current = null;
+    if (current) {
+      const reason = worker.killReason;
+      if (reason === 'cancelled' || reason === 'shutdown') current.reject(new RedubError('E_CANCELLED'));
+      else if (reason === 'hung') current.reject(new RedubError('E_WORKER_HUNG', { details: [`No heartbeat for ${this.heartbeatTimeoutMs} ms during ${current.task.stage}.`] }));
+      else {
+        const how = signal ? `signal ${signal}` : `exit code ${code}`;
+        current.reject(new RedubError('E_WORKER_CRASHED', { details: [`The ${current.task.stage} worker ended with ${how}.`, ...worker.process.recentErrorOutput()] }));
+      }
+    }
+    if (!this.closed) this.dispatch();
+  }
+
+  private cancel(pending: PendingTask): void {
+    const queuedAt = this.waiting.indexOf(pending);
+    if (queuedAt >= 0) {
+      this.waiting.splice(queuedAt, 1);
+      pending.reject(new RedubError('E_CANCELLED'));
+      return;
+    }
+    const worker = [...this.workers].find((candidate) => candidate.current === pending);
+    if (worker) void this.kill(worker, 'cancelled');
+  }
+
+  private checkHeartbeats(): void {
+    const now = Date.now();
+    for (const worker of this.workers) {
+      if (worker.current && worker.killReason === null && now - worker.lastSeenMs > this.heartbeatTimeoutMs) void this.kill(worker, 'hung');
+    }
+  }
+
+  /** Kills the worker's process tree and resolves once it has exited (at most ~2 s). */
+  private kill(worker: PooledWorker, reason: KillReason): Promise<void> {
+    worker.killReason ??= reason;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      worker.process.onExit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.process.killTree();
+    });
+  }
+}

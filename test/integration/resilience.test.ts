@@ -1,0 +1,130 @@
+// Crashes and cancellation, for real: kill -9 the CLI mid-job and run the same command again;
+// kill a worker mid-stage; cancel a running job from another process.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src-main/core/store/database.js';
+import { JobStore } from '../../src-main/core/queue/job-store.js';
+import { parseJson, runRedub, sampleDubArguments, startRedub, type DubInputs, type DubJson } from '../helpers/cli.js';
+import { generateSpokenVideo, sampleLines } from '../fixtures/spoken-video.js';
+import { useTemporaryDirectory } from '../helpers/temporary-directory.js';
+
+function openStore(dataDir: string): JobStore {
+  return new JobStore(openDatabase(path.join(dataDir, 'redub.db')));
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+async function waitFor<T>(what: string, check: () => T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = check();
+      if (value) return value;
+    } catch {
+      // The database may not exist yet.
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function workerProcesses(dataDir: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', `--redub-data-dir=${dataDir}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runningStage(dataDir: string, stage: string): string | null {
+  const store = openStore(dataDir);
+  const job = store.list({ states: ['running'] })[0];
+  return job && store.stages(job.id).some((record) => record.name === stage && record.state === 'running') ? job.id : null;
+}
+
+describe('crash and cancel', () => {
+  const temporary = useTemporaryDirectory();
+  // A two-minute video with 40 distinct lines, so a stage lasts long enough to be interrupted.
+  let fixtureDir: string;
+  let inputs: DubInputs;
+  beforeAll(async () => {
+    fixtureDir = mkdtempSync(path.join(tmpdir(), 'redub-resilience-'));
+    const video = await generateSpokenVideo({ dir: fixtureDir, name: 'long', lines: sampleLines, minimumDurationMs: 120_000, numberLines: true });
+    inputs = { video: video.video, sourceSubtitles: video.sourceSubtitles, targetSubtitles: video.targetSubtitles };
+  });
+  afterAll(() => rmSync(fixtureDir, { recursive: true, force: true }));
+
+  it('resumes the same job when the same command runs again after kill -9 of the CLI', async () => {
+    const dataDir = path.join(temporary(), 'data');
+    const outDir = path.join(temporary(), 'out');
+    const first = startRedub(sampleDubArguments(dataDir, outDir, inputs));
+    const jobId = await waitFor('the synthesize stage to start', () => runningStage(dataDir, 'synthesize'));
+    first.child.kill('SIGKILL');
+    await first.done;
+    await waitFor('the orphaned workers to exit', () => workerProcesses(dataDir).length === 0, 10_000);
+
+    const second = await runRedub(sampleDubArguments(dataDir, outDir, inputs));
+    const json = parseJson<DubJson>(second);
+    expect(second.code, second.stderr).toBe(0);
+    expect(json.jobs.map((job) => job.id)).toEqual([jobId]);
+    expect(json.jobs[0]!.state).toBe('done');
+    const stages = Object.fromEntries(json.jobs[0]!.stages.map((stage) => [stage.name, stage.reused]));
+    expect(stages).toMatchObject({ probe: true, extract: true, vad: true });
+    expect(openStore(dataDir).count({})).toBe(1);
+  });
+
+  it('retries a stage on a fresh worker when its worker is killed mid-stage', async () => {
+    const dataDir = path.join(temporary(), 'data');
+    const outDir = path.join(temporary(), 'out');
+    const run = startRedub(sampleDubArguments(dataDir, outDir, inputs));
+    const jobId = await waitFor('the synthesize stage to start', () => runningStage(dataDir, 'synthesize'));
+    const logLine = await waitFor('the worker pid in the job log', () =>
+      openStore(dataDir)
+        .logs(jobId, {})
+        .find((line) => line.stage === 'synthesize' && /started on worker \d+/.test(line.message)),
+    );
+    const pid = Number(/worker (\d+)/.exec(logLine.message)![1]);
+    process.kill(pid, 'SIGKILL');
+
+    const result = await run.done;
+    const json = parseJson<DubJson>(result);
+    expect(result.code, result.stderr).toBe(0);
+    expect(json.jobs[0]!.state).toBe('done');
+    const logs = openStore(dataDir).logs(jobId, {});
+    expect(logs.some((line) => line.level === 'warn' && /worker/i.test(line.message) && /Retrying the stage/.test(line.message))).toBe(true);
+  });
+
+  it('cancel kills the worker tree within 2 s and leaves no partial output', async () => {
+    const dataDir = path.join(temporary(), 'data');
+    const outDir = path.join(temporary(), 'out');
+    const run = startRedub(sampleDubArguments(dataDir, outDir, inputs));
+    const jobId = await waitFor('the synthesize stage to start', () => runningStage(dataDir, 'synthesize'));
+    const workers = await waitFor('workers to run', () => (workerProcesses(dataDir).length > 0 ? workerProcesses(dataDir) : null));
+
+    const cancelledAt = Date.now();
+    const cancel = await runRedub(['jobs', 'cancel', jobId, '--data-dir', dataDir, '--json']);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    await waitFor('the workers to be gone', () => workers.every((pid) => !isAlive(pid)), 5_000);
+    expect(Date.now() - cancelledAt).toBeLessThan(2_500);
+
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(parseJson<DubJson>(result).jobs[0]!.state).toBe('cancelled');
+    expect(workerProcesses(dataDir)).toEqual([]);
+    const leftovers = existsSync(outDir) ? readdirSync(outDir) : [];
+    expect(leftovers).toEqual([]);
+    expect(readdirSync(path.join(dataDir, 'artifacts', 'tmp'))).toEqual([]);
+  });
+});
