@@ -23,6 +23,8 @@ export interface VideoFixtureOptions {
   faststart?: boolean;
   /** ISO 639-2 tag for the audio stream, e.g. "eng". */
   audioLanguage?: string;
+  /** Starts the audio this late (the tone still ends with the video), as some camera files do. */
+  audioDelaySeconds?: number;
 }
 
 async function ffmpeg(args: string[]): Promise<void> {
@@ -36,6 +38,7 @@ export async function makeVideo(dir: string, options: VideoFixtureOptions = {}):
   const webm = format === 'webm';
   const args: string[] = [];
   if (video) args.push('-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}`);
+  if (audio && options.audioDelaySeconds) args.push('-itsoffset', String(options.audioDelaySeconds));
   if (audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100');
   if (video) args.push(...(webm ? ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8'] : ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']));
   if (audio) args.push('-c:a', webm ? 'libvorbis' : 'aac');
