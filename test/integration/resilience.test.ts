@@ -33,7 +33,7 @@ async function waitFor<T>(what: string, check: () => T | null | undefined | fals
 
 function workerProcesses(dataDir: string): number[] {
   try {
-    return execFileSync('pgrep', ['-f', `--redub-data-dir=${dataDir}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-f', '--', `--redub-data-dir=${dataDir}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }
