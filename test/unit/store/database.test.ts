@@ -50,7 +50,7 @@ describe('openDatabase', () => {
   it('applies all pending migrations in one transaction: a failure leaves version and schema unchanged', () => {
     const file = databaseFile(directory());
     openDatabase(file, { migrations: migrations.slice(0, 2) }).close();
-    const broken: Migration = { version: 6, name: 'broken', up: (db) => db.exec('CREATE TABLE half (x); SELECT * FROM no_such_table') };
+    const broken: Migration = { version: migrations.length + 1, name: 'broken', up: (db) => db.exec('CREATE TABLE half (x); SELECT * FROM no_such_table') };
 
     expect(thrownCode(() => openDatabase(file, { migrations: [...migrations, broken] }))).toBe('E_DATABASE_MIGRATION');
 
