@@ -1,0 +1,255 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RedubError, type ErrorCode } from '../../../src-main/shared/errors.js';
+import { prepareDubJobs, type DubRequest, type VoiceCheck } from '../../../src-main/core/pipeline/prepare-dub.js';
+import { makeVideo } from '../../helpers/media-fixtures.js';
+import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
+
+const temporaryDirectory = useTemporaryDirectory('redub-prepare-dub-');
+
+const englishSrt = '1\n00:00:00,200 --> 00:00:01,000\nHello there.\n\n2\n00:00:01,100 --> 00:00:01,900\nGoodbye.\n';
+const spanishSrt = '1\n00:00:00,200 --> 00:00:01,000\nHola.\n\n2\n00:00:01,100 --> 00:00:01,900\nAdiós.\n';
+const frenchSrt = '1\n00:00:00,200 --> 00:00:01,000\nBonjour.\n\n2\n00:00:01,100 --> 00:00:01,900\nAu revoir.\n';
+
+interface Files {
+  dir: string;
+  video: string;
+  subtitles: string;
+  es: string;
+  fr: string;
+}
+
+/** A 2-second, 15 fps video with English subtitles and Spanish and French translations beside it. */
+async function makeFiles(): Promise<Files> {
+  const dir = temporaryDirectory();
+  const video = await makeVideo(dir, { seconds: 2, fps: 15, name: 'talk.mp4' });
+  const write = async (name: string, content: string) => {
+    const filePath = path.join(dir, name);
+    await writeFile(filePath, content);
+    return filePath;
+  };
+  return { dir, video, subtitles: await write('talk.en.srt', englishSrt), es: await write('talk.es.srt', spanishSrt), fr: await write('talk.fr.srt', frenchSrt) };
+}
+
+function recordingVoiceCheck(): { check: VoiceCheck; calls: [string, string | undefined][] } {
+  const calls: [string, string | undefined][] = [];
+  return {
+    calls,
+    check: async (language, voice) => {
+      calls.push([language, voice]);
+    },
+  };
+}
+
+const acceptAnyVoice: VoiceCheck = async () => undefined;
+
+async function rejectionOf(promise: Promise<unknown>): Promise<RedubError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(RedubError);
+    return error as RedubError;
+  }
+  throw new Error('expected prepareDubJobs to reject');
+}
+
+async function expectRejectedWith(request: DubRequest, code: ErrorCode, checkVoice: VoiceCheck = acceptAnyVoice): Promise<RedubError> {
+  const error = await rejectionOf(prepareDubJobs(request, checkVoice));
+  expect(error.code).toBe(code);
+  return error;
+}
+
+async function writeLipSync(dir: string, content: unknown): Promise<string> {
+  const filePath = path.join(dir, 'segments.json');
+  await writeFile(filePath, typeof content === 'string' ? content : JSON.stringify(content));
+  return filePath;
+}
+
+describe('prepareDubJobs: languages', () => {
+  it('makes one option set per target language, sharing the input and subtitles', async () => {
+    const files = await makeFiles();
+    const jobs = await prepareDubJobs({ input: files.video, to: ['es', 'FR'], from: 'EN', subtitles: files.subtitles, translations: { es: files.es, fr: files.fr } }, acceptAnyVoice);
+
+    expect(jobs.map((job) => job.language)).toEqual(['es', 'fr']);
+    expect(jobs.map((job) => job.translationPath)).toEqual([files.es, files.fr]);
+    expect(jobs[0]!.translationHash).not.toBe(jobs[1]!.translationHash);
+    for (const job of jobs) {
+      expect(job).toMatchObject({ inputPath: files.video, sourceLanguage: 'en', subtitlesPath: files.subtitles, voice: null, outDir: files.dir, maxSpeed: 1.35, targetLufs: -16, limits: {}, lipSyncSegments: [] });
+      expect(job.subtitlesHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(job.inputFingerprint).toBe(jobs[0]!.inputFingerprint);
+    }
+  });
+
+  it('makes one job for a language named twice, in any case', async () => {
+    const files = await makeFiles();
+    const jobs = await prepareDubJobs({ input: files.video, to: ['es', 'ES', ' es '], translations: { es: files.es } }, acceptAnyVoice);
+    expect(jobs).toHaveLength(1);
+  });
+
+  it('resolves the output folder and passes maxSpeed and targetLufs through', async () => {
+    const files = await makeFiles();
+    const [job] = await prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es }, outDir: path.join(files.dir, 'out'), maxSpeed: 1.2, targetLufs: -23 }, acceptAnyVoice);
+    expect(job).toMatchObject({ outDir: path.join(files.dir, 'out'), maxSpeed: 1.2, targetLufs: -23, subtitlesPath: null, subtitlesHash: null, sourceLanguage: null });
+  });
+
+  it('E_USAGE when no target language is given', async () => {
+    const files = await makeFiles();
+    const error = await expectRejectedWith({ input: files.video, to: [] }, 'E_USAGE');
+    expect(error.message).toContain('--to');
+    await expectRejectedWith({ input: files.video, to: ['', '  '] }, 'E_USAGE');
+  });
+
+  it('E_USAGE naming a target language that is not a language code', async () => {
+    const files = await makeFiles();
+    const error = await expectRejectedWith({ input: files.video, to: ['es', 'spanish!'], subtitles: files.subtitles }, 'E_USAGE');
+    expect(error.message).toContain('"spanish!"');
+  });
+
+  it('E_USAGE naming a translation whose language is not a target', async () => {
+    const files = await makeFiles();
+    const error = await expectRejectedWith({ input: files.video, to: ['es'], translations: { es: files.es, fr: files.fr } }, 'E_USAGE');
+    expect(error.message).toContain('"fr"');
+  });
+
+  it('E_USAGE naming a voice whose language is not a target', async () => {
+    const files = await makeFiles();
+    const error = await expectRejectedWith({ input: files.video, to: ['es'], translations: { es: files.es }, voices: { de: 'gmw/de' } }, 'E_USAGE');
+    expect(error.message).toContain('"de"');
+  });
+
+  it('E_USAGE for a translation given without a file', async () => {
+    const files = await makeFiles();
+    await expectRejectedWith({ input: files.video, to: ['es'], translations: { es: '' } }, 'E_USAGE');
+  });
+});
+
+describe('prepareDubJobs: text', () => {
+  it('E_TRANSCRIPT_REQUIRED when there are neither subtitles nor a translation', async () => {
+    const files = await makeFiles();
+    const error = await expectRejectedWith({ input: files.video, to: ['es'] }, 'E_TRANSCRIPT_REQUIRED');
+    expect(error.details.join(' ')).toContain('es');
+  });
+
+  it('E_TRANSLATION_REQUIRED when subtitles are given but one target language has no translation', async () => {
+    const files = await makeFiles();
+    const error = await expectRejectedWith({ input: files.video, to: ['es', 'fr'], subtitles: files.subtitles, translations: { es: files.es } }, 'E_TRANSLATION_REQUIRED');
+    expect(error.details.join(' ')).toContain('--translation fr=');
+  });
+
+  it('rejects a translation file that does not exist with E_SUBTITLES_MISSING', async () => {
+    const files = await makeFiles();
+    await expectRejectedWith({ input: files.video, to: ['es'], translations: { es: path.join(files.dir, 'missing.es.srt') } }, 'E_SUBTITLES_MISSING');
+  });
+
+  it('rejects a subtitles file that does not exist with E_SUBTITLES_MISSING', async () => {
+    const files = await makeFiles();
+    await expectRejectedWith({ input: files.video, to: ['es'], subtitles: path.join(files.dir, 'missing.en.srt'), translations: { es: files.es } }, 'E_SUBTITLES_MISSING');
+  });
+});
+
+describe('prepareDubJobs: voices', () => {
+  it('checks the voice once per language, with that language’s override', async () => {
+    const files = await makeFiles();
+    const voiceCheck = recordingVoiceCheck();
+    const jobs = await prepareDubJobs({ input: files.video, to: ['es', 'fr'], translations: { es: files.es, fr: files.fr }, voices: { ES: 'roa/es-419' } }, voiceCheck.check);
+    expect(voiceCheck.calls).toEqual([
+      ['es', 'roa/es-419'],
+      ['fr', undefined],
+    ]);
+    expect(jobs.map((job) => job.voice)).toEqual(['roa/es-419', null]);
+  });
+
+  it('passes on the voice check’s rejection and makes no jobs', async () => {
+    const files = await makeFiles();
+    const refuse: VoiceCheck = async (language) => {
+      if (language === 'fr') throw new RedubError('E_LANGUAGE_UNSUPPORTED', { details: [`No voice for ${language}.`] });
+    };
+    const error = await expectRejectedWith({ input: files.video, to: ['es', 'fr'], translations: { es: files.es, fr: files.fr } }, 'E_LANGUAGE_UNSUPPORTED', refuse);
+    expect(error.details).toEqual(['No voice for fr.']);
+  });
+});
+
+describe('prepareDubJobs: lip-sync file', () => {
+  const request = (files: Files, lipSyncFile: string, extra: Partial<DubRequest> = {}): DubRequest => ({ input: files.video, to: ['es'], translations: { es: files.es }, lipSyncFile, ...extra });
+
+  it('E_LIPSYNC_FILE naming the file when it is not JSON', async () => {
+    const files = await makeFiles();
+    const lipSync = await writeLipSync(files.dir, '{"segments": [');
+    const error = await expectRejectedWith(request(files, lipSync), 'E_LIPSYNC_FILE');
+    expect(error.details[0]).toContain(lipSync);
+  });
+
+  it('E_LIPSYNC_FILE when the file does not exist', async () => {
+    const files = await makeFiles();
+    await expectRejectedWith(request(files, path.join(files.dir, 'nowhere.json')), 'E_LIPSYNC_FILE');
+  });
+
+  it('E_LIPSYNC_FILE naming the field when the JSON has the wrong shape', async () => {
+    const files = await makeFiles();
+    const lipSync = await writeLipSync(files.dir, { segments: [{ id: 'intro', startMs: 0, audio: { refId: 'dub' } }] });
+    const error = await expectRejectedWith(request(files, lipSync), 'E_LIPSYNC_FILE');
+    expect(error.details.join('\n')).toContain('segments.0.endMs');
+  });
+
+  it('E_LIPSYNC_FILE for a top level that is not an object with segments', async () => {
+    const files = await makeFiles();
+    const lipSync = await writeLipSync(files.dir, [{ id: 'intro', startMs: 0, endMs: 500, audio: { refId: 'dub' } }]);
+    const error = await expectRejectedWith(request(files, lipSync), 'E_LIPSYNC_FILE');
+    expect(error.details.join('\n')).toContain('(top level)');
+  });
+
+  it('E_LIPSYNC_INVALID with details naming each bad segment and the rule it breaks', async () => {
+    const files = await makeFiles();
+    const lipSync = await writeLipSync(files.dir, {
+      segments: [
+        { id: 'too-late', startMs: 1500, endMs: 9000, audio: { refId: 'dub' }, fit: true },
+        { id: 'stranger', startMs: 0, endMs: 500, audio: { refId: 'narrator' } },
+      ],
+    });
+    const error = await expectRejectedWith(request(files, lipSync), 'E_LIPSYNC_INVALID');
+    expect(error.details).toHaveLength(2);
+    expect(error.details.find((detail) => detail.includes('"too-late"'))).toContain('[rule: inside-video]');
+    expect(error.details.find((detail) => detail.includes('"stranger"'))).toContain('[rule: known-audio]');
+  });
+
+  it('applies maxLipSyncSegments', async () => {
+    const files = await makeFiles();
+    const segment = (id: string, startMs: number) => ({ id, startMs, endMs: startMs + 200, audio: { refId: 'dub' }, fit: true });
+    const lipSync = await writeLipSync(files.dir, { segments: [segment('a', 0), segment('b', 500)] });
+    const error = await expectRejectedWith(request(files, lipSync, { maxLipSyncSegments: 1 }), 'E_LIPSYNC_INVALID');
+    expect(error.details.join('\n')).toContain('[rule: segment-limit]');
+  });
+
+  it('returns valid segments with every job', async () => {
+    const files = await makeFiles();
+    const segments = [
+      { id: 'intro', startMs: 0, endMs: 1000, audio: { refId: 'dub', cropStartMs: 0, cropEndMs: 1000 } },
+      { id: 'outro', startMs: 1200, endMs: 1800, audio: { refId: 'dub' }, fit: true },
+    ];
+    const lipSync = await writeLipSync(files.dir, { segments });
+    const jobs = await prepareDubJobs(request(files, lipSync, { to: ['es', 'fr'], translations: { es: files.es, fr: files.fr } }), acceptAnyVoice);
+    expect(jobs).toHaveLength(2);
+    for (const job of jobs) expect(job.lipSyncSegments).toEqual(segments);
+  });
+});
+
+describe('prepareDubJobs: limits', () => {
+  it('passes the size limit to the probe: E_INPUT_TOO_LARGE with a tiny maxBytes', async () => {
+    const files = await makeFiles();
+    const error = await expectRejectedWith({ input: files.video, to: ['es'], translations: { es: files.es }, limits: { maxBytes: 100 } }, 'E_INPUT_TOO_LARGE');
+    expect(error.details.join(' ')).toContain(files.video);
+  });
+
+  it('passes the duration limit to the probe: E_INPUT_TOO_LONG with a 1 s maxDurationMs', async () => {
+    const files = await makeFiles();
+    await expectRejectedWith({ input: files.video, to: ['es'], translations: { es: files.es }, limits: { maxDurationMs: 1000 } }, 'E_INPUT_TOO_LONG');
+  });
+
+  it('stores limits the input passes with each job', async () => {
+    const files = await makeFiles();
+    const limits = { maxBytes: 500 * 1024 * 1024, maxDurationMs: 60_000 };
+    const [job] = await prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es }, limits }, acceptAnyVoice);
+    expect(job!.limits).toEqual(limits);
+  });
+});
