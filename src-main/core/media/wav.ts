@@ -11,9 +11,9 @@ export interface WavAudio {
   channels: Float32Array[];
 }
 
-type SampleFormat = 'uint8' | 'int16' | 'int24' | 'int32' | 'float32' | 'float64';
+export type SampleFormat = 'uint8' | 'int16' | 'int24' | 'int32' | 'float32' | 'float64';
 
-interface WavLayout {
+export interface WavLayout {
   format: SampleFormat;
   channelCount: number;
   sampleRate: number;
@@ -43,6 +43,13 @@ export function readWav(filePath: string): WavAudio {
 
 /** Duration from the header alone: cheap on a file of any size. */
 export function wavDurationMs(filePath: string): number {
+  const layout = readWavLayout(filePath);
+  const frames = Math.floor(layout.dataBytes / (bytesPer[layout.format] * layout.channelCount));
+  return samplesToMs(frames, layout.sampleRate);
+}
+
+/** Where a WAV file's samples are and how they are stored, read from its header alone. */
+export function readWavLayout(filePath: string): WavLayout {
   let descriptor: number;
   try {
     descriptor = openSync(filePath, 'r');
@@ -55,9 +62,7 @@ export function wavDurationMs(filePath: string): number {
       const bytesRead = readSync(descriptor, chunk, 0, length, position);
       return chunk.subarray(0, bytesRead);
     };
-    const layout = parseLayout(read, fstatSync(descriptor).size, filePath);
-    const frames = Math.floor(layout.dataBytes / (bytesPer[layout.format] * layout.channelCount));
-    return samplesToMs(frames, layout.sampleRate);
+    return parseLayout(read, fstatSync(descriptor).size, filePath);
   } finally {
     closeSync(descriptor);
   }

@@ -9,7 +9,9 @@ import type { DubCue } from './align-cues.js';
 import { dubJobOptionsSchema } from './dub-options.js';
 import { publishOutputs } from './publish-outputs.js';
 import type { ExtractResult } from './stages/media-stages.js';
-import type { ExportResult, MixResult } from './stages/output-stages.js';
+import type { ExportResult } from './stages/output-stages.js';
+import type { MixResult } from './stages/mix-stage.js';
+import { findMixBase } from './mix-base.js';
 import type { FittedCue, SynthesizeResult } from './stages/speech-stages.js';
 import { StageRunner, type PipelineServices } from './stage-runner.js';
 import { speechCoverageWarnings } from './speech-coverage.js';
@@ -71,10 +73,13 @@ export async function runDubJob(
   );
   store.updateCues(job.id, fit.result.cues.map((cue) => ({ index: cue.index, speedFactor: cue.speedFactor, placedStartMs: cue.placedStartMs, placedEndMs: cue.placedEndMs, flag: cue.flag })));
 
+  const mixCues = fit.result.cues.map(({ file, placedStartMs, placedEndMs }) => ({ file, placedStartMs, placedEndMs }));
   const mix = await runner.run<MixResult>('mix', { extract: extract.key, fit: fit.key, targetLufs: options.targetLufs }, {
+    extractKey: extract.key,
     originalPath: extract.file(extract.result.mixFile),
     targetLufs: options.targetLufs,
-    cues: fit.result.cues,
+    cues: mixCues,
+    base: findMixBase(services, extract.key, options.targetLufs),
   });
   const exported = await runner.run<ExportResult>(
     'export',

@@ -3,7 +3,8 @@
 import type { StageName } from '../../shared/jobs.js';
 import type { StageImplementation } from './stage.js';
 import { extractStage, probeStage } from './stages/media-stages.js';
-import { exportStage, mixStage } from './stages/output-stages.js';
+import { mixStage } from './stages/mix-stage.js';
+import { exportStage } from './stages/output-stages.js';
 import { fitStage, synthesizeStage } from './stages/speech-stages.js';
 import { transcribeStage, translateStage, vadStage } from './stages/text-stages.js';
 

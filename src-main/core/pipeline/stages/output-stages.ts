@@ -1,49 +1,12 @@
-// Stages that make the deliverables: the mix (dub over the ducked original, loudness-normalised)
-// and the export (MP4 with the video stream copied, dub first and default, original second,
-// soft subtitles), plus the SRT beside it.
+// The export stage: an MP4 with the video stream copied, the dub first and default, the original
+// second, soft subtitles, and the SRT beside it.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containerLanguageTag } from '../../../shared/languages.js';
-import { normalizeLoudness } from '../../engines/mix/loudness.js';
-import { mixDub } from '../../engines/mix/mix-dub.js';
 import { runFfmpeg } from '../../media/run-ffmpeg.js';
 import type { MediaInfo } from '../../media/probe.js';
 import { formatSrt } from '../../media/subtitles.js';
-import { readWav, writeWav } from '../../media/wav.js';
 import type { StageImplementation } from '../stage.js';
-
-export interface MixParams {
-  originalPath: string;
-  targetLufs: number;
-  cues: { file: string | null; placedStartMs: number; placedEndMs: number }[];
-}
-
-export interface MixResult {
-  voiceFile: string;
-  mixFile: string;
-  gainDb: number;
-}
-
-export const mixStage: StageImplementation<MixParams, MixResult> = {
-  name: 'mix',
-  async run(params, context) {
-    const original = readWav(params.originalPath);
-    context.reportProgress(0.2);
-    const cues = params.cues
-      .filter((cue): cue is { file: string; placedStartMs: number; placedEndMs: number } => cue.file !== null)
-      .map((cue) => ({ samples: readWav(cue.file).channels[0]!, startMs: cue.placedStartMs, endMs: cue.placedEndMs }));
-    const { voice, mix } = mixDub({ original: original.channels, sampleRate: original.sampleRate, cues });
-    context.reportProgress(0.5);
-    const normalized = normalizeLoudness(mix, original.sampleRate, { targetLufs: params.targetLufs });
-    context.reportProgress(0.7);
-    const voiceFile = 'voice.wav';
-    const mixFile = 'mix.wav';
-    writeWav(path.join(context.task.outDir, voiceFile), [voice], original.sampleRate);
-    writeWav(path.join(context.task.outDir, mixFile), normalized.channels, original.sampleRate);
-    context.log('info', `Mixed ${cues.length} cues; loudness gain ${normalized.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS.`);
-    return { voiceFile, mixFile, gainDb: normalized.gainDb };
-  },
-};
 
 export interface ExportParams {
   inputPath: string;

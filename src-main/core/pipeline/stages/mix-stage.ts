@@ -1,0 +1,132 @@
+// The mix stage: the dub's voice stem, and the dub over the ducked original, loudness-normalised.
+// When an earlier mix of the same audio exists (the base) and only a few cues changed, it copies
+// the base and re-renders just the time around those cues, keeping the base's loudness gain:
+// one edited line then costs milliseconds of audio, not the whole track.
+import { constants, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { msToSamples } from '../../../shared/time.js';
+import { normalizeLoudness } from '../../engines/mix/loudness.js';
+import { mixDub } from '../../engines/mix/mix-dub.js';
+import { readWavFrames, writeWavFrames } from '../../media/wav-frames.js';
+import { readWav, writeWav } from '../../media/wav.js';
+import type { StageContext, StageImplementation } from '../stage.js';
+import { mixSampleRate } from './speech-stages.js';
+
+export interface MixCue {
+  file: string | null;
+  placedStartMs: number;
+  placedEndMs: number;
+}
+
+export interface MixBase {
+  voicePath: string;
+  mixPath: string;
+  gainDb: number;
+  cues: MixCue[];
+}
+
+export interface MixParams {
+  extractKey: string;
+  originalPath: string;
+  targetLufs: number;
+  cues: MixCue[];
+  base: MixBase | null;
+}
+
+export interface MixResult {
+  extractKey: string;
+  targetLufs: number;
+  voiceFile: string;
+  mixFile: string;
+  gainDb: number;
+  cues: MixCue[];
+  incremental: boolean;
+}
+
+const voiceFile = 'voice.wav';
+const mixFile = 'mix.wav';
+/** Around a changed cue, the ducking ramps (150 ms) and the joining of nearby ducks (two ramps) can change. */
+const changeMarginMs = 400;
+/** Past this share of changed cues a full render is as cheap as patching. */
+const incrementalLimit = 0.3;
+const ceiling = 10 ** (-1 / 20);
+
+export const mixStage: StageImplementation<MixParams, MixResult> = {
+  name: 'mix',
+  async run(params, context) {
+    const changed = params.base ? changedRanges(params.base.cues, params.cues) : null;
+    if (params.base && changed && changed.count <= Math.max(1, params.cues.length * incrementalLimit)) {
+      patchBase(params, params.base, changed.ranges, context);
+      context.log('info', `Re-mixed ${changed.count} changed cue(s) over the previous mix; loudness gain kept at ${params.base.gainDb.toFixed(1)} dB.`);
+      return result(params, params.base.gainDb, true);
+    }
+    const original = readWav(params.originalPath);
+    context.reportProgress(0.2);
+    const { voice, mix } = mixDub({ original: original.channels, sampleRate: original.sampleRate, cues: loadCues(params.cues, 0) });
+    context.reportProgress(0.5);
+    const normalized = normalizeLoudness(mix, original.sampleRate, { targetLufs: params.targetLufs });
+    context.reportProgress(0.7);
+    writeWav(path.join(context.task.outDir, voiceFile), [voice], original.sampleRate);
+    writeWav(path.join(context.task.outDir, mixFile), normalized.channels, original.sampleRate);
+    context.log('info', `Mixed ${params.cues.length} cues; loudness gain ${normalized.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS.`);
+    return result(params, normalized.gainDb, false);
+  },
+};
+
+function result(params: MixParams, gainDb: number, incremental: boolean): MixResult {
+  return { extractKey: params.extractKey, targetLufs: params.targetLufs, voiceFile, mixFile, gainDb, cues: params.cues, incremental };
+}
+
+/** The time ranges (ms) where the new cues differ from the base's, merged, with their margins. */
+export function changedRanges(before: MixCue[], after: MixCue[]): { count: number; ranges: [number, number][] } {
+  const identity = (cue: MixCue) => `${cue.file}|${cue.placedStartMs}|${cue.placedEndMs}`;
+  const beforeSet = new Set(before.map(identity));
+  const afterSet = new Set(after.map(identity));
+  const removed = before.filter((cue) => !afterSet.has(identity(cue)));
+  const added = after.filter((cue) => !beforeSet.has(identity(cue)));
+  const changed = [...removed, ...added];
+  // An edited or retimed cue counts once, though both its old and its new place are re-rendered.
+  const count = Math.max(removed.length, added.length);
+  const spans = changed.map((cue): [number, number] => [Math.max(0, cue.placedStartMs - changeMarginMs), cue.placedEndMs + changeMarginMs]).sort((a, b) => a[0] - b[0]);
+  const ranges: [number, number][] = [];
+  for (const span of spans) {
+    const last = ranges[ranges.length - 1];
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else ranges.push(span);
+  }
+  return { count, ranges };
+}
+
+function patchBase(params: MixParams, base: MixBase, ranges: [number, number][], context: StageContext): void {
+  const voicePath = path.join(context.task.outDir, voiceFile);
+  const mixPath = path.join(context.task.outDir, mixFile);
+  // Copy-on-write clones where the file system has them; the base artifact itself stays untouched.
+  copyFileSync(base.voicePath, voicePath, constants.COPYFILE_FICLONE);
+  copyFileSync(base.mixPath, mixPath, constants.COPYFILE_FICLONE);
+  const gain = 10 ** (base.gainDb / 20);
+  for (const [position, [fromMs, toMs]] of ranges.entries()) {
+    // Render with context on both sides so ramps and joined ducks match a full render inside the range.
+    const contextFromMs = Math.max(0, fromMs - changeMarginMs);
+    const original = readWavFrames(params.originalPath, msToSamples(contextFromMs, mixSampleRate), msToSamples(toMs + changeMarginMs - contextFromMs, mixSampleRate));
+    const rate = original.sampleRate;
+    const cues = loadCues(params.cues.filter((cue) => cue.placedEndMs > contextFromMs && cue.placedStartMs < toMs + changeMarginMs), contextFromMs);
+    const { voice, mix } = mixDub({ original: original.channels, sampleRate: rate, cues });
+    const skip = msToSamples(fromMs - contextFromMs, rate);
+    const length = Math.min(voice.length - skip, msToSamples(toMs - fromMs, rate));
+    if (length <= 0) continue;
+    const limited = mix.map((channel) => {
+      const part = channel.slice(skip, skip + length);
+      for (let index = 0; index < part.length; index++) part[index] = Math.max(-ceiling, Math.min(ceiling, part[index]! * gain));
+      return part;
+    });
+    writeWavFrames(voicePath, msToSamples(fromMs, rate), [voice.slice(skip, skip + length)]);
+    writeWavFrames(mixPath, msToSamples(fromMs, rate), limited);
+    context.reportProgress((position + 1) / ranges.length);
+  }
+}
+
+function loadCues(cues: MixCue[], offsetMs: number) {
+  return cues
+    .filter((cue): cue is MixCue & { file: string } => cue.file !== null)
+    .map((cue) => ({ samples: readWav(cue.file).channels[0]!, startMs: cue.placedStartMs - offsetMs, endMs: cue.placedEndMs - offsetMs }));
+}
