@@ -38,3 +38,19 @@ declare module '@echogarden/espeak-ng-emscripten' {
   const createEspeak: () => Promise<EspeakModule>;
   export default createEspeak;
 }
+
+declare module '@echogarden/speex-resampler-wasm/simd' {
+  export interface SpeexResamplerModule {
+    HEAPF32: Float32Array;
+    HEAPU32: Uint32Array;
+    HEAP32: Int32Array;
+    _malloc(bytes: number): number;
+    _free(pointer: number): void;
+    _speex_resampler_init(channels: number, inRate: number, outRate: number, quality: number, errorPointer: number): number;
+    _speex_resampler_destroy(state: number): void;
+    _speex_resampler_get_input_latency(state: number): number;
+    _speex_resampler_process_float(state: number, channel: number, input: number, inputLength: number, output: number, outputLength: number): number;
+  }
+  const createSpeexResampler: () => Promise<SpeexResamplerModule>;
+  export default createSpeexResampler;
+}

@@ -6,7 +6,7 @@ export interface WorkerProcess {
   readonly pid: number | undefined;
   send(message: HostMessage): void;
   onMessage(listener: (message: WorkerMessage) => void): void;
-  /** Called once, however the process ended. */
+  /** Each listener is called once, however the process ended; several may be registered. */
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   /** Kills the worker and every process it started (ffmpeg), at once. */
   killTree(): void;

@@ -53,8 +53,22 @@ export class WorkerPool {
     return new Promise<TaskOutcome>((resolve, reject) => {
       if (this.closed) return reject(new RedubError('E_CANCELLED', { details: ['The worker pool is shutting down.'] }));
       if (options.signal?.aborted) return reject(new RedubError('E_CANCELLED'));
-      const pending: PendingTask = { task, options, resolve, reject };
-      options.signal?.addEventListener('abort', () => this.cancel(pending), { once: true });
+      const onAbort = () => this.cancel(pending);
+      // The signal may outlive the task (one per job, many stages): let go of it once settled.
+      const settle = () => options.signal?.removeEventListener('abort', onAbort);
+      const pending: PendingTask = {
+        task,
+        options,
+        resolve: (outcome) => {
+          settle();
+          resolve(outcome);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(pending);
       this.dispatch();
     });
