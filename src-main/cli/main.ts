@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     const core = new RedubCore({ dataDir });
     try {
       if (command === 'dub') return await dubCommand(core, parsed as Parameters<typeof dubCommand>[1], output);
-      return jobsCommand(core.store, parsed.positionals, parsed.values as { state?: string; limit?: string; offset?: string }, output);
+      return await jobsCommand(core, parsed.positionals, parsed.values as { state?: string; limit?: string; offset?: string }, output);
     } finally {
       await core.close();
     }

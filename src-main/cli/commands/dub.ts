@@ -1,14 +1,11 @@
 // `redub dub <video> --to <lang>[,<lang>…]`: validates, queues one job per language (or finds
-// the jobs an earlier identical command queued), runs them with a progress display, and exits
-// with SPEC §4's code. Ctrl+C cancels the jobs it started.
+// the jobs an earlier identical command queued), then runs them to completion.
 import { existsSync } from 'node:fs';
 import { RedubError } from '../../shared/errors.js';
 import type { RedubCore } from '../../core/redub-core.js';
 import { parsePairs, parsePositiveNumber } from '../arguments.js';
-import { exitCodes } from '../exit-codes.js';
-import { describeJob, jobView } from '../job-view.js';
 import type { Output } from '../output.js';
-import { ProgressDisplay } from '../progress-display.js';
+import { runToCompletion } from '../run-to-completion.js';
 
 export const dubOptions = {
   to: { type: 'string' },
@@ -58,30 +55,6 @@ export async function dubCommand(core: RedubCore, args: DubArguments, output: Ou
     if (job.state === 'done' && Object.values(job.outputs).some((file) => !file || !existsSync(file))) core.store.requeueDone(job.id);
     if (!created) output.note(`Resuming job ${job.id} (${job.language}), which an earlier identical command started.`);
   }
-  const jobIds = enqueued.map(({ job }) => job.id);
-
-  const scheduler = core.createScheduler(jobIds);
-  const display = new ProgressDisplay(core.store, jobIds, output.json ? 'silent' : process.stderr.isTTY ? 'bars' : 'lines');
-  const cancel = () => {
-    output.note('\nCancelling…');
-    for (const id of jobIds) {
-      const job = core.store.get(id);
-      if (job && !['done', 'failed', 'cancelled'].includes(job.state)) core.store.cancel(id);
-    }
-  };
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  scheduler.start();
-  display.start();
-  const finished = await scheduler.waitFor(jobIds);
-  display.stop();
-  await scheduler.stop();
-  process.removeListener('SIGINT', cancel);
-  process.removeListener('SIGTERM', cancel);
-
-  const views = finished.map((job) => jobView(core.store, job));
-  output.result({ jobs: views }, () => views.map(describeJob).join('\n\n'));
-  if (finished.some((job) => job.state === 'cancelled')) return exitCodes.cancelled;
-  if (finished.some((job) => job.state === 'failed')) return exitCodes.processingFailed;
-  return exitCodes.done;
+  return runToCompletion(core, enqueued.map(({ job }) => job.id), output);
 }
+

@@ -1,8 +1,11 @@
 // `redub jobs list|show|logs|cancel|retry|delete`: the queue from the command line. Job ids may
-// be shortened to any unique prefix, as `redub jobs list` prints them.
+// be shortened to any unique prefix, as `redub jobs list` prints them. `retry` runs the job again
+// in this process, with the same progress display as `redub dub`.
 import { RedubError } from '../../shared/errors.js';
 import { jobStates, type JobState } from '../../shared/jobs.js';
 import type { JobRow, JobStore } from '../../core/queue/job-store.js';
+import type { RedubCore } from '../../core/redub-core.js';
+import { runToCompletion } from '../run-to-completion.js';
 import { describeJob, jobView } from '../job-view.js';
 import type { Output } from '../output.js';
 
@@ -12,7 +15,8 @@ export const jobsOptions = {
   offset: { type: 'string' },
 } as const;
 
-export function jobsCommand(store: JobStore, positionals: string[], values: { state?: string; limit?: string; offset?: string }, output: Output): number {
+export async function jobsCommand(core: RedubCore, positionals: string[], values: { state?: string; limit?: string; offset?: string }, output: Output): Promise<number> {
+  const { store } = core;
   const [action, id] = positionals;
   switch (action) {
     case 'list':
@@ -31,7 +35,8 @@ export function jobsCommand(store: JobStore, positionals: string[], values: { st
     case 'cancel':
       return settle(store.cancel(findJob(store, id).id), store, output, 'Cancelled');
     case 'retry':
-      return settle(store.retry(findJob(store, id).id), store, output, 'Queued again; run `redub serve` or the same `redub dub` command to process it');
+      // Retrying means trying again now: queue it afresh and run it here, as `redub dub` does.
+      return runToCompletion(core, [store.retry(findJob(store, id).id).id], output);
     case 'delete': {
       const job = findJob(store, id);
       store.delete(job.id);

@@ -71,16 +71,15 @@ describe('mixDub', () => {
     expect(mix[0]![Math.round(1.6 * rate)]).toBeCloseTo(0.5 * 10 ** (-14 / 20), 5);
   });
 
-  it('mixes 10 minutes of 48 kHz stereo in well under a second', () => {
+  // Speed lives in `npm run bench` (the mix stage's seconds); this checks a long track is mixed right.
+  it('mixes 10 minutes of 48 kHz stereo with 150 cues', () => {
     const length = 600 * rate;
     const long = [new Float32Array(length).fill(0.2), new Float32Array(length).fill(0.2)];
     const cues = Array.from({ length: 150 }, (_, index) => ({ samples: constant(2 * rate, 0.1), startMs: index * 4000, endMs: index * 4000 + 2000 }));
-    // Warm the JIT first, as a long-lived worker is; the budget is for the steady state.
-    mixDub({ original: [constant(rate, 0.2), constant(rate, 0.2)], sampleRate: rate, cues: [{ samples: constant(rate / 2, 0.1), startMs: 100, endMs: 600 }] });
-    const started = performance.now();
     const { mix } = mixDub({ original: long, sampleRate: rate, cues });
-    const elapsed = performance.now() - started;
     expect(mix[1]!.length).toBe(length);
-    expect(elapsed).toBeLessThan(1000);
+    // Inside the last cue: the original ducked by 14 dB plus the voice; after it, the original alone.
+    expect(mix[1]![Math.round(597 * rate)]).toBeCloseTo(0.2 * 10 ** (-14 / 20) + 0.1, 5);
+    expect(mix[1]![length - 1]).toBeCloseTo(0.2, 5);
   });
 });

@@ -127,15 +127,14 @@ describe('readWav', () => {
     expect(() => readWav(path.join(temporaryDirectory(), 'none.wav'))).toThrow(expect.objectContaining({ code: 'E_INPUT_MISSING' }));
   });
 
-  it('reads 10 minutes of 48 kHz stereo quickly', () => {
+  // Speed lives in `npm run bench`; this checks a file of a long video's size reads whole.
+  it('reads 10 minutes of 48 kHz stereo', () => {
     const filePath = path.join(temporaryDirectory(), 'long.wav');
     const frames = 48_000 * 600;
     writeWav(filePath, [new Float32Array(frames).fill(0.1), new Float32Array(frames).fill(-0.1)], 48_000);
-    const started = performance.now();
     const audio = readWav(filePath);
-    const elapsed = performance.now() - started;
     expect(audio.channels[1]).toHaveLength(frames);
+    expect(audio.channels[1]![frames - 1]).toBeCloseTo(-0.1, 4);
     expect(wavDurationMs(filePath)).toBe(600_000);
-    expect(elapsed).toBeLessThan(3_000);
   });
 });

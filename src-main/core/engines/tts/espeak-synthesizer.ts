@@ -15,7 +15,8 @@ const normalPitch = 50;
 /** Bump when text preparation or trimming changes, so cached speech is recomputed. */
 const pipelineRevision = 1;
 
-let sharedWorker: Promise<EspeakWorker> | undefined;
+// One instance per process: the WASM worker is stateful (current voice, rate), so every caller shares its queue.
+let shared: Promise<EspeakSynthesizer> | undefined;
 
 export class EspeakSynthesizer implements SpeechSynthesizer {
   readonly id = 'espeak-ng';
@@ -33,11 +34,11 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
 
   /** Loads the WASM module once per process; later calls reuse the warm worker. */
   static async load(): Promise<EspeakSynthesizer> {
-    sharedWorker ??= createWorker();
+    shared ??= createWorker().then((worker) => new EspeakSynthesizer(worker));
     try {
-      return new EspeakSynthesizer(await sharedWorker);
+      return await shared;
     } catch (error) {
-      sharedWorker = undefined;
+      shared = undefined;
       throw error;
     }
   }
