@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // CI lists every test, skipped ones with the reason in their names, then the plain closing line.
+    reporters: [process.env.CI ? 'verbose' : 'default', './test/reporters/summary-line.ts'],
   },
 });
