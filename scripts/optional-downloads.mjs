@@ -22,7 +22,9 @@ function attemptCudaLibraries() {
   }
   if (!existsSync(installer)) return 'onnxruntime-node has no installer script';
   const result = spawnSync(process.execPath, [installer], {
-    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'cuda12', npm_config_onnxruntime_node_install: 'cuda12' },
+    // 'true' forces the platform's listed extras (CUDA 12 on linux/x64). A named value such as
+    // 'cuda12' is dropped by the installer's flag parser, which then exits quietly under npm.
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'true', npm_config_onnxruntime_node_install: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 5 * 60 * 1000,
     encoding: 'utf8',
