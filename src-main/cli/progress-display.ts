@@ -17,7 +17,7 @@ export class ProgressDisplay {
   ) {
     this.multibar =
       mode === 'bars'
-        ? new MultiBar({ format: ' {language} [{bar}] {percentage}% | {stage} | ETA {eta}', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
+        ? new MultiBar({ format: ' {language} [{bar}] {percentage}% | {stage} | {remaining} left', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
         : null;
   }
 
@@ -43,10 +43,10 @@ export class ProgressDisplay {
       if (this.multibar) {
         let bar = this.bars.get(id);
         if (!bar) {
-          bar = this.multibar.create(100, 0, { language: job.language.padEnd(5), stage, eta: '–' });
+          bar = this.multibar.create(100, 0, { language: job.language.padEnd(5), stage, remaining: '–' });
           this.bars.set(id, bar);
         }
-        bar.update(percentage, { stage: stage.padEnd(11), eta: formatDuration(job.etaMs) });
+        bar.update(percentage, { stage: stage.padEnd(11), remaining: formatDuration(job.etaMs) });
       } else {
         const line = `[${job.language}] ${stage} (${percentage}%)`;
         if (this.lastLine.get(id) !== `${job.language}:${stage}`) process.stderr.write(`${line}\n`);
