@@ -53,6 +53,7 @@ export class Scheduler {
   private readonly running = new Map<string, RunningJob>();
   private readonly settled = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private readonly leaseMs: number;
   private readonly pollMs: number;
 
@@ -72,8 +73,11 @@ export class Scheduler {
   waitFor(jobIds: string[]): Promise<JobRow[]> {
     return new Promise((resolve) => {
       const check = () => {
-        const jobs = jobIds.map((id) => this.options.store.require(id));
-        if (jobs.every((job) => isTerminalJobState(job.state))) {
+        // A job deleted meanwhile (by another process) counts as settled and is left out.
+        const jobs = jobIds.map((id) => this.options.store.get(id)).filter((job): job is JobRow => job !== null);
+        // A cancelled job still running here is not settled until its worker is dead and its
+        // partial outputs are gone.
+        if (jobs.every((job) => isTerminalJobState(job.state) && !this.running.has(job.id))) {
           this.settled.delete(check);
           resolve(jobs);
         }
@@ -84,13 +88,18 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (const entry of this.running.values()) entry.controller.abort();
+    for (const entry of this.running.values()) {
+      entry.cancelled = this.options.store.get(entry.job.id)?.state === 'cancelled';
+      entry.controller.abort();
+    }
     while (this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   private tick(): void {
+    if (this.stopped) return;
     const { store } = this.options;
     for (const entry of this.running.values()) this.watch(entry);
     while (this.running.size < this.options.concurrency) {
