@@ -46,7 +46,7 @@ export class RedubCore {
   /** Queues one job per option set; the same options find the job that already exists. */
   enqueue(jobs: DubJobOptions[], priority = 0): { job: JobRow; created: boolean }[] {
     return jobs.map((options) => {
-      return this.store.enqueue({
+      const outcome = this.store.enqueue({
         idempotencyKey: idempotencyKeyFor(options),
         inputPath: options.inputPath,
         language: options.language,
@@ -54,6 +54,9 @@ export class RedubCore {
         options,
         priority,
       });
+      // The segments live with the job, where the timeline (and the lip-sync stage) will edit them.
+      if (outcome.created) this.store.replaceLipSyncSegments(outcome.job.id, options.lipSyncSegments);
+      return outcome;
     });
   }
 

@@ -43,6 +43,9 @@ describe('redub dub on the bundled sample', () => {
     expect(job.state).toBe('done');
     expect(job.language).toBe('es');
     expect(job.cuesSynthesized).toBe(4);
+    // Fitting is per cue and recorded: every cue has its speed, within the default 1.35× bound.
+    expect(job.cues).toHaveLength(4);
+    expect(job.cues.every((cue) => cue.speedFactor !== null && cue.speedFactor >= 1 && cue.speedFactor <= 1.35)).toBe(true);
     expect(job.stages.map((stage) => stage.name)).toEqual(['probe', 'extract', 'vad', 'transcribe', 'translate', 'synthesize', 'fit', 'mix', 'export']);
     expect(job.stages.every((stage) => stage.reused === false && typeof stage.ms === 'number')).toBe(true);
     expect(path.isAbsolute(job.outputs.video!)).toBe(true);
