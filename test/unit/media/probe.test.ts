@@ -12,17 +12,10 @@ import {
   makeZeroDurationVideo,
 } from '../../helpers/media-fixtures.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
+import { rejectionOf } from '../../helpers/errors.js';
 
 const temporaryDirectory = useTemporaryDirectory('redub-probe-');
 
-async function rejectionOf(promise: Promise<unknown>): Promise<{ code: ErrorCode; message: string; details: string[] }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: ErrorCode; message: string; details: string[] };
-  }
-  throw new Error('expected the probe to reject');
-}
 
 async function expectCode(filePath: string, code: ErrorCode, limits = {}): Promise<{ message: string; details: string[] }> {
   const error = await rejectionOf(probeMedia(filePath, limits));

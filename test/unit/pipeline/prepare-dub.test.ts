@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RedubError, type ErrorCode } from '../../../src-main/shared/errors.js';
 import { prepareDubJobs, type DubRequest, type VoiceCheck } from '../../../src-main/core/pipeline/prepare-dub.js';
 import { makeVideo } from '../../helpers/media-fixtures.js';
+import { rejectionOf } from '../../helpers/errors.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectory('redub-prepare-dub-');
@@ -44,15 +45,6 @@ function recordingVoiceCheck(): { check: VoiceCheck; calls: [string, string | un
 
 const acceptAnyVoice: VoiceCheck = async () => undefined;
 
-async function rejectionOf(promise: Promise<unknown>): Promise<RedubError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RedubError);
-    return error as RedubError;
-  }
-  throw new Error('expected prepareDubJobs to reject');
-}
 
 async function expectRejectedWith(request: DubRequest, code: ErrorCode, checkVoice: VoiceCheck = acceptAnyVoice): Promise<RedubError> {
   const error = await rejectionOf(prepareDubJobs(request, checkVoice));

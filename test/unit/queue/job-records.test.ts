@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
-import { RedubError, type ErrorCode } from '../../../src-main/shared/errors.js';
+import { RedubError } from '../../../src-main/shared/errors.js';
 import { stageNames, type CueRecord } from '../../../src-main/shared/jobs.js';
 import type { LipSyncSegment } from '../../../src-main/shared/lipsync.js';
 import { createStore, newJob, type StoreFixture } from './store-fixture.js';
+import { thrownCode } from '../../helpers/errors.js';
 
 function cue(index: number, overrides: Partial<CueRecord> = {}): CueRecord {
   return {
@@ -12,14 +13,6 @@ function cue(index: number, overrides: Partial<CueRecord> = {}): CueRecord {
   };
 }
 
-function codeOf(action: () => unknown): ErrorCode | 'none' {
-  try {
-    action();
-  } catch (error) {
-    return (error as RedubError).code;
-  }
-  return 'none';
-}
 
 describe('JobStore per-job records', () => {
   const directory = useTemporaryDirectory();
@@ -54,7 +47,7 @@ describe('JobStore per-job records', () => {
 
     it('refuses stages for a job that does not exist', () => {
       const { store } = setup();
-      expect(codeOf(() => store.upsertStage('missing', 'probe', { state: 'done' }))).toBe('E_JOB_NOT_FOUND');
+      expect(thrownCode(() => store.upsertStage('missing', 'probe', { state: 'done' }))).toBe('E_JOB_NOT_FOUND');
     });
   });
 
@@ -77,7 +70,7 @@ describe('JobStore per-job records', () => {
     it('changes nothing when one patch names a cue that does not exist (E_CUE_NOT_FOUND)', () => {
       const { store, jobId } = setup();
       store.replaceCues(jobId, [cue(0)]);
-      expect(codeOf(() => store.updateCues(jobId, [{ index: 0, targetText: 'x' }, { index: 7, targetText: 'y' }]))).toBe('E_CUE_NOT_FOUND');
+      expect(thrownCode(() => store.updateCues(jobId, [{ index: 0, targetText: 'x' }, { index: 7, targetText: 'y' }]))).toBe('E_CUE_NOT_FOUND');
       expect(store.cues(jobId)).toEqual([cue(0)]);
     });
   });
@@ -144,7 +137,7 @@ describe('JobStore per-job records', () => {
         { id: 'dub', path: '/a/dub.wav', durationMs: 60_000 },
         { id: 'voice', path: '/a/voice2.wav', durationMs: 3500 },
       ]);
-      expect(codeOf(() => store.addAudioRef('missing', { id: 'x', path: '/x', durationMs: 1 }))).toBe('E_JOB_NOT_FOUND');
+      expect(thrownCode(() => store.addAudioRef('missing', { id: 'x', path: '/x', durationMs: 1 }))).toBe('E_JOB_NOT_FOUND');
     });
   });
 

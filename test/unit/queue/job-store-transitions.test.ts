@@ -2,20 +2,13 @@
 // commands that must refuse a state they do not apply to.
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
-import { RedubError, type ErrorCode } from '../../../src-main/shared/errors.js';
+import { RedubError } from '../../../src-main/shared/errors.js';
 import type { JobRow } from '../../../src-main/core/queue/job-store.js';
 import { createStore, newJob, type StoreFixture } from './store-fixture.js';
+import { thrownCode } from '../../helpers/errors.js';
 
 const failure = new RedubError('E_FFMPEG_FAILED', { details: ['exit 1'] }).toData();
 
-function codeOf(action: () => unknown): ErrorCode | 'none' {
-  try {
-    action();
-  } catch (error) {
-    return (error as RedubError).code;
-  }
-  return 'none';
-}
 
 describe('JobStore transitions', () => {
   const directory = useTemporaryDirectory();
@@ -140,10 +133,10 @@ describe('JobStore transitions', () => {
       const store = setup();
       const done = running();
       store.complete(done.id, done.allocationId!, {});
-      expect(codeOf(() => store.cancel(done.id))).toBe('E_JOB_STATE');
+      expect(thrownCode(() => store.cancel(done.id))).toBe('E_JOB_STATE');
       const failed = running();
       store.fail(failed.id, failed.allocationId!, failure, { retryable: false });
-      expect(codeOf(() => store.cancel(failed.id))).toBe('E_JOB_STATE');
+      expect(thrownCode(() => store.cancel(failed.id))).toBe('E_JOB_STATE');
     });
 
     it('returns an already cancelled job as it is', () => {
@@ -157,22 +150,22 @@ describe('JobStore transitions', () => {
     it('cannot retry a queued, running, retry_wait or done job', () => {
       const store = setup();
       const { job: queued } = store.enqueue(newJob());
-      expect(codeOf(() => store.retry(queued.id))).toBe('E_JOB_STATE');
+      expect(thrownCode(() => store.retry(queued.id))).toBe('E_JOB_STATE');
       store.cancel(queued.id);
       const job = running();
-      expect(codeOf(() => store.retry(job.id))).toBe('E_JOB_STATE');
+      expect(thrownCode(() => store.retry(job.id))).toBe('E_JOB_STATE');
       store.fail(job.id, job.allocationId!, failure);
-      expect(codeOf(() => store.retry(job.id))).toBe('E_JOB_STATE');
+      expect(thrownCode(() => store.retry(job.id))).toBe('E_JOB_STATE');
       fixture.clock.now += 60_000;
       const again = store.claimNext('owner-a', 1000)!;
       store.complete(again.id, again.allocationId!, {});
-      expect(codeOf(() => store.retry(job.id))).toBe('E_JOB_STATE');
+      expect(thrownCode(() => store.retry(job.id))).toBe('E_JOB_STATE');
     });
 
     it('cannot requeue a job that is not done', () => {
       const store = setup();
       const { job } = store.enqueue(newJob());
-      expect(codeOf(() => store.requeueDone(job.id))).toBe('E_JOB_STATE');
+      expect(thrownCode(() => store.requeueDone(job.id))).toBe('E_JOB_STATE');
     });
 
     it('cannot delete a running job, deletes others with their records, and reports unknown ids', () => {
@@ -191,10 +184,10 @@ describe('JobStore transitions', () => {
       store.delete(job.id);
       expect(store.get(job.id)).toBeNull();
       expect(store.logs(job.id)).toEqual([]);
-      expect(codeOf(() => store.delete(job.id))).toBe('E_JOB_NOT_FOUND');
-      expect(codeOf(() => store.require(job.id))).toBe('E_JOB_NOT_FOUND');
-      expect(codeOf(() => store.cancel('nope'))).toBe('E_JOB_NOT_FOUND');
-      expect(codeOf(() => store.retry('nope'))).toBe('E_JOB_NOT_FOUND');
+      expect(thrownCode(() => store.delete(job.id))).toBe('E_JOB_NOT_FOUND');
+      expect(thrownCode(() => store.require(job.id))).toBe('E_JOB_NOT_FOUND');
+      expect(thrownCode(() => store.cancel('nope'))).toBe('E_JOB_NOT_FOUND');
+      expect(thrownCode(() => store.retry('nope'))).toBe('E_JOB_NOT_FOUND');
     });
 
     it('lets no one but the holder touch a job that is not running', () => {

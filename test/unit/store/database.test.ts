@@ -2,20 +2,12 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
-import { RedubError, type ErrorCode } from '../../../src-main/shared/errors.js';
+import type { RedubError } from '../../../src-main/shared/errors.js';
 import { openDatabase, schemaVersion, type Migration } from '../../../src-main/core/store/database.js';
 import { migrations } from '../../../src-main/core/store/migrations/index.js';
 import { databaseFile, tableNames } from './schema-helpers.js';
+import { thrownCode } from '../../helpers/errors.js';
 
-function thrownCode(action: () => unknown): ErrorCode | 'none' {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RedubError);
-    return (error as RedubError).code;
-  }
-  return 'none';
-}
 
 describe('openDatabase', () => {
   const directory = useTemporaryDirectory();

@@ -4,6 +4,7 @@ import { RedubError, type ErrorCode } from '../../../src-main/shared/errors.js';
 import type { HostMessage, StageTask, WorkerMessage } from '../../../src-main/core/worker-host/protocol.js';
 import type { WorkerHost, WorkerProcess } from '../../../src-main/core/worker-host/worker-host.js';
 import { WorkerPool } from '../../../src-main/core/worker-host/worker-pool.js';
+import { rejectionOf } from '../../helpers/errors.js';
 
 /** What a fake worker does when it is handed a task; tests script it. */
 type Behaviour = (worker: FakeWorker, task: StageTask) => void;
@@ -105,15 +106,6 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
 });
 
-async function rejectionOf(promise: Promise<unknown>): Promise<RedubError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RedubError);
-    return error as RedubError;
-  }
-  throw new Error('expected the task to be rejected');
-}
 
 async function expectRejectedWith(promise: Promise<unknown>, code: ErrorCode): Promise<RedubError> {
   const error = await rejectionOf(promise);
