@@ -44,6 +44,12 @@ export const errorDefinitions = {
   E_JOB_NOT_FOUND: { kind: 'usage', message: 'There is no job with that id.', action: 'Run `redub jobs list` to see the jobs.' },
   E_JOB_STATE: { kind: 'usage', message: 'The job is not in a state that allows this.', action: 'Run `redub jobs show <id>` to see its state.' },
   E_CUE_NOT_FOUND: { kind: 'usage', message: 'The job has no cue with that number.', action: 'Run `redub jobs show <id>` to see the job\'s cues.' },
+  E_BAD_REQUEST: { kind: 'usage', message: 'The request is not valid.', action: 'Fix the fields named in the details and send it again.' },
+  E_UNAUTHORIZED: { kind: 'usage', message: 'The request has no valid API token.', action: 'Send the token from <data-dir>/api-token as "Authorization: Bearer <token>".' },
+  E_ROUTE_NOT_FOUND: { kind: 'usage', message: 'There is no such API endpoint.', action: 'See the README for the endpoints under /api/v1.' },
+  E_FORBIDDEN_PATH: { kind: 'usage', message: 'That file is not one of the job\'s own files.', action: 'Ask for a job\'s files through its download or preview endpoints.' },
+  E_UPLOAD_TOO_LARGE: { kind: 'input', message: 'The upload is larger than the configured limit.', action: 'Raise the input size limit in the settings, or pass a local path instead of uploading.' },
+  E_NOT_READY: { kind: 'usage', message: 'The job has not produced that file yet.', action: 'Wait until the job is done, then ask again.' },
   E_CANCELLED: { kind: 'cancelled', message: 'The job was cancelled.', action: 'Run `redub jobs retry <id>` to start it again.' },
   E_INTERNAL: { kind: 'processing', message: 'Redub hit an unexpected problem.', action: 'Retry; if it happens again, report it with the output of `redub doctor` and the job log.' },
 } as const satisfies Record<string, ErrorDefinition>;

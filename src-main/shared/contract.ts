@@ -1,0 +1,116 @@
+// The one contract the desktop renderer (typed IPC through the preload), the local HTTP API and
+// any script speak: every request with its schema, every response and event shape. The same
+// schemas validate at every boundary, so a bad message gets the same error everywhere.
+import { z } from 'zod';
+import type { RedubErrorData } from './errors.js';
+import { jobStates, type JobDetails, type JobState, type JobSummary, type LogLine } from './jobs.js';
+
+const languageList = z.array(z.string().min(2).max(16)).min(1, 'Name at least one target language.');
+const languageMap = z.record(z.string().min(2).max(16), z.string().min(1));
+
+export const createJobsRequestSchema = z.object({
+  /** A path on the machine that runs the core (uploads are saved first, then named here). */
+  input: z.string().min(1),
+  to: languageList,
+  from: z.string().min(2).max(16).optional(),
+  subtitles: z.string().min(1).optional(),
+  translations: languageMap.optional(),
+  voices: languageMap.optional(),
+  outDir: z.string().min(1).optional(),
+  priority: z.number().int().min(-100).max(100).optional(),
+});
+export type CreateJobsRequest = z.infer<typeof createJobsRequestSchema>;
+
+export const jobIdSchema = z.string().uuid('A job id is a UUID, as the job list shows it.');
+
+export const listJobsQuerySchema = z.object({
+  states: z.array(z.enum(jobStates)).optional(),
+  search: z.string().max(500).optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+  offset: z.number().int().min(0).default(0),
+});
+export type ListJobsQuery = z.input<typeof listJobsQuerySchema>;
+
+export const logsQuerySchema = z.object({ afterId: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).default(1000) });
+export type LogsQuery = z.input<typeof logsQuerySchema>;
+
+export const settingsSchema = z.object({
+  cpuWorkers: z.number().int().min(1).max(64),
+  executionProvider: z.enum(['auto', 'cpu', 'cuda', 'directml', 'coreml']),
+  maxSpeed: z.number().min(1).max(2),
+  maxInputMb: z.number().min(1).max(1_000_000),
+  maxDurationMinutes: z.number().min(1).max(24 * 60),
+  theme: z.enum(['system', 'dark', 'light']),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export const settingsPatchSchema = settingsSchema.partial();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const queuePauseSchema = z.object({ paused: z.boolean() });
+
+export interface QueueStatus {
+  paused: boolean;
+  counts: Record<JobState, number>;
+  /** Jobs waiting to run: queued plus retry_wait. */
+  depth: number;
+}
+
+export interface PreviewSources {
+  /** URLs the renderer can put in <video src>, with range support (seeking works on large files). */
+  original: string;
+  dub: string | null;
+}
+
+export interface LogEntry extends LogLine {
+  id: number;
+}
+
+export type RedubEvent =
+  | { type: 'job.updated'; job: JobSummary }
+  | { type: 'job.removed'; id: string }
+  | { type: 'job.log'; jobId: string; entry: LogEntry }
+  | { type: 'queue.updated'; queue: QueueStatus };
+
+/** What every transport offers the renderer; the IPC bridge and the HTTP bridge both implement it. */
+export interface RedubApi {
+  createJobs(request: CreateJobsRequest): Promise<{ jobs: JobSummary[] }>;
+  listJobs(query?: ListJobsQuery): Promise<{ total: number; jobs: JobSummary[] }>;
+  getJob(id: string): Promise<JobDetails>;
+  getLogs(id: string, query?: LogsQuery): Promise<{ logs: LogEntry[] }>;
+  cancelJob(id: string): Promise<JobSummary>;
+  retryJob(id: string): Promise<JobSummary>;
+  deleteJob(id: string): Promise<{ id: string; deleted: true }>;
+  queueStatus(): Promise<QueueStatus>;
+  setQueuePaused(paused: boolean): Promise<QueueStatus>;
+  getSettings(): Promise<Settings>;
+  updateSettings(patch: SettingsPatch): Promise<Settings>;
+  previewSources(id: string): Promise<PreviewSources>;
+  /** Subscribes to job and queue events; returns the unsubscribe function. */
+  onEvent(listener: (event: RedubEvent) => void): () => void;
+}
+
+/** The request-reply part of the API by method name, with the schema of each argument. */
+export const apiArgumentSchemas = {
+  createJobs: z.tuple([createJobsRequestSchema]),
+  listJobs: z.tuple([listJobsQuerySchema.optional()]),
+  getJob: z.tuple([jobIdSchema]),
+  getLogs: z.tuple([jobIdSchema, logsQuerySchema.optional()]),
+  cancelJob: z.tuple([jobIdSchema]),
+  retryJob: z.tuple([jobIdSchema]),
+  deleteJob: z.tuple([jobIdSchema]),
+  queueStatus: z.tuple([]),
+  setQueuePaused: z.tuple([z.boolean()]),
+  getSettings: z.tuple([]),
+  updateSettings: z.tuple([settingsPatchSchema]),
+  previewSources: z.tuple([jobIdSchema]),
+} as const satisfies Record<Exclude<keyof RedubApi, 'onEvent'>, z.ZodType>;
+
+export type ApiMethod = keyof typeof apiArgumentSchemas;
+
+/** A reply as it crosses IPC: a value, or an error as plain data (never a thrown stack). */
+export type ApiReply<T> = { ok: true; value: T } | { ok: false; error: RedubErrorData };
+
+/** Turns a schema failure into the sentence a person reads, naming the field. */
+export function describeSchemaError(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'request'}: ${issue.message}`);
+}
