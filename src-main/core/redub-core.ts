@@ -13,6 +13,7 @@ import { Scheduler } from './queue/scheduler.js';
 import { openDatabase, type Database } from './store/database.js';
 import { ForkWorkerHost } from './worker-host/fork-worker-host.js';
 import { WorkerPool } from './worker-host/worker-pool.js';
+import type { WorkerHost } from './worker-host/worker-host.js';
 import { workerEntryPath } from './package-root.js';
 
 export interface CoreOptions {
@@ -22,6 +23,8 @@ export interface CoreOptions {
   gpuWorkers?: number;
   heartbeatTimeoutMs?: number;
   retryBaseMs?: number;
+  /** How worker processes are started: child_process.fork by default, utilityProcess in Electron. */
+  workerHost?: WorkerHost;
 }
 
 export class RedubCore {
@@ -66,7 +69,7 @@ export class RedubCore {
 
   workerPools(): Record<ResourceClass, WorkerPool> {
     if (!this.pools) {
-      const host = new ForkWorkerHost(workerEntryPath(), { args: [`--redub-data-dir=${this.options.dataDir}`] });
+      const host = this.options.workerHost ?? new ForkWorkerHost(workerEntryPath(), { args: [`--redub-data-dir=${this.options.dataDir}`] });
       this.pools = {
         cpu: new WorkerPool(host, this.cpuWorkers, this.options.heartbeatTimeoutMs),
         gpu: new WorkerPool(host, this.options.gpuWorkers ?? 1, this.options.heartbeatTimeoutMs),
