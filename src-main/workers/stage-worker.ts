@@ -10,8 +10,19 @@ import type { HostMessage, StageTask, WorkerMessage } from '../core/worker-host/
 const heartbeatIntervalMs = 1000;
 const engines = new EngineCache();
 
+/**
+ * Set when this runs as an Electron utility process, which talks to its host over
+ * `process.parentPort` (messages arrive wrapped as `{ data }`) instead of Node's IPC channel.
+ */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+
 function send(message: WorkerMessage): void {
-  if (process.connected) process.send?.(message);
+  if (parentPort) parentPort.postMessage(message);
+  else if (process.connected) process.send?.(message);
 }
 
 async function runTask(task: StageTask): Promise<void> {
@@ -53,11 +64,18 @@ function killOwnProcessGroup(): never {
   process.exit(0);
 }
 
-process.on('message', (message: HostMessage) => {
+function receive(message: HostMessage): void {
   if (message.type === 'run') void runTask(message.task);
   if (message.type === 'shutdown') process.exit(0);
-});
-process.on('disconnect', killOwnProcessGroup);
+}
+
+if (parentPort) {
+  // The host kills a utility process's whole tree itself (it is no process-group leader).
+  parentPort.on('message', (event) => receive(event.data as HostMessage));
+} else {
+  process.on('message', receive);
+  process.on('disconnect', killOwnProcessGroup);
+}
 setInterval(() => send({ type: 'heartbeat' }), heartbeatIntervalMs);
 
 const preload = (process.env.REDUB_PRELOAD_ENGINES ?? 'vad,tts').split(',').filter(Boolean);
