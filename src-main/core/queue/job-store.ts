@@ -43,11 +43,15 @@ export interface JobListQuery {
 
 const pausedKey = 'queue.paused';
 
+/** Told a job's id after this connection committed a change of its state, or its deletion. */
+export type JobChangeListener = (id: string) => void;
+
 export class JobStore extends JobRecords {
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly retryBaseMs: number;
   private readonly sql: JobStatements;
+  private readonly changeListeners = new Set<JobChangeListener>();
 
   constructor(db: Database, options: JobStoreOptions = {}) {
     const clock = options.clock ?? Date.now;
@@ -63,7 +67,7 @@ export class JobStore extends JobRecords {
   /** Idempotent on the key, so dropping the same video twice, or a client retrying a request,
    * never makes a second job. A failed or cancelled job under that key is started again. */
   enqueue(job: NewJob): { job: JobRow; created: boolean } {
-    return this.db.transaction(() => {
+    const outcome = this.db.transaction(() => {
       const existing = this.sql.selectByKey.get(job.idempotencyKey);
       if (existing) {
         if (existing.state === 'failed' || existing.state === 'cancelled') this.resetToQueued(existing.id, existing.state);
@@ -77,6 +81,8 @@ export class JobStore extends JobRecords {
       });
       return { job: this.require(id), created: true };
     }).immediate();
+    this.didChange(outcome.job.id);
+    return outcome;
   }
 
   get(id: string): JobRow | null {
@@ -105,7 +111,7 @@ export class JobStore extends JobRecords {
   /** Takes the best runnable job (priority, then age) for `owner`; null when there is none or
    * the queue is paused. `onlyJobIds` keeps a CLI run to the jobs it queued itself. */
   claimNext(owner: string, leaseMs: number, onlyJobIds?: readonly string[]): JobRow | null {
-    return this.db.transaction((): JobRow | null => {
+    const claimed = this.db.transaction((): JobRow | null => {
       if (this.isPaused()) return null;
       const now = this.clock();
       const candidate = this.sql.claimCandidate.get({ now, only: onlyJobIds ? JSON.stringify(onlyJobIds) : null });
@@ -117,6 +123,8 @@ export class JobStore extends JobRecords {
       });
       return claimed.changes === 1 ? this.require(candidate.id) : null;
     }).immediate();
+    if (claimed) this.didChange(claimed.id);
+    return claimed;
   }
 
   renewLease(id: string, allocationId: string, leaseMs: number): boolean {
@@ -131,13 +139,15 @@ export class JobStore extends JobRecords {
 
   complete(id: string, allocationId: string, outputs: JobOutputs): boolean {
     assertTransition('running', 'done');
-    return this.sql.complete.run({ id, allocationId, now: this.clock(), outputsJson: JSON.stringify(outputs) }).changes === 1;
+    const completed = this.sql.complete.run({ id, allocationId, now: this.clock(), outputsJson: JSON.stringify(outputs) }).changes === 1;
+    if (completed) this.didChange(id);
+    return completed;
   }
 
   /** Ends the holder's attempt: back off and retry while attempts remain and the error is
    * retryable, otherwise park the job in failed (the dead-letter list). Null for a non-holder. */
   fail(id: string, allocationId: string, error: RedubErrorData, options: { retryable?: boolean } = {}): JobState | null {
-    return this.db.transaction((): JobState | null => {
+    const settled = this.db.transaction((): JobState | null => {
       const row = this.sql.select.get(id);
       if (!row || row.state !== 'running' || row.allocation_id !== allocationId) return null;
       const now = this.clock();
@@ -150,11 +160,13 @@ export class JobStore extends JobRecords {
       });
       return changed.changes === 1 ? to : null;
     }).immediate();
+    if (settled) this.didChange(id);
+    return settled;
   }
 
   /** Puts back running jobs whose holder is gone: its lease ran out or its process is dead. */
   recoverInterrupted(isOwnerAlive: (owner: string) => boolean): JobRow[] {
-    return this.db.transaction((): JobRow[] => {
+    const recovered = this.db.transaction((): JobRow[] => {
       const now = this.clock();
       const recovered: JobRow[] = [];
       for (const row of this.sql.selectRunning.all()) {
@@ -168,20 +180,25 @@ export class JobStore extends JobRecords {
       }
       return recovered;
     }).immediate();
+    for (const job of recovered) this.didChange(job.id);
+    return recovered;
   }
 
   // ── Commands from people (CLI, API, renderer) ───────────────────────────────────────────
 
   /** A running job's holder learns of it on its next lease check, and its settle calls fail. */
   cancel(id: string): JobRow {
-    return this.db.transaction((): JobRow => {
+    let changed = false;
+    const cancelled = this.db.transaction((): JobRow => {
       const job = this.require(id);
       if (job.state === 'cancelled') return job;
       assertTransition(job.state, 'cancelled');
       const errorJson = JSON.stringify(new RedubError('E_CANCELLED').toData());
-      this.sql.cancel.run({ id, from: job.state, errorJson, now: this.clock() });
+      changed = this.sql.cancel.run({ id, from: job.state, errorJson, now: this.clock() }).changes === 1;
       return this.require(id);
     }).immediate();
+    if (changed) this.didChange(id);
+    return cancelled;
   }
 
   retry(id: string): JobRow {
@@ -201,6 +218,20 @@ export class JobStore extends JobRecords {
       }
       this.sql.delete.run(id);
     }).immediate();
+    this.didChange(id);
+  }
+
+  /** Jobs whose row changed at or after `ms` (state, progress, lease), oldest change first: how
+   * a follower finds what other processes changed. */
+  changedSince(ms: number): JobRow[] {
+    return this.sql.changedSince.all(ms).map(decodeJobRow);
+  }
+
+  /** Calls `listener` after every state change (and deletion) this connection commits, so a
+   * follower in this process sees each transition, even two that land between its polls. */
+  onDidChangeJob(listener: JobChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   isPaused(): boolean {
@@ -214,7 +245,7 @@ export class JobStore extends JobRecords {
   // ── Internals ───────────────────────────────────────────────────────────────────────────
 
   private restart(id: string, from: readonly JobState[]): JobRow {
-    return this.db.transaction((): JobRow => {
+    const restarted = this.db.transaction((): JobRow => {
       const job = this.require(id);
       if (!from.includes(job.state)) {
         throw new RedubError('E_JOB_STATE', { message: `Job ${id} is ${job.state}; only a ${from.join(' or ')} job can be started again.` });
@@ -222,6 +253,19 @@ export class JobStore extends JobRecords {
       this.resetToQueued(id, job.state);
       return this.require(id);
     }).immediate();
+    this.didChange(id);
+    return restarted;
+  }
+
+  private didChange(id: string): void {
+    for (const listener of this.changeListeners) {
+      // The change is committed; a listener's failure must not turn it into an error for the caller.
+      try {
+        listener(id);
+      } catch {
+        // Listeners report their own failures.
+      }
+    }
   }
 
   private resetToQueued(id: string, from: JobState): void {

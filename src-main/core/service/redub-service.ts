@@ -1,0 +1,238 @@
+// The one core every transport calls (desktop IPC, the local HTTP API): it validates each call
+// with the contract's schemas, runs one long-lived scheduler over all jobs, and turns the store
+// into events. Transports only translate; what a call means is decided here, once.
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ZodError, type z } from 'zod';
+import {
+  apiArgumentSchemas, describeSchemaError, type ApiMethod, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
+  type LogsQuery, type PreviewSources, type QueueStatus, type RedubApi, type RedubEvent, type Settings, type SettingsPatch,
+} from '../../shared/contract.js';
+import { RedubError } from '../../shared/errors.js';
+import { isTerminalJobState, jobStates, type JobDetails, type JobState, type JobSummary } from '../../shared/jobs.js';
+import type { JobRow } from '../queue/job-store.js';
+import type { Scheduler } from '../queue/scheduler.js';
+import { RedubCore, type CoreOptions } from '../redub-core.js';
+import type { WorkerHost } from '../worker-host/worker-host.js';
+import { readSettings, requestLimits, writeSettings } from './app-settings.js';
+import { JobEventFeed } from './job-event-feed.js';
+
+export type MediaTrack = 'original' | 'dub';
+
+export interface RedubServiceOptions {
+  dataDir: string;
+  /** The URL a transport serves a job's media under (an HTTP path, a custom protocol). */
+  mediaUrl: (jobId: string, track: MediaTrack) => string;
+  /** Overrides the cpuWorkers setting for this run. */
+  cpuWorkers?: number;
+  workerHost?: WorkerHost;
+  /** How often the event feed looks at the store. */
+  pollMs?: number;
+  /** Passed to the core; tests shorten them. */
+  heartbeatTimeoutMs?: number;
+  retryBaseMs?: number;
+}
+
+/** How long a delete waits for a cancelled job's worker to be stopped before deleting anyway. */
+const deleteWaitMs = 10_000;
+
+export class RedubService implements RedubApi {
+  readonly core: RedubCore;
+  readonly dataDir: string;
+  private readonly scheduler: Scheduler;
+  private readonly events: JobEventFeed;
+  private closed: Promise<void> | null = null;
+
+  constructor(private readonly options: RedubServiceOptions) {
+    this.dataDir = path.resolve(options.dataDir);
+    const coreOptions: CoreOptions = { dataDir: this.dataDir, workerHost: options.workerHost };
+    if (options.heartbeatTimeoutMs !== undefined) coreOptions.heartbeatTimeoutMs = options.heartbeatTimeoutMs;
+    if (options.retryBaseMs !== undefined) coreOptions.retryBaseMs = options.retryBaseMs;
+    this.core = new RedubCore(coreOptions);
+    // The worker count is a setting, kept in the database the core has just opened; the core
+    // reads it when it first starts its workers, just below. A change applies at the next start.
+    coreOptions.cpuWorkers = options.cpuWorkers ?? readSettings(this.core.store).cpuWorkers;
+    this.scheduler = this.core.createScheduler();
+    this.scheduler.start();
+    this.events = new JobEventFeed(this.core.store, () => this.currentQueueStatus(), options.pollMs ?? 250);
+  }
+
+  get uploadsDir(): string {
+    return path.join(this.dataDir, 'uploads');
+  }
+
+  async createJobs(request: CreateJobsRequest): Promise<{ jobs: JobSummary[] }> {
+    const [valid] = parseArguments('createJobs', [request]);
+    const settings = readSettings(this.core.store);
+    const prepared = await this.core.prepareDub({
+      input: valid.input,
+      to: valid.to,
+      from: valid.from ?? null,
+      subtitles: valid.subtitles ?? null,
+      translations: valid.translations,
+      voices: valid.voices,
+      outDir: valid.outDir ?? null,
+      ...requestLimits(settings),
+    });
+    const enqueued = this.core.enqueue(prepared, valid.priority ?? 0);
+    const jobs = enqueued.map(({ job }) => {
+      // The same request finds the same job; a finished one whose files are gone is made again.
+      const outputsGone = job.state === 'done' && Object.values(job.outputs).some((file) => !file || !existsSync(file));
+      return outputsGone ? this.core.store.requeueDone(job.id) : job;
+    });
+    return { jobs: jobs.map((job) => this.core.store.toSummary(job)) };
+  }
+
+  async listJobs(query?: ListJobsQuery): Promise<{ total: number; jobs: JobSummary[] }> {
+    const [valid] = parseArguments('listJobs', [query]);
+    const filter = { states: valid?.states, search: valid?.search || undefined };
+    const rows = this.core.store.list({ ...filter, limit: valid?.limit ?? 100, offset: valid?.offset ?? 0 });
+    return { total: this.core.store.count(filter), jobs: rows.map((job) => this.core.store.toSummary(job)) };
+  }
+
+  async getJob(id: string): Promise<JobDetails> {
+    const job = this.requireJob('getJob', id);
+    const details = this.core.store.toDetails(job);
+    details.cuesSynthesized = this.core.store.jobStats(job.id).cuesSynthesized ?? 0;
+    return details;
+  }
+
+  async getLogs(id: string, query?: LogsQuery): Promise<{ logs: LogEntry[] }> {
+    const [validId, page] = parseArguments('getLogs', [id, query]);
+    this.core.store.require(validId);
+    return { logs: this.core.store.logs(validId, { afterId: page?.afterId, limit: page?.limit ?? 1000 }) };
+  }
+
+  async cancelJob(id: string): Promise<JobSummary> {
+    const job = this.requireJob('cancelJob', id);
+    return this.core.store.toSummary(this.core.store.cancel(job.id));
+  }
+
+  async retryJob(id: string): Promise<JobSummary> {
+    const job = this.requireJob('retryJob', id);
+    return this.core.store.toSummary(this.core.store.retry(job.id));
+  }
+
+  /** A person expects delete to work on a running job too: it is cancelled first, and deleted
+   * once its worker has been stopped and its partial outputs removed. */
+  async deleteJob(id: string): Promise<{ id: string; deleted: true }> {
+    const job = this.requireJob('deleteJob', id);
+    if (!isTerminalJobState(job.state)) {
+      this.core.store.cancel(job.id);
+      await Promise.race([this.scheduler.waitFor([job.id]), delay(deleteWaitMs)]);
+    }
+    // A job another process still runs is cancelled in the store; that process stops it and
+    // its late writes for a deleted job are dropped.
+    if (this.core.store.get(job.id)) this.core.store.delete(job.id);
+    this.removeUploadFolder(job);
+    return { id: job.id, deleted: true };
+  }
+
+  async queueStatus(): Promise<QueueStatus> {
+    return this.currentQueueStatus();
+  }
+
+  async setQueuePaused(paused: boolean): Promise<QueueStatus> {
+    const [valid] = parseArguments('setQueuePaused', [paused]);
+    this.core.store.setPaused(valid);
+    this.events.queueChanged();
+    return this.currentQueueStatus();
+  }
+
+  async getSettings(): Promise<Settings> {
+    return readSettings(this.core.store);
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<Settings> {
+    const [valid] = parseArguments('updateSettings', [patch]);
+    return writeSettings(this.core.store, valid);
+  }
+
+  async previewSources(id: string): Promise<PreviewSources> {
+    const job = this.requireJob('previewSources', id);
+    return {
+      original: this.options.mediaUrl(job.id, 'original'),
+      dub: job.state === 'done' && job.outputs.video ? this.options.mediaUrl(job.id, 'dub') : null,
+    };
+  }
+
+  /** The file to serve for a job's track. It never takes a path from the caller, only a job id,
+   * which is what makes reaching any other file through a media route impossible. */
+  mediaPath(jobId: string, track: MediaTrack): string {
+    const job = this.requireJob('getJob', jobId);
+    if (track === 'original') {
+      if (!existsSync(job.inputPath)) throw new RedubError('E_INPUT_MISSING', { details: [`The original video ${job.inputPath} was moved or deleted.`] });
+      return job.inputPath;
+    }
+    if (job.state !== 'done' || !job.outputs.video) {
+      throw new RedubError('E_NOT_READY', { details: [`Job ${job.id} is ${job.state}; its dubbed video exists once it is done.`] });
+    }
+    if (!existsSync(job.outputs.video)) {
+      throw new RedubError('E_NOT_READY', {
+        details: [`The dubbed video ${job.outputs.video} was moved or deleted.`],
+        action: 'Retry the job to make the file again.',
+      });
+    }
+    return job.outputs.video;
+  }
+
+  onEvent(listener: (event: RedubEvent) => void): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.events.close();
+      await this.scheduler.stop();
+      await this.core.close();
+    })();
+    return this.closed;
+  }
+
+  private requireJob(method: 'getJob' | 'cancelJob' | 'retryJob' | 'deleteJob' | 'previewSources', id: string): JobRow {
+    const [validId] = parseArguments(method, [id]);
+    return this.core.store.require(validId);
+  }
+
+  private currentQueueStatus(): QueueStatus {
+    const counts = Object.fromEntries(jobStates.map((state) => [state, this.core.store.count({ states: [state] })])) as Record<JobState, number>;
+    return { paused: this.core.store.isPaused(), counts, depth: counts.queued + counts.retry_wait };
+  }
+
+  /** An uploaded video lives in its own folder under uploads/; it goes with the last job using it. */
+  private removeUploadFolder(job: JobRow): void {
+    const relative = path.relative(this.uploadsDir, job.inputPath);
+    const folderName = relative.split(path.sep)[0];
+    if (!folderName || relative.startsWith('..') || path.isAbsolute(relative) || folderName === relative) return;
+    const folder = path.join(this.uploadsDir, folderName);
+    const stillUsed = this.core.store.list({ search: folder }).some((other) => other.inputPath.startsWith(folder + path.sep));
+    if (!stillUsed) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** What each argument is called in an error, where it has no field of its own to name. */
+const argumentNames: Record<ApiMethod, string[]> = {
+  createJobs: ['request'], listJobs: ['query'], getJob: ['id'], getLogs: ['id', 'query'], cancelJob: ['id'],
+  retryJob: ['id'], deleteJob: ['id'], queueStatus: [], setQueuePaused: ['paused'], getSettings: [],
+  updateSettings: ['settings'], previewSources: ['id'],
+};
+
+/** Checks a call's arguments against the contract; a failure names each bad field as the caller
+ * knows it ("to", "limit"), not by its place in the argument list. */
+export function parseArguments<Method extends ApiMethod>(method: Method, args: unknown[]): z.output<(typeof apiArgumentSchemas)[Method]> {
+  const schema = apiArgumentSchemas[method] as z.ZodType;
+  // Optional trailing arguments arrive as undefined; a tuple counts them, so they are dropped.
+  while (args.length > 0 && args.at(-1) === undefined) args = args.slice(0, -1);
+  const result = schema.safeParse(args);
+  if (result.success) return result.data as z.output<(typeof apiArgumentSchemas)[Method]>;
+  const issues = result.error.issues.map((issue) => {
+    const [position, ...field] = issue.path;
+    const name = typeof position === 'number' ? argumentNames[method][position] : undefined;
+    return { ...issue, path: field.length > 0 ? field : name ? [name] : issue.path };
+  });
+  throw new RedubError('E_BAD_REQUEST', { details: describeSchemaError(new ZodError(issues)) });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,51 @@
+// Settings: the SPEC's defaults, stored under 'app.settings', merged field by field, and what they
+// decide for a new dub request.
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { appSettingsKey, defaultSettings, readSettings, requestLimits, writeSettings } from '../../../src-main/core/service/app-settings.js';
+import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
+import { createStore } from '../queue/store-fixture.js';
+
+describe('app settings', () => {
+  const temporary = useTemporaryDirectory();
+
+  it('defaults to cores − 1 workers, auto provider, 1.35× speed, 2048 MB, 240 minutes, system theme', () => {
+    expect(defaultSettings()).toEqual({
+      cpuWorkers: Math.max(1, availableParallelism() - 1),
+      executionProvider: 'auto',
+      maxSpeed: 1.35,
+      maxInputMb: 2048,
+      maxDurationMinutes: 240,
+      theme: 'system',
+    });
+    const { store, close } = createStore(temporary());
+    expect(readSettings(store)).toEqual(defaultSettings());
+    close();
+  });
+
+  it('stores a patch merged over what was there, under app.settings', () => {
+    const { store, close } = createStore(temporary());
+    writeSettings(store, { maxSpeed: 1.2 });
+    const after = writeSettings(store, { theme: 'dark' });
+    expect(after).toEqual({ ...defaultSettings(), maxSpeed: 1.2, theme: 'dark' });
+    expect(readSettings(store)).toEqual(after);
+    expect(store.getSetting(appSettingsKey, null)).toEqual(after);
+    close();
+  });
+
+  it('falls back to the default for a stored value that no longer validates, keeping the others', () => {
+    const { store, close } = createStore(temporary());
+    store.setSetting(appSettingsKey, { maxSpeed: 9, theme: 'dark', cpuWorkers: 'many', unknown: true });
+    expect(readSettings(store)).toEqual({ ...defaultSettings(), theme: 'dark' });
+    store.setSetting(appSettingsKey, 'garbage');
+    expect(readSettings(store)).toEqual(defaultSettings());
+    close();
+  });
+
+  it('turns the limits into bytes and milliseconds for a dub request', () => {
+    expect(requestLimits({ ...defaultSettings(), maxInputMb: 2, maxDurationMinutes: 1.5, maxSpeed: 1.1 })).toEqual({
+      maxSpeed: 1.1,
+      limits: { maxBytes: 2 * 1024 * 1024, maxDurationMs: 90_000 },
+    });
+  });
+});
