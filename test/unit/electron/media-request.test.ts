@@ -1,0 +1,144 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { RedubError } from '../../../src-main/shared/errors.js';
+import { diskMediaFiles, handleMediaRequest, parseMediaUrl, type MediaFiles, type MediaSource } from '../../../src-main/electron/media-request.js';
+import { mediaUrlFor } from '../../../src-main/electron/app-origin.js';
+import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
+
+const jobId = '3b241101-e2bb-4255-8caf-4136c566a962';
+const otherJobId = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const content = Buffer.from(Array.from({ length: 1000 }, (_, index) => index % 251));
+
+describe('media requests (redub-media://)', () => {
+  const temporaryDirectory = useTemporaryDirectory('redub-media-');
+  let videoPath: string;
+  let source: MediaSource & { mediaPath: ReturnType<typeof vi.fn> };
+  let files: { stat: ReturnType<typeof vi.fn>; openRange: ReturnType<typeof vi.fn> } & MediaFiles;
+
+  beforeEach(() => {
+    videoPath = path.join(temporaryDirectory(), 'talk.mp4');
+    writeFileSync(videoPath, content);
+    source = {
+      mediaPath: vi.fn((id: string, track: string) => {
+        if (id !== jobId) throw new RedubError('E_JOB_NOT_FOUND');
+        if (track === 'dub') throw new RedubError('E_NOT_READY', { details: ['The dub is still being made.'] });
+        return videoPath;
+      }),
+    };
+    files = { stat: vi.fn(diskMediaFiles.stat), openRange: vi.fn(diskMediaFiles.openRange) };
+  });
+
+  const get = (url: string, headers: Record<string, string> = {}, method = 'GET') => handleMediaRequest(new Request(url, { method, headers }), source, files);
+
+  /** Whatever was asked, the disk was only ever touched at the job's own file. */
+  function expectOnlyTheJobFileTouched(): void {
+    for (const [filePath] of [...files.stat.mock.calls, ...files.openRange.mock.calls]) expect(filePath).toBe(videoPath);
+  }
+
+  it('builds URLs that carry a job id and a track, never a path', () => {
+    expect(mediaUrlFor(jobId, 'dub')).toBe(`redub-media://job/${jobId}/dub`);
+    expect(parseMediaUrl(`${mediaUrlFor(jobId, 'original')}?v=3`)).toEqual({ jobId, track: 'original' });
+  });
+
+  it('answers a plain GET with the whole file (200), announcing range support', async () => {
+    const response = await get(mediaUrlFor(jobId, 'original'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('accept-ranges')).toBe('bytes');
+    expect(response.headers.get('content-length')).toBe('1000');
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(content);
+    expect(files.openRange).toHaveBeenCalledWith(videoPath, 0, 999);
+  });
+
+  it('answers a range with 206 and exactly those bytes, streamed from that offset', async () => {
+    const response = await get(mediaUrlFor(jobId, 'original'), { Range: 'bytes=100-199' });
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe('bytes 100-199/1000');
+    expect(response.headers.get('content-length')).toBe('100');
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(content.subarray(100, 200));
+    expect(files.openRange).toHaveBeenCalledWith(videoPath, 100, 199);
+  });
+
+  it('answers an open-ended range to the end of the file', async () => {
+    const response = await get(mediaUrlFor(jobId, 'original'), { Range: 'bytes=900-' });
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe('bytes 900-999/1000');
+    expect((await response.arrayBuffer()).byteLength).toBe(100);
+  });
+
+  it('answers a range past the end with 416 and the size, opening nothing', async () => {
+    const response = await get(mediaUrlFor(jobId, 'original'), { Range: 'bytes=5000-6000' });
+    expect(response.status).toBe(416);
+    expect(response.headers.get('content-range')).toBe('bytes */1000');
+    expect(files.openRange).not.toHaveBeenCalled();
+  });
+
+  it('answers HEAD with the headers only', async () => {
+    const response = await get(mediaUrlFor(jobId, 'original'), {}, 'HEAD');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe('1000');
+    expect(files.openRange).not.toHaveBeenCalled();
+  });
+
+  it('refuses other methods with 405', async () => {
+    expect((await get(mediaUrlFor(jobId, 'original'), {}, 'POST')).status).toBe(405);
+    expect(source.mediaPath).not.toHaveBeenCalled();
+  });
+
+  it('answers an unknown job with 404 and E_JOB_NOT_FOUND', async () => {
+    const response = await get(mediaUrlFor(otherJobId, 'original'));
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('E_JOB_NOT_FOUND');
+    expect(files.stat).not.toHaveBeenCalled();
+  });
+
+  it('answers a track that is not made yet with 404 and E_NOT_READY', async () => {
+    const response = await get(mediaUrlFor(jobId, 'dub'));
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('E_NOT_READY');
+  });
+
+  it('answers 404 when the job names a file that is no longer on disk', async () => {
+    source.mediaPath.mockReturnValue(path.join(temporaryDirectory(), 'gone.mp4'));
+    const response = await get(mediaUrlFor(jobId, 'original'));
+    expect(response.status).toBe(404);
+    expect(files.openRange).not.toHaveBeenCalled();
+  });
+
+  const malformed: [string, string, number][] = [
+    ['a job id that is not a UUID', 'redub-media://job/42/original', 400],
+    ['an unknown track', `redub-media://job/${jobId}/subtitles`, 404],
+    ['a track that tries to climb out', `redub-media://job/${jobId}/..%2F..%2F..%2Fetc%2Fpasswd`, 404],
+    ['an id that is a path', 'redub-media://job/..%2F..%2Fetc%2Fpasswd/original', 400],
+    ['dot segments (normalised away)', 'redub-media://job/../../etc/passwd', 400],
+    ['an absolute path instead of a job', 'redub-media://job//etc/passwd', 404],
+    ['extra segments', `redub-media://job/${jobId}/original/extra`, 404],
+    ['another host', `redub-media://file/${jobId}/original`, 404],
+    ['no path at all', 'redub-media://job', 404],
+    ['bad percent-encoding', 'redub-media://job/%E0%A4%A/original', 400],
+    ['another scheme', `file:///${jobId}/original`, 400],
+  ];
+  it.each(malformed)('answers %s with an error status and never opens a path from the URL', async (_name, url, status) => {
+    const response = await get(url);
+    expect(response.status).toBe(status);
+    expect(source.mediaPath).not.toHaveBeenCalled();
+    expect(files.stat).not.toHaveBeenCalled();
+    expect(files.openRange).not.toHaveBeenCalled();
+  });
+
+  it('opens only the file the service names, whatever the URL asks', async () => {
+    for (const url of [mediaUrlFor(jobId, 'original'), `${mediaUrlFor(jobId, 'original')}?path=/etc/passwd`, `${mediaUrlFor(jobId, 'original')}#/etc/passwd`]) {
+      expect((await get(url, { Range: 'bytes=0-9' })).status).toBe(206);
+    }
+    expectOnlyTheJobFileTouched();
+    expect(files.openRange).toHaveBeenCalledTimes(3);
+  });
+
+  it('lets the app origin read the answers (CORS) and keeps them out of the cache', async () => {
+    const response = await get(mediaUrlFor(jobId, 'original'));
+    expect(response.headers.get('access-control-allow-origin')).toBe('app://redub');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    await response.body?.cancel();
+  });
+});
