@@ -1,0 +1,181 @@
+// Owns the endpoints under /api/v1: which path and method reach which RedubService call, how a
+// request's query and body become that call's arguments, and how its answer is sent. Arguments
+// are checked by the service against the shared contract, so HTTP and IPC refuse the same things.
+import { rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { createJobsRequestSchema, describeSchemaError, queuePauseSchema, settingsPatchSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
+import { RedubError } from '../shared/errors.js';
+import type { MediaTrack, RedubService } from '../core/service/redub-service.js';
+import { badRequest, readJsonBody, sendJson } from './http-io.js';
+import { sendFile } from './media-response.js';
+import type { ServerMetrics } from './metrics.js';
+import { receiveUpload } from './multipart-upload.js';
+import { openEventStream } from './sse.js';
+
+export const apiPrefix = '/api/v1';
+
+/** Where the API serves a job's media: what RedubService hands out as preview URLs. */
+export function mediaUrlFor(jobId: string, track: MediaTrack): string {
+  return `${apiPrefix}/jobs/${encodeURIComponent(jobId)}/media/${track}`;
+}
+
+export interface ApiContext {
+  service: RedubService;
+  metrics: ServerMetrics;
+  version: string;
+  uploadLimitBytes(): Promise<number>;
+  /** Ends an open event stream; the server ends them all when it closes. */
+  streams: Set<() => void>;
+}
+
+export interface ApiCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  context: ApiContext;
+}
+
+type Handler = (call: ApiCall) => Promise<void>;
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  /** Path segments after /api/v1; ":name" captures one segment. */
+  pattern: string[];
+  handlers: Partial<Record<Method, Handler>>;
+  /** GET may carry ?token= instead of the header: a <video src> or EventSource sends no headers. */
+  queryToken?: boolean;
+  /** Answers without a token (the health check). */
+  open?: boolean;
+}
+
+const json = (status: number, produce: (call: ApiCall) => Promise<unknown>): Handler => async (call) => sendJson(call.res, status, await produce(call));
+
+export const routes: Route[] = [
+  { pattern: ['health'], open: true, handlers: { GET: json(200, async ({ context }) => ({ ok: true, version: context.version })) } },
+  { pattern: ['metrics'], handlers: { GET: sendMetrics } },
+  { pattern: ['jobs'], handlers: { GET: json(200, ({ query, context }) => context.service.listJobs(listQuery(query))), POST: createJobs } },
+  {
+    pattern: ['jobs', ':id'],
+    handlers: {
+      GET: json(200, ({ params, context }) => context.service.getJob(params.id!)),
+      // DELETE cancels (the seeds' meaning); ?purge=true removes the job and its records as well.
+      DELETE: json(200, ({ params, query, context }) => (query.get('purge') === 'true' ? context.service.deleteJob(params.id!) : context.service.cancelJob(params.id!))),
+    },
+  },
+  { pattern: ['jobs', ':id', 'cancel'], handlers: { POST: json(200, ({ params, context }) => context.service.cancelJob(params.id!)) } },
+  { pattern: ['jobs', ':id', 'retry'], handlers: { POST: json(200, ({ params, context }) => context.service.retryJob(params.id!)) } },
+  { pattern: ['jobs', ':id', 'logs'], handlers: { GET: json(200, ({ params, query, context }) => context.service.getLogs(params.id!, logsQuery(query))) } },
+  { pattern: ['jobs', ':id', 'preview'], handlers: { GET: json(200, ({ params, context }) => context.service.previewSources(params.id!)) } },
+  { pattern: ['jobs', ':id', 'download'], queryToken: true, handlers: { GET: (call) => sendMedia(call, 'dub', 'attachment') } },
+  { pattern: ['jobs', ':id', 'media', 'original'], queryToken: true, handlers: { GET: (call) => sendMedia(call, 'original', 'inline') } },
+  { pattern: ['jobs', ':id', 'media', 'dub'], queryToken: true, handlers: { GET: (call) => sendMedia(call, 'dub', 'inline') } },
+  {
+    pattern: ['queue'],
+    handlers: {
+      GET: json(200, ({ context }) => context.service.queueStatus()),
+      PUT: json(200, async ({ req, context }) => context.service.setQueuePaused(checkBody(queuePauseSchema, await readJsonBody(req)).paused)),
+    },
+  },
+  {
+    pattern: ['settings'],
+    handlers: {
+      GET: json(200, ({ context }) => context.service.getSettings()),
+      PATCH: json(200, async ({ req, context }) => context.service.updateSettings(checkBody(settingsPatchSchema, await readJsonBody(req)))),
+    },
+  },
+  { pattern: ['events'], queryToken: true, handlers: { GET: streamEvents } },
+];
+
+/** The route a path names, its captured segments, or null. Segments are decoded once here; a
+ * segment that does not decode (a stray %) is the client's mistake. */
+export function matchRoute(segments: string[]): { route: Route; params: Record<string, string> } | null {
+  for (const route of routes) {
+    if (route.pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const matches = route.pattern.every((part, index) => {
+      const segment = segments[index]!;
+      if (part.startsWith(':')) {
+        params[part.slice(1)] = decodeSegment(segment);
+        return true;
+      }
+      return part === segment;
+    });
+    if (matches) return { route, params };
+  }
+  return null;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`"${segment.slice(0, 80)}" is not a valid URL path segment.`);
+  }
+}
+
+async function createJobs(call: ApiCall): Promise<void> {
+  const { req, context } = call;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'multipart/form-data') {
+    const body = checkBody(createJobsRequestSchema, await readJsonBody(req));
+    sendJson(call.res, 201, await context.service.createJobs(body));
+    return;
+  }
+  const upload = await receiveUpload(req, { uploadsDir: context.service.uploadsDir, limitBytes: await context.uploadLimitBytes() });
+  try {
+    sendJson(call.res, 201, await context.service.createJobs(upload.request));
+  } catch (error) {
+    // No job came of the upload: nothing will ever read its files.
+    rmSync(upload.folder, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function sendMedia(call: ApiCall, track: MediaTrack, disposition: 'inline' | 'attachment'): Promise<void> {
+  const file = call.context.service.mediaPath(call.params.id!, track);
+  await sendFile(call.req, call.res, file, { disposition });
+}
+
+async function sendMetrics({ res, context }: ApiCall): Promise<void> {
+  const text = await context.metrics.render();
+  res.writeHead(200, { 'Content-Type': context.metrics.contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function streamEvents({ req, res, context }: ApiCall): Promise<void> {
+  const end = openEventStream(req, res, context.service);
+  context.streams.add(end);
+  res.on('close', () => context.streams.delete(end));
+}
+
+/** ?state=queued,running&search=talk&limit=50&offset=0 as the contract's list query. */
+function listQuery(query: URLSearchParams): ListJobsQuery {
+  const states = query.get('state') ?? query.get('states');
+  return {
+    ...(states ? { states: states.split(',').map((state) => state.trim()).filter(Boolean) as ListJobsQuery['states'] } : {}),
+    ...(query.has('search') ? { search: query.get('search')! } : {}),
+    ...numberParam(query, 'limit'),
+    ...numberParam(query, 'offset'),
+  };
+}
+
+function logsQuery(query: URLSearchParams): LogsQuery {
+  return { ...numberParam(query, 'afterId'), ...numberParam(query, 'limit') };
+}
+
+/** A number from the query; text that is not one is passed on as NaN for the schema to name. */
+function numberParam<Key extends string>(query: URLSearchParams, key: Key): Partial<Record<Key, number>> {
+  const value = query.get(key);
+  if (value === null || value === '') return {};
+  return { [key]: Number(value) } as Record<Key, number>;
+}
+
+/** A body must be an object of the schema's fields only: a misspelt setting is refused, not
+ * silently dropped. */
+function checkBody<Schema extends z.ZodObject>(schema: Schema, body: unknown): z.output<Schema> {
+  const result = schema.strict().safeParse(body);
+  if (result.success) return result.data as z.output<Schema>;
+  throw new RedubError('E_BAD_REQUEST', { details: describeSchemaError(result.error) });
+}

@@ -1,0 +1,169 @@
+// Owns receiving a video (and its subtitle files) as multipart/form-data for POST /api/v1/jobs:
+// each upload gets its own folder <data-dir>/uploads/<uuid>/ with names made safe, a size limit
+// enforced while the bytes arrive, and nothing left behind when the upload is refused.
+import busboy from 'busboy';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { CreateJobsRequest } from '../shared/contract.js';
+import { RedubError } from '../shared/errors.js';
+import { languageCodePattern, normalizeLanguage } from '../shared/languages.js';
+import { badRequest } from './http-io.js';
+
+export interface UploadOptions {
+  uploadsDir: string;
+  /** The most bytes all files of one upload may hold together. */
+  limitBytes: number;
+}
+
+export interface ReceivedUpload {
+  /** The upload's own folder; the caller removes it if no job comes of it. */
+  folder: string;
+  request: CreateJobsRequest;
+}
+
+/** Room for the form's own framing and text fields on top of the files. */
+const formOverheadBytes = 1024 * 1024;
+
+export async function receiveUpload(req: IncomingMessage, options: UploadOptions): Promise<ReceivedUpload> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > options.limitBytes + formOverheadBytes) throw tooLarge(options.limitBytes);
+  const folder = path.join(options.uploadsDir, randomUUID());
+  mkdirSync(path.join(folder, 'text'), { recursive: true });
+  try {
+    return { folder, request: await parseForm(req, folder, options.limitBytes) };
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function parseForm(req: IncomingMessage, folder: string, limitBytes: number): Promise<CreateJobsRequest> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: limitBytes, files: 64, fields: 64, fieldSize: 64 * 1024, parts: 128 } });
+    } catch (error) {
+      reject(badRequest(`The multipart form cannot be read: ${(error as Error).message}`));
+      return;
+    }
+    const writes: Promise<void>[] = [];
+    const incoming = new Set<NodeJS.ReadableStream & { destroy(): void }>();
+    const fields: Record<string, string> = {};
+    const files: { video?: string; subtitles?: string; translations: Record<string, string> } = { translations: {} };
+    let received = 0;
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(parser);
+      // Files being written are abandoned (their folder is removed next); the rest of the body is
+      // read and dropped, so the client gets to read the answer.
+      for (const stream of incoming) stream.destroy();
+      req.resume();
+      reject(error);
+    };
+
+    parser.on('file', (name, stream, info) => {
+      const target = failed ? null : fileTarget(name, info.filename, folder, files);
+      if (typeof target !== 'string') {
+        stream.resume();
+        if (target) fail(target);
+        return;
+      }
+      stream.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > limitBytes) fail(tooLarge(limitBytes));
+      });
+      stream.on('limit', () => fail(tooLarge(limitBytes)));
+      incoming.add(stream);
+      const write = pipeline(stream, createWriteStream(target)).catch((error: unknown) => fail(error));
+      writes.push(write.finally(() => incoming.delete(stream)));
+    });
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated || info.nameTruncated) fail(badRequest(`The form field "${name.slice(0, 40)}" is too long.`));
+      else fields[name] = value;
+    });
+    parser.on('partsLimit', () => fail(badRequest('The form has too many parts.')));
+    parser.on('filesLimit', () => fail(badRequest('The form has too many files.')));
+    parser.on('fieldsLimit', () => fail(badRequest('The form has too many fields.')));
+    parser.on('error', (error: Error) => fail(badRequest(`The multipart form cannot be read: ${error.message}`)));
+    parser.on('close', () => {
+      void Promise.all(writes).then(() => {
+        if (failed) return;
+        try {
+          resolve(toRequest(fields, files));
+        } catch (error) {
+          fail(error);
+        }
+      });
+    });
+    req.on('aborted', () => fail(badRequest('The upload was interrupted.')));
+    req.pipe(parser);
+  });
+}
+
+/** Where a file part goes, or the error that refuses it. Subtitles live in text/ so that no
+ * output written beside the video (<name>.<lang>.srt) can land on an uploaded file. */
+function fileTarget(name: string, fileName: string | undefined, folder: string, files: { video?: string; subtitles?: string; translations: Record<string, string> }): string | RedubError {
+  if (name === 'video') {
+    if (files.video) return badRequest('Send one file part named "video".');
+    return (files.video = path.join(folder, sanitizeFileName(fileName, 'video.mp4')));
+  }
+  const extension = subtitleExtension(fileName);
+  if (name === 'subtitles') {
+    if (files.subtitles) return badRequest('Send at most one file part named "subtitles".');
+    return (files.subtitles = path.join(folder, 'text', `source${extension}`));
+  }
+  const translation = /^translation\.(.+)$/.exec(name);
+  if (translation) {
+    const language = normalizeLanguage(translation[1]!);
+    if (!languageCodePattern.test(language)) return badRequest(`"${translation[1]}" in the part "${name}" is not a language code.`);
+    if (files.translations[language]) return badRequest(`Send one file part named "${name}".`);
+    return (files.translations[language] = path.join(folder, 'text', `${language}${extension}`));
+  }
+  return badRequest(`The form has a file part "${name.slice(0, 40)}"; file parts are video, subtitles and translation.<lang>.`);
+}
+
+function toRequest(fields: Record<string, string>, files: { video?: string; subtitles?: string; translations: Record<string, string> }): CreateJobsRequest {
+  if (!files.video) throw badRequest('The form has no file part named "video".');
+  const to = (fields.to ?? '').split(',').map((language) => language.trim()).filter(Boolean);
+  const voices: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    const voice = /^voice\.(.+)$/.exec(name);
+    if (voice) voices[voice[1]!] = value;
+  }
+  const request: CreateJobsRequest = { input: files.video, to };
+  if (fields.from) request.from = fields.from;
+  if (files.subtitles) request.subtitles = files.subtitles;
+  if (Object.keys(files.translations).length > 0) request.translations = files.translations;
+  if (Object.keys(voices).length > 0) request.voices = voices;
+  if (fields.priority !== undefined) {
+    const priority = Number(fields.priority);
+    if (!Number.isInteger(priority)) throw badRequest(`priority: "${fields.priority}" is not a whole number.`);
+    request.priority = priority;
+  }
+  return request;
+}
+
+/** A file name from a client, made safe to create: no folders, no control or shell-special
+ * characters, no leading dots (hidden files, ".."), no names Windows reserves; the extension is
+ * kept, since it tells ffprobe and the subtitle reader what the file is. */
+export function sanitizeFileName(fileName: string | undefined, fallback: string): string {
+  const base = (fileName ?? '').split(/[\\/]/).pop() ?? '';
+  let safe = base.normalize('NFC').replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/\s+/g, ' ').replace(/^[.\s]+/, '').trim();
+  if (safe.length > 120) safe = safe.slice(-120).replace(/^[.\s]+/, '');
+  if (/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(safe)) safe = `_${safe}`;
+  return safe === '' ? fallback : safe;
+}
+
+function subtitleExtension(fileName: string | undefined): string {
+  const extension = path.extname(sanitizeFileName(fileName, 'subtitles.srt')).toLowerCase();
+  return /^\.[a-z0-9]{1,8}$/.test(extension) ? extension : '.srt';
+}
+
+function tooLarge(limitBytes: number): RedubError {
+  return new RedubError('E_UPLOAD_TOO_LARGE', { details: [`The limit is ${Math.round(limitBytes / (1024 * 1024))} MiB (${limitBytes} bytes).`] });
+}
