@@ -9,7 +9,8 @@ const allowedLayers = {
   workers: ['shared', 'core', 'workers'],
   electron: ['shared', 'core', 'electron'],
   server: ['shared', 'core', 'server'],
-  cli: ['shared', 'core', 'cli'],
+  // `redub serve` starts the local API, so the command line may reach the server layer.
+  cli: ['shared', 'core', 'server', 'cli'],
   'main-entry': ['shared', 'core', 'electron'],
   preload: ['shared', 'preload'],
   renderer: ['shared', 'renderer'],

@@ -8,6 +8,7 @@ import { parseCommandArguments } from './arguments.js';
 import { dubCommand, dubOptions } from './commands/dub.js';
 import { doctorCommand } from './commands/doctor.js';
 import { jobsCommand, jobsOptions } from './commands/jobs.js';
+import { serveCommand, serveOptions } from './commands/serve.js';
 import { exitCodeForError } from './exit-codes.js';
 import { createOutput } from './output.js';
 
@@ -19,6 +20,7 @@ Usage:
             [--out <dir>] [--max-speed 1.35] [--max-size-mb N] [--max-duration-minutes N]
   redub jobs list [--state queued,running,…] [--limit N] [--offset N]
   redub jobs show|logs|cancel|retry|delete <id>
+  redub serve [--port 8383]   the local HTTP API and browser app on 127.0.0.1 (--port 0: any free port)
   redub doctor
 
 Every command takes --data-dir <dir> (or REDUB_DATA_DIR) and --json (one JSON object on stdout).
@@ -33,8 +35,8 @@ async function main(argv: string[]): Promise<number> {
       output.result({ help }, () => help);
       return command ? 0 : 2;
     }
-    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, doctor: {} } as const;
-    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, doctor.` });
+    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, doctor: {} } as const;
+    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, serve, doctor.` });
     const parsed = parseCommandArguments(rest, optionsByCommand[command as keyof typeof optionsByCommand]);
     if (parsed.values.help) {
       output.result({ help }, () => help);
@@ -43,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
     const dataDir = resolveDataFolder(parsed.values['data-dir'] as string | undefined);
     mkdirSync(dataDir, { recursive: true });
     if (command === 'doctor') return await doctorCommand(dataDir, output);
+    if (command === 'serve') return await serveCommand(dataDir, parsed.values as { port?: string }, output);
     const core = new RedubCore({ dataDir });
     try {
       if (command === 'dub') return await dubCommand(core, parsed as Parameters<typeof dubCommand>[1], output);
