@@ -2,59 +2,14 @@
 // and never answer: arguments are checked against the contract, calls map onto the store, media
 // paths come from the job alone, settings apply to later jobs, and delete works on a running job.
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateJobsRequest, RedubEvent } from '../../../src-main/shared/contract.js';
 import { RedubService } from '../../../src-main/core/service/redub-service.js';
-import type { HostMessage, WorkerMessage } from '../../../src-main/core/worker-host/protocol.js';
-import type { WorkerHost, WorkerProcess } from '../../../src-main/core/worker-host/worker-host.js';
 import { bundledSample } from '../../helpers/cli.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
-
-/** A worker that accepts a task and works on it forever, until it is killed. */
-class StalledWorker implements WorkerProcess {
-  readonly pid = 4_000_000 + Math.floor(Math.random() * 1000);
-  readonly tasks: string[] = [];
-  private readonly events = new EventEmitter();
-  killed = false;
-  send(message: HostMessage): void {
-    if (message.type === 'run') this.tasks.push(message.task.stage);
-  }
-  onMessage(listener: (message: WorkerMessage) => void): void {
-    this.events.on('message', listener);
-  }
-  onExit(listener: (code: number | null, signal: string | null) => void): void {
-    if (this.killed) setImmediate(() => listener(null, 'SIGKILL'));
-    else this.events.once('exit', listener);
-  }
-  killTree(): void {
-    if (this.killed) return;
-    this.killed = true;
-    setImmediate(() => this.events.emit('exit', null, 'SIGKILL'));
-  }
-  recentErrorOutput(): string[] {
-    return [];
-  }
-}
-
-class StalledHost implements WorkerHost {
-  readonly workers: StalledWorker[] = [];
-  spawn(): WorkerProcess {
-    const worker = new StalledWorker();
-    this.workers.push(worker);
-    return worker;
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { StalledHost, until } from './stalled-worker-host.js';
 
 describe('RedubService', () => {
   const temporary = useTemporaryDirectory();
@@ -110,7 +65,7 @@ describe('RedubService', () => {
     expect(jobs).toHaveLength(1);
     const [job] = jobs;
     expect(job).toMatchObject({ state: 'queued', language: 'es', input: bundledSample.video });
-    await until(() => host.workers.some((worker) => worker.tasks.length > 0));
+    await until(() => host.busy);
     expect((await service.getJob(job!.id)).state).toBe('running');
     expect(await service.previewSources(job!.id)).toEqual({ original: `media://${job!.id}/original`, dub: null });
     expect(service.mediaPath(job!.id, 'original')).toBe(bundledSample.video);
@@ -135,6 +90,18 @@ describe('RedubService', () => {
     expect(optionsOf(after.id)).toMatchObject({ maxSpeed: 1.2, limits: { maxBytes: 100 * 1024 * 1024 } });
   });
 
+  it('runs as many jobs at once as the cpuWorkers setting says, from the next start', async () => {
+    const first = open();
+    await first.service.updateSettings({ cpuWorkers: 2 });
+    await first.service.close();
+    const host = new StalledHost();
+    service = new RedubService({ dataDir: path.join(temporary(), 'data'), mediaUrl: () => '', workerHost: host, pollMs: 20 });
+    await service.createJobs(sampleRequest({ outDir: path.join(temporary(), 'a') }));
+    await service.createJobs(sampleRequest({ outDir: path.join(temporary(), 'b') }));
+    await until(() => host.workers.filter((worker) => worker.tasks.length > 0).length === 2);
+    expect((await service.queueStatus()).counts.running).toBe(2);
+  });
+
   it('pauses the queue, cancels and retries a job', async () => {
     const { service } = open();
     expect((await service.setQueuePaused(true)).paused).toBe(true);
@@ -151,7 +118,7 @@ describe('RedubService', () => {
     const events: RedubEvent[] = [];
     service.onEvent((event) => events.push(event));
     const job = (await service.createJobs(sampleRequest())).jobs[0]!;
-    await until(() => host.workers.some((worker) => worker.tasks.length > 0));
+    await until(() => host.busy);
     expect(await service.deleteJob(job.id)).toEqual({ id: job.id, deleted: true });
     expect(service.core.store.get(job.id)).toBeNull();
     expect(host.workers.some((worker) => worker.killed)).toBe(true);
