@@ -60,8 +60,8 @@ export const routes: Route[] = [
     pattern: ['jobs', ':id'],
     handlers: {
       GET: json(200, ({ params, context }) => context.service.getJob(params.id!)),
-      // DELETE cancels (the seeds' meaning); ?purge=true removes the job and its records as well.
-      DELETE: json(200, ({ params, query, context }) => (query.get('purge') === 'true' ? context.service.deleteJob(params.id!) : context.service.cancelJob(params.id!))),
+      // DELETE cancels (the seeds' meaning); ?purge=1 (or true) removes the job and its records as well.
+      DELETE: json(200, ({ params, query, context }) => (isYes(query.get('purge')) ? context.service.deleteJob(params.id!) : context.service.cancelJob(params.id!))),
     },
   },
   { pattern: ['jobs', ':id', 'cancel'], handlers: { POST: json(200, ({ params, context }) => context.service.cancelJob(params.id!)) } },
@@ -163,6 +163,10 @@ function listQuery(query: URLSearchParams): ListJobsQuery {
 
 function logsQuery(query: URLSearchParams): LogsQuery {
   return { ...numberParam(query, 'afterId'), ...numberParam(query, 'limit') };
+}
+
+function isYes(value: string | null): boolean {
+  return value === '1' || value === 'true';
 }
 
 /** A number from the query; text that is not one is passed on as NaN for the schema to name. */

@@ -108,7 +108,7 @@ describe('local API, end to end on the bundled sample', () => {
     await stream.waitFor((events) => statesOf(events, second.id).includes('done'));
     expect(statesOf(stream.events, second.id)).toEqual(['queued', 'cancelled', 'queued', 'running', 'done']);
 
-    const deleted = await send(harness.port, { method: 'DELETE', path: `/api/v1/jobs/${second.id}?purge=true`, headers: harness.auth });
+    const deleted = await send(harness.port, { method: 'DELETE', path: `/api/v1/jobs/${second.id}?purge=1`, headers: harness.auth });
     expect(deleted.json()).toEqual({ id: second.id, deleted: true });
     await stream.waitFor((events) => events.some((event) => event.type === 'job.removed' && event.id === second.id));
     expectApiError(await send(harness.port, { path: `/api/v1/jobs/${second.id}`, headers: harness.auth }), 404, 'E_JOB_NOT_FOUND');
