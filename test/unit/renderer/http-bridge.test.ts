@@ -1,0 +1,170 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../../src-renderer/bridge/api-error.js';
+import { buildUploadForm, createHttpBridge } from '../../../src-renderer/bridge/http-bridge.js';
+import { buildQuery } from '../../../src-renderer/bridge/http-request.js';
+import { jobSummary } from './job-fixtures.js';
+
+interface Call {
+  url: string;
+  init: RequestInit;
+}
+
+/** A fetch that answers every request with `reply` and records what it was asked. */
+function fakeFetch(reply: () => Response) {
+  const calls: Call[] = [];
+  const fetch = vi.fn(async (url: string, init: RequestInit = {}) => {
+    calls.push({ url, init });
+    return reply();
+  });
+  return { fetch, calls };
+}
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const id = '3f2b8c1e-8f4a-4a5e-9b1c-2d3e4f5a6b7c';
+
+function bridgeWith(reply: () => Response, token: string | null = 'secret') {
+  const { fetch, calls } = fakeFetch(reply);
+  const bridge = createHttpBridge({ token, fetch, createEventSource: () => { throw new Error('no events in this test'); } });
+  return { bridge, calls };
+}
+
+describe('buildQuery', () => {
+  it('leaves out empty parameters and encodes values', () => {
+    expect(buildQuery({})).toBe('');
+    expect(buildQuery({ a: undefined, b: null, c: '' })).toBe('');
+    expect(buildQuery({ state: 'queued,running', search: 'my talk', limit: 10, offset: 0 })).toBe('?state=queued%2Crunning&search=my+talk&limit=10&offset=0');
+  });
+});
+
+describe('the HTTP bridge builds requests', () => {
+  it('sends the bearer token and JSON on POST /api/v1/jobs', async () => {
+    const { bridge, calls } = bridgeWith(() => json({ jobs: [] }, 201));
+    await bridge.createJobs({ input: '/v/talk.mp4', to: ['es'] });
+    expect(calls[0]!.url).toBe('/api/v1/jobs');
+    expect(calls[0]!.init.method).toBe('POST');
+    expect(calls[0]!.init.headers).toMatchObject({ Authorization: 'Bearer secret', 'Content-Type': 'application/json' });
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ input: '/v/talk.mp4', to: ['es'] });
+  });
+
+  it('sends no Authorization header without a token', async () => {
+    const { bridge, calls } = bridgeWith(() => json({ paused: false, counts: {}, depth: 0 }), null);
+    await bridge.queueStatus();
+    expect(calls[0]!.init.headers).not.toHaveProperty('Authorization');
+  });
+
+  it('lists jobs with states joined by commas, search, limit and offset', async () => {
+    const { bridge, calls } = bridgeWith(() => json({ total: 0, jobs: [] }));
+    await bridge.listJobs({ states: ['queued', 'running'], search: 'talk', limit: 50, offset: 100 });
+    await bridge.listJobs();
+    expect(calls[0]!.url).toBe('/api/v1/jobs?state=queued%2Crunning&search=talk&limit=50&offset=100');
+    expect(calls[1]!.url).toBe('/api/v1/jobs');
+  });
+
+  it('maps each method to its endpoint and verb', async () => {
+    const { bridge, calls } = bridgeWith(() => json({}));
+    await bridge.getJob(id);
+    await bridge.getLogs(id, { afterId: 41 });
+    await bridge.cancelJob(id);
+    await bridge.retryJob(id);
+    await bridge.deleteJob(id);
+    await bridge.setQueuePaused(true);
+    await bridge.getSettings();
+    await bridge.updateSettings({ maxSpeed: 1.2 });
+    expect(calls.map((call) => `${call.init.method} ${call.url}`)).toEqual([
+      `GET /api/v1/jobs/${id}`,
+      `GET /api/v1/jobs/${id}/logs?afterId=41`,
+      `DELETE /api/v1/jobs/${id}`,
+      `POST /api/v1/jobs/${id}/retry`,
+      `DELETE /api/v1/jobs/${id}?purge=1`,
+      'PUT /api/v1/queue',
+      'GET /api/v1/settings',
+      'PATCH /api/v1/settings',
+    ]);
+    expect(JSON.parse(String(calls[5]!.init.body))).toEqual({ paused: true });
+    expect(JSON.parse(String(calls[7]!.init.body))).toEqual({ maxSpeed: 1.2 });
+  });
+
+  it('escapes ids in paths', async () => {
+    const { bridge, calls } = bridgeWith(() => json({}));
+    await bridge.getJob('a/b?c');
+    expect(calls[0]!.url).toBe('/api/v1/jobs/a%2Fb%3Fc');
+  });
+
+  it('returns the reply body as the value', async () => {
+    const job = jobSummary();
+    const { bridge } = bridgeWith(() => json(job));
+    await expect(bridge.cancelJob(job.id)).resolves.toEqual(job);
+  });
+
+  it('gives media URLs the token, since <video> cannot send headers', async () => {
+    const { bridge } = bridgeWith(() => json({ original: `/api/v1/jobs/${id}/media/original`, dub: `/api/v1/jobs/${id}/media/dub?range=1` }), 'to ken');
+    await expect(bridge.previewSources(id)).resolves.toEqual({
+      original: `/api/v1/jobs/${id}/media/original?token=to%20ken`,
+      dub: `/api/v1/jobs/${id}/media/dub?range=1&token=to%20ken`,
+    });
+    const { bridge: noDub } = bridgeWith(() => json({ original: '/o', dub: null }));
+    await expect(noDub.previewSources(id)).resolves.toEqual({ original: '/o?token=secret', dub: null });
+  });
+
+  it('uploads files as multipart without setting Content-Type itself (fetch adds the boundary)', async () => {
+    const { bridge, calls } = bridgeWith(() => json({ jobs: [] }, 201));
+    await bridge.uploadJobs({ video: new File(['v'], 'talk.mp4'), to: ['es', 'fr'], from: 'en', subtitles: new File(['s'], 'talk.srt'), translations: { es: new File(['t'], 'talk.es.srt') } });
+    expect(calls[0]!.init.headers).not.toHaveProperty('Content-Type');
+    const form = calls[0]!.init.body as FormData;
+    expect(form.get('to')).toBe('es,fr');
+    expect(form.get('from')).toBe('en');
+    expect((form.get('video') as File).name).toBe('talk.mp4');
+    expect((form.get('subtitles') as File).name).toBe('talk.srt');
+    expect((form.get('translation.es') as File).name).toBe('talk.es.srt');
+  });
+
+  it('puts the video last in the form, after the small parts', () => {
+    const form = buildUploadForm({ video: new File(['v'], 'talk.mp4'), to: ['es'], translations: { es: new File(['t'], 'talk.es.srt') } });
+    const names: string[] = [];
+    form.forEach((_value, name) => names.push(name));
+    expect(names).toEqual(['to', 'translation.es', 'video']);
+  });
+});
+
+describe('the HTTP bridge maps errors', () => {
+  it('throws the API’s own error as an ApiError with its code, sentence, action and details', async () => {
+    const body = { error: { code: 'E_JOB_NOT_FOUND', message: 'There is no job with that id.', action: 'Run `redub jobs list`.', details: ['id: x'] } };
+    const { bridge } = bridgeWith(() => json(body, 404));
+    const error = await bridge.getJob(id).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(404);
+    expect((error as ApiError).data).toEqual(body.error);
+  });
+
+  it('keeps the sentence of a code this renderer does not know', async () => {
+    const { bridge } = bridgeWith(() => json({ error: { code: 'E_FROM_THE_FUTURE', message: 'New problem.', action: 'New fix.' } }, 400));
+    const error = (await bridge.getJob(id).catch((caught: unknown) => caught)) as ApiError;
+    expect(error.code).toBe('E_INTERNAL');
+    expect(error.message).toBe('New problem.');
+    expect(error.action).toBe('New fix.');
+    expect(error.details).toEqual(['Error code E_FROM_THE_FUTURE']);
+  });
+
+  it('names the error by the status when the body is not an error object', async () => {
+    const cases: [number, string][] = [
+      [401, 'E_UNAUTHORIZED'],
+      [404, 'E_ROUTE_NOT_FOUND'],
+      [413, 'E_UPLOAD_TOO_LARGE'],
+      [502, 'E_INTERNAL'],
+    ];
+    for (const [status, code] of cases) {
+      const { bridge } = bridgeWith(() => new Response('<html>proxy error</html>', { status }));
+      const error = (await bridge.queueStatus().catch((caught: unknown) => caught)) as ApiError;
+      expect(error.code, String(status)).toBe(code);
+      expect(error.details).toEqual([`The local API answered HTTP ${status}.`]);
+    }
+  });
+
+  it('says the API cannot be reached when fetch itself fails', async () => {
+    const bridge = createHttpBridge({ token: 't', fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
+    const error = (await bridge.getSettings().catch((caught: unknown) => caught)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe("Redub's local API cannot be reached.");
+    expect(error.details).toEqual(['Failed to fetch']);
+  });
+});
