@@ -1,0 +1,92 @@
+// Keeps the stores in step with the core: loads jobs, queue and settings at start, then applies
+// events in small batches (a busy queue sends many progress events a second, and one store update
+// per batch keeps the list smooth). When the event stream comes back after a gap, everything is
+// reloaded, because events sent in between are gone.
+import type { RedubEvent } from '../../src-main/shared/contract.js';
+import type { JobSummary } from '../../src-main/shared/jobs.js';
+import { toApiError } from '../bridge/api-error.js';
+import type { RendererBridge } from '../bridge/choose-bridge.js';
+import { useJobsStore } from '../stores/jobs-store.js';
+import { useLogsStore } from '../stores/logs-store.js';
+import { useQueueStore } from '../stores/queue-store.js';
+import { useSettingsStore } from '../stores/settings-store.js';
+import { useUiStore } from '../stores/ui-store.js';
+
+const pageSize = 1000;
+const batchDelayMs = 50;
+
+/** Applies one batch of events to the stores that care about them. */
+export function applyEventBatch(events: readonly RedubEvent[]): void {
+  if (events.length === 0) return;
+  useJobsStore.getState().applyEvents(events);
+  const logs = useLogsStore.getState();
+  const openLines = events.flatMap((event) => (event.type === 'job.log' && event.jobId === logs.jobId ? [event.entry] : []));
+  if (logs.jobId && openLines.length > 0) logs.add(logs.jobId, openLines);
+  const lastQueue = events.findLast((event) => event.type === 'queue.updated');
+  if (lastQueue?.type === 'queue.updated') useQueueStore.getState().setStatus(lastQueue.queue);
+}
+
+/** Every job, page by page (the API gives at most 1000 a page; the queue holds thousands). */
+export async function loadAllJobs(bridge: RendererBridge): Promise<JobSummary[]> {
+  const jobs: JobSummary[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await bridge.api.listJobs({ limit: pageSize, offset });
+    jobs.push(...page.jobs);
+    if (page.jobs.length < pageSize || jobs.length >= page.total) return jobs;
+  }
+}
+
+async function reloadJobsAndQueue(bridge: RendererBridge): Promise<void> {
+  const startedAt = new Date().toISOString();
+  try {
+    const [jobs, queue] = await Promise.all([loadAllJobs(bridge), bridge.api.queueStatus()]);
+    useJobsStore.getState().replaceJobs(jobs, startedAt);
+    useQueueStore.getState().setStatus(queue);
+    useUiStore.getState().setStartupError(null);
+  } catch (error) {
+    const data = toApiError(error).data;
+    if (useJobsStore.getState().loaded) useUiStore.getState().pushToast({ kind: 'error', text: 'The job list could not be refreshed.', error: data });
+    else useUiStore.getState().setStartupError(data);
+  }
+}
+
+async function loadSettings(bridge: RendererBridge): Promise<void> {
+  try {
+    useSettingsStore.getState().setSettings(await bridge.api.getSettings());
+  } catch (error) {
+    useSettingsStore.getState().setLoadError(toApiError(error).data);
+  }
+}
+
+/** Starts loading and listening; returns the function that stops listening. */
+export function startSync(bridge: RendererBridge): () => void {
+  let batch: RedubEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    const events = batch;
+    batch = [];
+    applyEventBatch(events);
+  };
+  // Listen before loading, so nothing that happens during the load is missed; newest-wins merging
+  // makes the order of list pages and events irrelevant.
+  const stopEvents = bridge.api.onEvent((event) => {
+    batch.push(event);
+    timer ??= setTimeout(flush, batchDelayMs);
+  });
+  let wasOpen = false;
+  const stopConnection = bridge.onConnection((state) => {
+    useUiStore.getState().setConnection(state);
+    if (state !== 'open') return;
+    if (wasOpen) void reloadJobsAndQueue(bridge);
+    wasOpen = true;
+  });
+  if (bridge.kind === 'ipc') useUiStore.getState().setConnection('open');
+  void reloadJobsAndQueue(bridge);
+  void loadSettings(bridge);
+  return () => {
+    stopEvents();
+    stopConnection();
+    if (timer !== null) clearTimeout(timer);
+  };
+}
