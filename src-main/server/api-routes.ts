@@ -1,7 +1,6 @@
 // Owns the endpoints under /api/v1: which path and method reach which RedubService call, how a
 // request's query and body become that call's arguments, and how its answer is sent. Arguments
 // are checked by the service against the shared contract, so HTTP and IPC refuse the same things.
-import { rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { createJobsRequestSchema, describeSchemaError, queuePauseSchema, settingsPatchSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
@@ -10,7 +9,7 @@ import type { MediaTrack, RedubService } from '../core/service/redub-service.js'
 import { badRequest, readJsonBody, sendJson } from './http-io.js';
 import { sendFile } from './media-response.js';
 import type { ServerMetrics } from './metrics.js';
-import { receiveUpload } from './multipart-upload.js';
+import { receiveUpload, removeUploadFolder } from './multipart-upload.js';
 import { openEventStream } from './sse.js';
 
 export const apiPrefix = '/api/v1';
@@ -128,7 +127,7 @@ async function createJobs(call: ApiCall): Promise<void> {
     sendJson(call.res, 201, await context.service.createJobs(upload.request));
   } catch (error) {
     // No job came of the upload: nothing will ever read its files.
-    rmSync(upload.folder, { recursive: true, force: true });
+    removeUploadFolder(upload.folder);
     throw error;
   }
 }

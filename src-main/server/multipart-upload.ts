@@ -35,8 +35,18 @@ export async function receiveUpload(req: IncomingMessage, options: UploadOptions
   try {
     return { folder, request: await parseForm(req, folder, options.limitBytes) };
   } catch (error) {
-    rmSync(folder, { recursive: true, force: true });
+    removeUploadFolder(folder);
     throw error;
+  }
+}
+
+/** Removes an upload's folder; a failure to clean up must not replace the answer the client is
+ * owed (a 413 stays a 413), so it is retried briefly and then left. */
+export function removeUploadFolder(folder: string): void {
+  try {
+    rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    // Left for the next housekeeping; nothing refers to it.
   }
 }
 
@@ -49,7 +59,9 @@ function parseForm(req: IncomingMessage, folder: string, limitBytes: number): Pr
       reject(badRequest(`The multipart form cannot be read: ${(error as Error).message}`));
       return;
     }
-    const writes: Promise<void>[] = [];
+    // Each file counts as settled once its file handle is closed, not merely written: removing
+    // the folder while a file is still being opened in it would race that open.
+    const closed: Promise<void>[] = [];
     const incoming = new Set<NodeJS.ReadableStream & { destroy(): void }>();
     const fields: Record<string, string> = {};
     const files: { video?: string; subtitles?: string; translations: Record<string, string> } = { translations: {} };
@@ -63,7 +75,7 @@ function parseForm(req: IncomingMessage, folder: string, limitBytes: number): Pr
       // read and dropped, so the client gets to read the answer.
       for (const stream of incoming) stream.destroy();
       req.resume();
-      reject(error);
+      void Promise.all(closed).then(() => reject(error));
     };
 
     parser.on('file', (name, stream, info) => {
@@ -79,8 +91,11 @@ function parseForm(req: IncomingMessage, folder: string, limitBytes: number): Pr
       });
       stream.on('limit', () => fail(tooLarge(limitBytes)));
       incoming.add(stream);
-      const write = pipeline(stream, createWriteStream(target)).catch((error: unknown) => fail(error));
-      writes.push(write.finally(() => incoming.delete(stream)));
+      const output = createWriteStream(target);
+      closed.push(new Promise((resolve) => output.once('close', () => resolve())));
+      pipeline(stream, output)
+        .catch((error: unknown) => fail(error))
+        .finally(() => incoming.delete(stream));
     });
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated || info.nameTruncated) fail(badRequest(`The form field "${name.slice(0, 40)}" is too long.`));
@@ -91,7 +106,7 @@ function parseForm(req: IncomingMessage, folder: string, limitBytes: number): Pr
     parser.on('fieldsLimit', () => fail(badRequest('The form has too many fields.')));
     parser.on('error', (error: Error) => fail(badRequest(`The multipart form cannot be read: ${error.message}`)));
     parser.on('close', () => {
-      void Promise.all(writes).then(() => {
+      void Promise.all(closed).then(() => {
         if (failed) return;
         try {
           resolve(toRequest(fields, files));
