@@ -11,7 +11,8 @@ export type EventListener = (event: RedubEvent) => void;
 
 interface SeenJob {
   state: JobState;
-  /** What a change must differ in to be worth an event: state, progress, timestamps. */
+  /** What a change must differ in to be worth an event. Not updated_ms alone: a running job's
+   * lease renewal touches it every few seconds and tells a listener nothing. */
   fingerprint: string;
 }
 
@@ -116,7 +117,8 @@ export class JobEventFeed {
   }
 
   private remember(job: JobRow): SeenJob {
-    const entry = { state: job.state, fingerprint: `${job.state}|${job.progress}|${job.attempts}|${job.updatedMs}|${job.etaMs}` };
+    const fingerprint = [job.state, job.progress, job.etaMs, job.attempts, job.startedMs, job.finishedMs, job.error?.code, job.priority].join('|');
+    const entry = { state: job.state, fingerprint };
     this.seen.set(job.id, entry);
     return entry;
   }

@@ -62,6 +62,20 @@ describe('JobEventFeed', () => {
     fixture.close();
   });
 
+  it('stays quiet about a lease renewal, which changes nothing a listener shows', async () => {
+    const fixture = createStore(temporary(), { clock: Date.now });
+    const { store } = fixture;
+    store.enqueue(newJob());
+    const claimed = store.claimNext('owner', 30_000)!;
+    const { feed, events } = follow(store);
+    await settle();
+    store.renewLease(claimed.id, claimed.allocationId!, 30_000);
+    await settle();
+    expect(events.filter((event) => event.type === 'job.updated')).toEqual([]);
+    feed.close();
+    fixture.close();
+  });
+
   it('finds changes and deletions made through another connection', async () => {
     const fixture = createStore(temporary(), { clock: Date.now });
     const { store } = fixture;
