@@ -7,6 +7,7 @@ const entryPoints = {
   cli: 'src-main/cli/main.ts',
   worker: 'src-main/workers/stage-worker.ts',
   bench: 'test/bench/bench.ts',
+  'bench-renderer': 'test/bench/renderer-bench.ts',
   'generate-sample': 'test/fixtures/generate-sample.ts',
 };
 

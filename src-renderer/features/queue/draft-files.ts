@@ -59,8 +59,9 @@ export interface Assignment {
 /**
  * Sorts dropped files into the form. A subtitle file named for a target language (`talk.es.srt`
  * with target `es`) is that language's translation; one named for another language than the
- * source language, when the source is given, is a translation too and adds its language; any
- * other subtitle file is the source subtitles.
+ * source language, when the source is given, is a translation too and adds its language, and so
+ * is any language-named file when the source subtitles are known (an unnamed `talk.srt` in the
+ * same drop, or one already chosen); any other subtitle file is the source subtitles.
  */
 export function assignFiles(current: DraftFiles, files: readonly DraftFile[], targets: readonly string[], from: string | null): Assignment {
   let { video, subtitles } = current;
@@ -68,6 +69,7 @@ export function assignFiles(current: DraftFiles, files: readonly DraftFile[], ta
   const addedLanguages: string[] = [];
   const notes: string[] = [];
   let videoTaken = false;
+  const sourceKnown = subtitles !== null || files.some((file) => fileRole(file.name) === 'subtitles' && subtitleLanguage(file.name) === null);
   for (const file of files) {
     const { name } = file;
     const role = fileRole(name, 'type' in file ? file.type : '');
@@ -78,7 +80,7 @@ export function assignFiles(current: DraftFiles, files: readonly DraftFile[], ta
     } else if (role === 'subtitles') {
       const language = subtitleLanguage(name);
       const isTarget = language !== null && (targets.includes(language) || addedLanguages.includes(language));
-      if (language && (isTarget || (from !== null && language !== from))) {
+      if (language && (isTarget || (from !== null && language !== from) || (from === null && sourceKnown))) {
         translations[language] = file;
         if (!isTarget) addedLanguages.push(language);
       } else {

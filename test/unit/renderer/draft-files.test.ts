@@ -55,6 +55,15 @@ describe('assignFiles', () => {
     expect(result.addedLanguages).toEqual(['fr']);
   });
 
+  it('reads language-named files as translations when the source subtitles come unnamed in the same drop', () => {
+    const video = file('talk.mp4');
+    const source = file('talk.srt');
+    const spanish = file('talk.es.srt');
+    const result = assignFiles(emptyDraftFiles, [video, source, spanish], [], null);
+    expect(result.files).toEqual({ video, subtitles: source, translations: { es: spanish } });
+    expect(result.addedLanguages).toEqual(['es']);
+  });
+
   it('takes one video at a time and says why the others were left out', () => {
     const first = file('a.mp4');
     const result = assignFiles(emptyDraftFiles, [first, file('b.mkv'), file('notes.txt')], ['es'], null);
