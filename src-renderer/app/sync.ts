@@ -12,6 +12,7 @@ import { useQueueStore } from '../stores/queue-store.js';
 import { useSettingsStore } from '../stores/settings-store.js';
 import { useUiStore } from '../stores/ui-store.js';
 
+const firstPageSize = 100;
 const pageSize = 1000;
 const batchDelayMs = 50;
 
@@ -27,19 +28,25 @@ export function applyEventBatch(events: readonly RedubEvent[]): void {
 }
 
 /** Every job, page by page (the API gives at most 1000 a page; the queue holds thousands). */
-export async function loadAllJobs(bridge: RendererBridge): Promise<JobSummary[]> {
+export async function loadAllJobs(bridge: RendererBridge, onPage?: (jobs: readonly JobSummary[]) => void): Promise<JobSummary[]> {
   const jobs: JobSummary[] = [];
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await bridge.api.listJobs({ limit: pageSize, offset });
+  // A small first page fills the screen quickly; the rest comes in large pages.
+  for (let offset = 0, limit = firstPageSize; ; offset += limit, limit = pageSize) {
+    const page = await bridge.api.listJobs({ limit, offset });
+    onPage?.(page.jobs);
     jobs.push(...page.jobs);
-    if (page.jobs.length < pageSize || jobs.length >= page.total) return jobs;
+    if (page.jobs.length < limit || jobs.length >= page.total) return jobs;
   }
 }
 
 async function reloadJobsAndQueue(bridge: RendererBridge): Promise<void> {
   const startedAt = new Date().toISOString();
   try {
-    const [jobs, queue] = await Promise.all([loadAllJobs(bridge), bridge.api.queueStatus()]);
+    // On the first load, show each page as it arrives: the newest jobs come first and a person
+    // sees them at once, instead of after every page of a long history. The full list then
+    // replaces them, which also drops jobs deleted while the event stream was down.
+    const showPage = useJobsStore.getState().loaded ? undefined : (page: readonly JobSummary[]) => useJobsStore.getState().mergeJobs(page);
+    const [jobs, queue] = await Promise.all([loadAllJobs(bridge, showPage), bridge.api.queueStatus()]);
     useJobsStore.getState().replaceJobs(jobs, startedAt);
     useQueueStore.getState().setStatus(queue);
     useUiStore.getState().setStartupError(null);

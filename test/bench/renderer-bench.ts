@@ -34,7 +34,7 @@ if (chromiumMissingReason) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'redub-renderer-bench-'));
   seedJobs(dataDir);
   const server = await startServer(dataDir);
-  const browser = await launchChromium();
+  const browser = await launchChromium({ unthrottled: true });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.addInitScript(() => {
@@ -49,11 +49,11 @@ if (chromiumMissingReason) {
     await page.goto(server.url);
     await page.locator('[data-testid=job-row]').first().waitFor();
     const firstRowMs = await page.evaluate(() => (window as unknown as { firstRowAt: number }).firstRowAt);
-    await page.waitForFunction((count) => (document.querySelector('[data-testid=job-list]')?.scrollHeight ?? 0) > count, 1000);
+    await page.waitForFunction((count) => (document.querySelector('[data-testid=job-list] [role=listbox]')?.scrollHeight ?? 0) > count, 1000);
     const frames = await page.evaluate(
       () =>
         new Promise<number[]>((resolve) => {
-          const list = document.querySelector<HTMLElement>('[data-testid=job-list]')!;
+          const list = document.querySelector<HTMLElement>('[data-testid=job-list] [role=listbox]')!;
           const deltas: number[] = [];
           let last = performance.now();
           const step = (now: number) => {

@@ -44,10 +44,12 @@ export async function startServer(dataDir: string): Promise<RunningServer> {
   };
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `unthrottled` lifts the 60 Hz frame cap, so frame intervals show the work a frame costs. */
+export async function launchChromium(options: { unthrottled?: boolean } = {}): Promise<Browser> {
+  const unthrottled = options.unthrottled ? ['--disable-gpu-vsync', '--disable-frame-rate-limit'] : [];
   return chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    args: [...unthrottled, '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
   });
 }
 

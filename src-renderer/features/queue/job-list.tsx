@@ -82,7 +82,8 @@ export function JobList() {
   const onFocusRow = useCallback((id: string) => setActiveId(id), []);
 
   let emptyText: string | null = null;
-  if (!loaded) emptyText = 'Loading jobs…';
+  // Rows that arrived with the first page show while the rest of the list is still loading.
+  if (!loaded && jobs.length === 0) emptyText = 'Loading jobs…';
   else if (jobs.length === 0) emptyText = Object.keys(byId).length === 0 ? 'No jobs yet. Drop a video above to start.' : 'No job matches the filter.';
 
   return (

@@ -59,8 +59,12 @@ describe('loadAllJobs', () => {
         },
       },
     } as unknown as RendererBridge;
-    const loaded = await loadAllJobs(bridge);
+    const pages: number[] = [];
+    const loaded = await loadAllJobs(bridge, (page) => pages.push(page.length));
     expect(loaded).toHaveLength(2500);
-    expect(offsets).toEqual([0, 1000, 2000]);
+    expect(new Set(loaded.map((job) => job.id)).size).toBe(2500);
+    // A small first page to fill the screen at once, then large pages.
+    expect(offsets).toEqual([0, 100, 1100, 2100]);
+    expect(pages).toEqual([100, 1000, 1000, 400]);
   });
 });
