@@ -52,7 +52,7 @@ async function watchRows(page: Page): Promise<void> {
 
 const skip = chromiumMissingReason;
 
-describe.skipIf(skip)(`the renderer in Chromium${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describe.skipIf(skip)(`the renderer in Chromium${skip ? ` (skipped: ${skip})` : ''}`, { timeout: 240_000 }, () => {
   let dataDir: string;
   let server: RunningServer;
   let browser: Browser;

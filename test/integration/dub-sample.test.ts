@@ -29,7 +29,7 @@ async function videoPacketHashes(file: string): Promise<string[]> {
   return stderr.split('\n').filter((line) => /^\s*0,/.test(line)).map((line) => line.split(',').slice(4).join(',').trim());
 }
 
-describe('redub dub on the bundled sample', () => {
+describe('redub dub on the bundled sample', { timeout: 180_000 }, () => {
   const temporary = useTemporaryDirectory();
 
   it('exports a dubbed MP4 with the video copied, two tagged audio tracks and soft subtitles', async () => {

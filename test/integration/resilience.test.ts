@@ -12,8 +12,14 @@ import { parseJson, runRedub, sampleDubArguments, startRedub, type DubInputs, ty
 import { generateSpokenVideo, sampleLines } from '../fixtures/spoken-video.js';
 import { useTemporaryDirectory } from '../helpers/temporary-directory.js';
 
-function openStore(dataDir: string): JobStore {
-  return new JobStore(openDatabase(path.join(dataDir, 'redub.db')));
+/** Reads the store the way another process would, closing the connection afterwards. */
+function withStore<T>(dataDir: string, read: (store: JobStore) => T): T {
+  const database = openDatabase(path.join(dataDir, 'redub.db'));
+  try {
+    return read(new JobStore(database));
+  } finally {
+    database.close();
+  }
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */
@@ -49,12 +55,14 @@ function isAlive(pid: number): boolean {
 }
 
 function runningStage(dataDir: string, stage: string): string | null {
-  const store = openStore(dataDir);
-  const job = store.list({ states: ['running'] })[0];
-  return job && store.stages(job.id).some((record) => record.name === stage && record.state === 'running') ? job.id : null;
+  return withStore(dataDir, (store) => {
+    const job = store.list({ states: ['running'] })[0];
+    return job && store.stages(job.id).some((record) => record.name === stage && record.state === 'running') ? job.id : null;
+  });
 }
 
-describe('crash and cancel', () => {
+// Each test runs real dubs; on a busy 2-core machine that can take well over a minute.
+describe('crash and cancel', { timeout: 240_000 }, () => {
   const temporary = useTemporaryDirectory();
   // A two-minute video with 40 distinct lines, so a stage lasts long enough to be interrupted.
   let fixtureDir: string;
@@ -82,7 +90,7 @@ describe('crash and cancel', () => {
     expect(json.jobs[0]!.state).toBe('done');
     const stages = Object.fromEntries(json.jobs[0]!.stages.map((stage) => [stage.name, stage.reused]));
     expect(stages).toMatchObject({ probe: true, extract: true, vad: true });
-    expect(openStore(dataDir).count({})).toBe(1);
+    expect(withStore(dataDir, (store) => store.count({}))).toBe(1);
   });
 
   it('retries a stage on a fresh worker when its worker is killed mid-stage', async () => {
@@ -91,9 +99,7 @@ describe('crash and cancel', () => {
     const run = startRedub(sampleDubArguments(dataDir, outDir, inputs));
     const jobId = await waitFor('the synthesize stage to start', () => runningStage(dataDir, 'synthesize'));
     const logLine = await waitFor('the worker pid in the job log', () =>
-      openStore(dataDir)
-        .logs(jobId, {})
-        .find((line) => line.stage === 'synthesize' && /started on worker \d+/.test(line.message)),
+      withStore(dataDir, (store) => store.logs(jobId, {}).find((line) => line.stage === 'synthesize' && /started on worker \d+/.test(line.message))),
     );
     const pid = Number(/worker (\d+)/.exec(logLine.message)![1]);
     process.kill(pid, 'SIGKILL');
@@ -102,7 +108,7 @@ describe('crash and cancel', () => {
     const json = parseJson<DubJson>(result);
     expect(result.code, result.stderr).toBe(0);
     expect(json.jobs[0]!.state).toBe('done');
-    const logs = openStore(dataDir).logs(jobId, {});
+    const logs = withStore(dataDir, (store) => store.logs(jobId, {}));
     expect(logs.some((line) => line.level === 'warn' && /worker/i.test(line.message) && /Retrying the stage/.test(line.message))).toBe(true);
   });
 
