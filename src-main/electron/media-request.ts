@@ -4,12 +4,12 @@
 // (206, 416) and the body streams from disk, so seeking in a multi-GB video loads nothing whole.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { jobIdSchema } from '../shared/contract.js';
 import { RedubError, toErrorData, type RedubErrorData } from '../shared/errors.js';
 import { parseByteRange } from '../core/media/byte-range.js';
 import { appOrigin, mediaHost, mediaScheme, mediaTracks, type MediaTrack } from './app-origin.js';
+import { contentTypeFor } from '../core/media/content-types.js';
 
 export interface MediaSource {
   /** The file that holds a job's track; throws E_JOB_NOT_FOUND or E_NOT_READY. */
@@ -50,25 +50,6 @@ export function parseMediaUrl(url: string): MediaRoute {
   return { jobId, track };
 }
 
-const contentTypes: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.mkv': 'video/x-matroska',
-  '.webm': 'video/webm',
-  '.avi': 'video/x-msvideo',
-  '.wav': 'audio/wav',
-  '.m4a': 'audio/mp4',
-  '.aac': 'audio/aac',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.opus': 'audio/ogg',
-  '.flac': 'audio/flac',
-};
-
-export function contentTypeFor(filePath: string): string {
-  return contentTypes[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /** Headers every media answer carries: the renderer (app://redub) may read them cross-origin. */
 function baseHeaders(): Record<string, string> {

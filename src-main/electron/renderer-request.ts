@@ -5,25 +5,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { appHost, appScheme } from './app-origin.js';
 import { contentSecurityPolicy } from './window-policy.js';
+import { contentTypeFor } from '../core/media/content-types.js';
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** The file under rendererDir that a URL names, or null when it names none or would leave the folder. */
 export function rendererFileFor(url: string, rendererDir: string): string | null {
@@ -52,7 +35,7 @@ export async function handleRendererRequest(request: Request, rendererDir: strin
   const served = (await isFile(file)) ? file : path.extname(file) === '' ? path.join(path.resolve(rendererDir), 'index.html') : null;
   if (!served) return new Response('Not found', { status: 404 });
   const extension = path.extname(served).toLowerCase();
-  const headers: Record<string, string> = { 'Content-Type': contentTypes[extension] ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' };
+  const headers: Record<string, string> = { 'Content-Type': contentTypeFor(served), 'X-Content-Type-Options': 'nosniff' };
   // Also set by the session's header hook; set here too so a page never goes out without one.
   if (extension === '.html') headers['Content-Security-Policy'] = contentSecurityPolicy();
   const body = request.method === 'HEAD' ? null : await readFile(served);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseByteRange } from '../core/media/byte-range.js';
 import { RedubError } from '../shared/errors.js';
-import { contentTypeFor } from './content-types.js';
+import { contentTypeFor } from '../core/media/content-types.js';
 
 export interface FileReplyOptions {
   /** attachment: the browser saves it under the file's name; inline: it plays it. */

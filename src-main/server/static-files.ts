@@ -5,7 +5,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { RedubError } from '../shared/errors.js';
-import { contentTypeFor } from './content-types.js';
+import { contentTypeFor } from '../core/media/content-types.js';
 import { isInside, resolveInside } from './safe-path.js';
 
 /** The desktop window's policy: only the app's own origin; media may also come from blob: URLs. */

@@ -1,5 +1,6 @@
 // Owns which Content-Type a served file gets, by its extension: the renderer's assets and the
-// media a job reads or writes. Unknown types are sent as opaque bytes, never guessed at.
+// media a job reads or writes, for the HTTP server and Electron's protocols alike. Unknown types
+// are sent as opaque bytes, never guessed at.
 import path from 'node:path';
 
 const contentTypes: Record<string, string> = {
@@ -31,6 +32,9 @@ const contentTypes: Record<string, string> = {
   '.mp3': 'audio/mpeg',
   '.wav': 'audio/wav',
   '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.flac': 'audio/flac',
+  '.aac': 'audio/aac',
   '.srt': 'application/x-subrip; charset=utf-8',
   '.vtt': 'text/vtt; charset=utf-8',
 };
