@@ -53,6 +53,11 @@ export const errorDefinitions = {
   E_FORBIDDEN_PATH: { kind: 'usage', message: 'That file is not one of the job\'s own files.', action: 'Ask for a job\'s files through its download or preview endpoints.' },
   E_UPLOAD_TOO_LARGE: { kind: 'input', message: 'The upload is larger than the configured limit.', action: 'Raise the input size limit in the settings, or pass a local path instead of uploading.' },
   E_NOT_READY: { kind: 'usage', message: 'The job has not produced that file yet.', action: 'Wait until the job is done, then ask again.' },
+  E_MODEL_MISSING: { kind: 'input', message: 'A model pack this needs is not installed.', action: 'Run `redub models install <id>`, or `redub models import <id> <folder-or-archive>` on an offline machine.' },
+  E_MODEL_UNKNOWN: { kind: 'usage', message: 'There is no model pack with that id.', action: 'Run `redub models list` to see the packs.' },
+  E_MODEL_DOWNLOAD_FAILED: { kind: 'processing', message: 'A model file could not be downloaded.', action: 'Check the network connection and run the same command again; it resumes where it stopped.' },
+  E_MODEL_CORRUPT: { kind: 'processing', message: 'A model file does not match its published checksum.', action: 'Run the same command again to download it afresh; if it keeps failing, import the pack from a copy you trust.' },
+  E_MODEL_IMPORT_FAILED: { kind: 'input', message: 'The model pack could not be imported.', action: 'Pass a folder or a .tar/.tar.gz archive that holds every file of the pack, as listed by `redub models list --json`.' },
   E_CANCELLED: { kind: 'cancelled', message: 'The job was cancelled.', action: 'Run `redub jobs retry <id>` to start it again.' },
   E_INTERNAL: { kind: 'processing', message: 'Redub hit an unexpected problem.', action: 'Retry; if it happens again, report it with the output of `redub doctor` and the job log.' },
 } as const satisfies Record<string, ErrorDefinition>;
