@@ -8,6 +8,7 @@ import { parseCommandArguments } from './arguments.js';
 import { dubCommand, dubOptions } from './commands/dub.js';
 import { doctorCommand } from './commands/doctor.js';
 import { jobsCommand, jobsOptions } from './commands/jobs.js';
+import { modelsCommand, modelsOptions } from './commands/models.js';
 import { serveCommand, serveOptions } from './commands/serve.js';
 import { exitCodeForError } from './exit-codes.js';
 import { createOutput } from './output.js';
@@ -20,6 +21,7 @@ Usage:
             [--out <dir>] [--max-speed 1.35] [--max-size-mb N] [--max-duration-minutes N]
   redub jobs list [--state queued,running,…] [--limit N] [--offset N]
   redub jobs show|logs|cancel|retry|delete <id>
+  redub models list | install <id> [--force] | import <id> <folder-or-archive> | verify [<id>] | remove <id>
   redub serve [--port 8383]   the local HTTP API and browser app on 127.0.0.1 (--port 0: any free port)
   redub doctor
 
@@ -35,8 +37,8 @@ async function main(argv: string[]): Promise<number> {
       output.result({ help }, () => help);
       return command ? 0 : 2;
     }
-    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, doctor: {} } as const;
-    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, serve, doctor.` });
+    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, models: modelsOptions, doctor: {} } as const;
+    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, models, serve, doctor.` });
     const parsed = parseCommandArguments(rest, optionsByCommand[command as keyof typeof optionsByCommand]);
     if (parsed.values.help) {
       output.result({ help }, () => help);
@@ -45,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     const dataDir = resolveDataFolder(parsed.values['data-dir'] as string | undefined);
     mkdirSync(dataDir, { recursive: true });
     if (command === 'doctor') return await doctorCommand(dataDir, output);
+    if (command === 'models') return await modelsCommand(dataDir, parsed.positionals, parsed.values as { force?: boolean }, output);
     if (command === 'serve') return await serveCommand(dataDir, parsed.values as { port?: string }, output);
     const core = new RedubCore({ dataDir });
     try {
