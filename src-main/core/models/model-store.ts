@@ -144,7 +144,7 @@ export class ModelStore {
       else if (digest.sha256 !== file.sha256) problems.push(`${file.path}: its SHA-256 changed since it was installed`);
       const catalogFile = published?.files.find((candidate) => candidate.path === file.path);
       if (catalogFile?.size !== undefined && catalogFile.size !== digest.size) problems.push(`${file.path}: ${digest.size} bytes, but the catalog publishes ${catalogFile.size}`);
-      if (catalogFile?.sha256 !== undefined && catalogFile.sha256 !== digest.sha256) problems.push(`${file.path}: does not match the catalog's published SHA-256`);
+      else if (catalogFile?.sha256 !== undefined && catalogFile.sha256 !== digest.sha256) problems.push(`${file.path}: does not match the catalog's published SHA-256`);
     }
     return { id, ok: problems.length === 0, problems };
   }

@@ -37,8 +37,12 @@ class ChunkReader {
     return this.buffer.length >= minimum;
   }
 
+  /** The next `length` bytes; null at a clean end of stream, an error when it ends part-way. */
   async read(length: number): Promise<Buffer | null> {
-    if (!(await this.fill(length))) return null;
+    if (!(await this.fill(length))) {
+      if (this.buffer.length === 0) return null;
+      throw rejected('The archive ends in the middle of a header; it is truncated.');
+    }
     const head = this.buffer.subarray(0, length);
     this.buffer = this.buffer.subarray(length);
     return head;
