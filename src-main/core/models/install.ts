@@ -1,7 +1,8 @@
 // `redub models install`: downloads every file of a pack into a staging folder, then renames the
 // whole folder into `<dataDir>/models/<id>` so nothing half-installed is ever visible. The
 // staging folder's name is stable per pack, so running install again resumes the .part files.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { RedubError } from '../../shared/errors.js';
 import path from 'node:path';
 import type { CatalogFile, CatalogPack } from './catalog.js';
 import { downloadFile, isResumableFailure, type DownloadOptions } from './download.js';
@@ -37,7 +38,50 @@ function matchesCatalog(file: CatalogFile, digest: FileDigest): boolean {
   return (file.size === undefined || file.size === digest.size) && (file.sha256 === undefined || file.sha256 === digest.sha256);
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Two installs of one pack would write the same .part files, so the second is refused while the
+ * first runs. The lock holds the owner's pid; a lock whose process is gone is taken over.
+ */
+async function lockInstall(dataDir: string, packId: string): Promise<() => Promise<void>> {
+  const lock = path.join(stagingFolder(dataDir), `${packId}.lock`);
+  await mkdir(path.dirname(lock), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      return () => rm(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      const owner = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (owner > 0 && isAlive(owner)) {
+        throw new RedubError('E_MODEL_DOWNLOAD_FAILED', {
+          message: `Another Redub process (pid ${owner}) is already installing the model pack "${packId}".`,
+          action: `Wait for it to finish. If no other Redub is running, delete ${lock} and try again.`,
+        });
+      }
+      await rm(lock, { force: true });
+    }
+  }
+}
+
 export async function installPack(pack: CatalogPack, dataDir: string, options: InstallOptions = {}): Promise<InstallResult> {
+  const unlock = await lockInstall(dataDir, pack.id);
+  try {
+    return await downloadPack(pack, dataDir, options);
+  } finally {
+    await unlock();
+  }
+}
+
+async function downloadPack(pack: CatalogPack, dataDir: string, options: InstallOptions): Promise<InstallResult> {
   const staging = downloadStagingFolder(dataDir, pack.id);
   await mkdir(staging, { recursive: true });
   const sizes: (number | null)[] = pack.files.map((file) => file.size ?? null);

@@ -97,6 +97,54 @@ describe('installPack', () => {
     expect(modelRequests.every((request) => request.status === 200)).toBe(true);
   });
 
+  it('drops a connection that goes silent and resumes it', async () => {
+    const test = await serve({ stallAfter: 100_000 });
+    const dataDir = temporary();
+    await installPack(test.pack, dataDir, { retryDelayMs: 10, idleTimeoutMs: 300 });
+
+    expectInstalledCorrectly(dataDir, test);
+    expect(server!.requests.filter((request) => request.path.endsWith('model.onnx')).map((request) => request.range)).toEqual([undefined, 'bytes=100000-']);
+  });
+
+  it('cancelled part-way, keeps what arrived; the next install resumes from there', async () => {
+    const stalling: FileServerOptions = { stallAfter: 150_000 };
+    const test = await serve(stalling);
+    const dataDir = temporary();
+    const controller = new AbortController();
+    const error = await rejectionOf(
+      installPack(test.pack, dataDir, {
+        signal: controller.signal,
+        onProgress: ({ file, bytesDone }) => {
+          // Abort a moment later, with the server silent, so every byte received is on disk.
+          if (file === 'config.json' && bytesDone >= 150_000) setTimeout(() => controller.abort(), 100);
+        },
+      }),
+    );
+    expect(error.code).toBe('E_CANCELLED');
+    expect(error.action).toMatch(/resumes/);
+    expect(existsSync(path.join(dataDir, 'models', test.pack.id))).toBe(false);
+    expect(readFileSync(path.join(downloadStagingFolder(dataDir, test.pack.id), 'config.json.part')).length).toBe(150_000);
+
+    delete stalling.stallAfter;
+    await installPack(test.pack, dataDir);
+    expectInstalledCorrectly(dataDir, test);
+    const requests = server!.requests.map((request) => `${request.path} ${request.range ?? '-'}`);
+    expect(requests).toEqual(['/test-pack/config.json -', '/test-pack/config.json bytes=150000-', '/test-pack/onnx/model.onnx -']);
+  });
+
+  it('refuses a second install of the same pack while one is running', async () => {
+    const test = await serve({ stallAfter: 1_000 });
+    const dataDir = temporary();
+    const controller = new AbortController();
+    const first = installPack(test.pack, dataDir, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const error = await rejectionOf(installPack(test.pack, dataDir));
+    expect(error.code).toBe('E_MODEL_DOWNLOAD_FAILED');
+    expect(error.message).toMatch(/already installing/);
+    controller.abort();
+    expect((await rejectionOf(first)).code).toBe('E_CANCELLED');
+  });
+
   it('rejects a file that does not match its published checksum: E_MODEL_CORRUPT, nothing installed, no leftovers', async () => {
     const test = await serve({}, true);
     const dataDir = temporary();

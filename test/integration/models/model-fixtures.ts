@@ -81,6 +81,8 @@ export interface FileServerOptions {
   dropAfter?: number;
   /** Answer every request 200 with the whole file, as servers without range support do. */
   ignoreRange?: boolean;
+  /** Send this many body bytes, then go silent with the connection open (first full request per file). */
+  stallAfter?: number;
 }
 
 export interface FileServer {
@@ -117,6 +119,11 @@ export async function startFileServer(files: Record<string, Buffer>, options: Fi
     }
     record(200);
     response.writeHead(200, { 'content-length': data.length, ...(options.ignoreRange ? {} : { 'accept-ranges': 'bytes' }) });
+    if (options.stallAfter !== undefined && !dropped.has(urlPath) && options.stallAfter < data.length) {
+      dropped.add(urlPath);
+      response.write(data.subarray(0, options.stallAfter));
+      return;
+    }
     if (options.dropAfter !== undefined && !dropped.has(urlPath) && options.dropAfter < data.length) {
       dropped.add(urlPath);
       // Send part of the body, then cut the connection as a flaky network would.
@@ -130,7 +137,11 @@ export async function startFileServer(files: Record<string, Buffer>, options: Fi
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
