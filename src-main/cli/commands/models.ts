@@ -106,13 +106,16 @@ async function install(dataDir: string, id: string, force: boolean, output: Outp
   process.once('SIGTERM', stop);
   const progress = createProgress(output.json ? 'silent' : process.stderr.isTTY ? 'bar' : 'lines');
   output.note(`Installing ${pack.id} (${pack.name}, ${formatBytes(packSize(pack))}, ${pack.license})…`);
+  let result: InstallResult;
   try {
-    return reportInstalled(await installPack(pack, dataDir, { signal: controller.signal, onProgress: progress.update }), 'Installed', output);
+    result = await installPack(pack, dataDir, { signal: controller.signal, onProgress: progress.update });
   } finally {
+    // The bar is finished before any sentence is printed, so the two never interleave.
     progress.stop();
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
   }
+  return reportInstalled(result, 'Installed', output);
 }
 
 function reportInstalled(result: InstallResult, verb: string, output: Output): number {
@@ -161,12 +164,12 @@ function createProgress(mode: 'bar' | 'lines' | 'silent'): ProgressView {
       stop: () => undefined,
     };
   }
-  const bar = new SingleBar({ format: ' [{bar}] {percentage}% | {done} of {total} | {file}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+  const bar = new SingleBar({ format: ' [{bar}] {percentage}% | {done} of {size} | {file}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
   let started = false;
   return {
     update: ({ file, bytesDone, bytesTotal }) => {
       const total = bytesTotal ?? Math.max(bytesDone, 1);
-      const payload = { file, done: formatBytes(bytesDone), total: bytesTotal === null ? '?' : formatBytes(bytesTotal) };
+      const payload = { file, done: formatBytes(bytesDone), size: bytesTotal === null ? '?' : formatBytes(bytesTotal) };
       if (!started) bar.start(total, bytesDone, payload);
       else {
         bar.setTotal(total);

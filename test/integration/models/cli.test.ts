@@ -1,6 +1,6 @@
 // `redub models` as a person runs it, against a test catalog (REDUB_MODEL_CATALOG) whose files a
 // local HTTP server serves: list, install, verify, remove, and the errors' exit codes.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson, runRedub } from '../../helpers/cli.js';
@@ -57,6 +57,20 @@ describe('redub models', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/\[2\/2\] onnx\/model\.onnx 100%/);
     expect(result.stdout).toMatch(/Installed the model pack test-pack: 2 files/);
+  });
+
+  it('imports a pack from a folder, and says so', async () => {
+    const folder = path.join(temporary(), 'carried');
+    for (const [file, data] of Object.entries(test.contents)) {
+      mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+      writeFileSync(path.join(folder, file), data);
+    }
+    const result = await runRedub(['models', 'import', 'test-pack', folder, '--json', '--data-dir', dataDir()], environment());
+    expect(result.code, result.stdout).toBe(0);
+    expect(parseJson<{ installed: { id: string; bytes: number } }>(result).installed).toMatchObject({ id: 'test-pack', bytes: 51_000 });
+    const missing = await runRedub(['models', 'import', 'test-pack', path.join(temporary(), 'nowhere'), '--json', '--data-dir', dataDir()], environment());
+    expect(missing.code).toBe(3);
+    expect(parseJson<{ error: { code: string } }>(missing).error.code).toBe('E_MODEL_IMPORT_FAILED');
   });
 
   it('an unknown pack id exits 2 with E_MODEL_UNKNOWN and the close ids', async () => {
