@@ -65,11 +65,48 @@ export interface LogEntry extends LogLine {
   id: number;
 }
 
+export const packIdSchema = z.string().regex(/^[a-z0-9._-]{1,100}$/, 'A model pack id is lower-case letters, digits, dots, dashes and underscores, as `redub models list` shows it.');
+
+/** A model pack from the catalog, and whether this machine has it. */
+export interface ModelPackInfo {
+  id: string;
+  kind: 'asr' | 'mt' | 'tts' | 'vad';
+  name: string;
+  engine: string;
+  languages: string[];
+  license: string;
+  sourceUrl: string;
+  minMemoryMb: number;
+  /** The sum of the published file sizes; null when the publisher states none. */
+  sizeBytes: number | null;
+  installed: boolean;
+  installedAt: string | null;
+  notes: string | null;
+}
+
+/** An install running in the background (imports and verifies answer at once). */
+export interface ModelTask {
+  packId: string;
+  state: 'running' | 'done' | 'failed';
+  bytesDone: number;
+  /** Null while the total is not known (files without a published size). */
+  bytesTotal: number | null;
+  file: string | null;
+  error: RedubErrorData | null;
+}
+
+export interface ModelVerification {
+  id: string;
+  ok: boolean;
+  problems: string[];
+}
+
 export type RedubEvent =
   | { type: 'job.updated'; job: JobSummary }
   | { type: 'job.removed'; id: string }
   | { type: 'job.log'; jobId: string; entry: LogEntry }
-  | { type: 'queue.updated'; queue: QueueStatus };
+  | { type: 'queue.updated'; queue: QueueStatus }
+  | { type: 'model.updated'; task: ModelTask; pack: ModelPackInfo | null };
 
 /** What every transport offers the renderer; the IPC bridge and the HTTP bridge both implement it. */
 export interface RedubApi {
@@ -85,6 +122,13 @@ export interface RedubApi {
   getSettings(): Promise<Settings>;
   updateSettings(patch: SettingsPatch): Promise<Settings>;
   previewSources(id: string): Promise<PreviewSources>;
+  listModels(): Promise<{ packs: ModelPackInfo[]; tasks: ModelTask[] }>;
+  /** Starts downloading a pack; progress and the outcome arrive as model.updated events. */
+  installModel(id: string): Promise<ModelTask>;
+  /** Installs a pack from a folder or .tar/.tar.gz on the machine that runs the core. */
+  importModel(id: string, source: string): Promise<ModelPackInfo>;
+  verifyModel(id: string): Promise<ModelVerification>;
+  removeModel(id: string): Promise<{ id: string; removed: boolean }>;
   /** Subscribes to job and queue events; returns the unsubscribe function. */
   onEvent(listener: (event: RedubEvent) => void): () => void;
 }
@@ -103,6 +147,11 @@ export const apiArgumentSchemas = {
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatchSchema]),
   previewSources: z.tuple([jobIdSchema]),
+  listModels: z.tuple([]),
+  installModel: z.tuple([packIdSchema]),
+  importModel: z.tuple([packIdSchema, z.string().min(1, 'Name the folder or archive to import from.')]),
+  verifyModel: z.tuple([packIdSchema]),
+  removeModel: z.tuple([packIdSchema]),
 } as const satisfies Record<Exclude<keyof RedubApi, 'onEvent'>, z.ZodType>;
 
 export type ApiMethod = keyof typeof apiArgumentSchemas;
