@@ -1,13 +1,15 @@
 // Keeps the stores in step with the core: loads jobs, queue and settings at start, then applies
 // events in small batches (a busy queue sends many progress events a second, and one store update
 // per batch keeps the list smooth). When the event stream comes back after a gap, everything is
-// reloaded, because events sent in between are gone.
+// reloaded, because events sent in between are gone (the model list only once the Models view
+// has asked for it).
 import type { RedubEvent } from '../../src-main/shared/contract.js';
 import type { JobSummary } from '../../src-main/shared/jobs.js';
 import { toApiError } from '../bridge/api-error.js';
 import type { RendererBridge } from '../bridge/choose-bridge.js';
 import { useJobsStore } from '../stores/jobs-store.js';
 import { useLogsStore } from '../stores/logs-store.js';
+import { loadModels, useModelsStore } from '../stores/models-store.js';
 import { useQueueStore } from '../stores/queue-store.js';
 import { useSettingsStore } from '../stores/settings-store.js';
 import { useUiStore } from '../stores/ui-store.js';
@@ -20,6 +22,7 @@ const batchDelayMs = 50;
 export function applyEventBatch(events: readonly RedubEvent[]): void {
   if (events.length === 0) return;
   useJobsStore.getState().applyEvents(events);
+  useModelsStore.getState().applyEvents(events);
   const logs = useLogsStore.getState();
   const openLines = events.flatMap((event) => (event.type === 'job.log' && event.jobId === logs.jobId ? [event.entry] : []));
   if (logs.jobId && openLines.length > 0) logs.add(logs.jobId, openLines);
@@ -85,7 +88,10 @@ export function startSync(bridge: RendererBridge): () => void {
   const stopConnection = bridge.onConnection((state) => {
     useUiStore.getState().setConnection(state);
     if (state !== 'open') return;
-    if (wasOpen) void reloadJobsAndQueue(bridge);
+    if (wasOpen) {
+      void reloadJobsAndQueue(bridge);
+      if (useModelsStore.getState().wanted) void loadModels(bridge.api);
+    }
     wasOpen = true;
   });
   if (bridge.kind === 'ipc') useUiStore.getState().setConnection('open');

@@ -1,7 +1,20 @@
 // RedubApi over the local HTTP API, for the renderer served by `redub serve` in a plain browser:
 // JSON requests with a bearer token, events over Server-Sent Events, and one extra method to
 // upload dropped files, since a browser page cannot name a path on disk.
-import type { CreateJobsRequest, ListJobsQuery, LogEntry, LogsQuery, PreviewSources, QueueStatus, RedubApi, Settings, SettingsPatch } from '../../src-main/shared/contract.js';
+import type {
+  CreateJobsRequest,
+  ListJobsQuery,
+  LogEntry,
+  LogsQuery,
+  ModelPackInfo,
+  ModelTask,
+  ModelVerification,
+  PreviewSources,
+  QueueStatus,
+  RedubApi,
+  Settings,
+  SettingsPatch,
+} from '../../src-main/shared/contract.js';
 import type { JobDetails, JobSummary } from '../../src-main/shared/jobs.js';
 import { createEventStream, type ConnectionListener, type EventSourceFactory } from './event-stream.js';
 import { apiUrl, buildQuery, sendRequest, type FetchFunction, type HttpClient } from './http-request.js';
@@ -30,6 +43,7 @@ export interface HttpBridgeOptions {
 }
 
 const jobPath = (id: string) => `/jobs/${encodeURIComponent(id)}`;
+const modelPath = (id: string) => `/models/${encodeURIComponent(id)}`;
 
 /** The multipart body of an upload: `video`, `to`, optional `from`, `subtitles`, `translation.<lang>`. */
 export function buildUploadForm(upload: JobUpload): FormData {
@@ -77,6 +91,12 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
       const media = (url: string) => withToken(url.startsWith('/') ? `${client.origin}${url}` : url, client.token);
       return { original: media(sources.original), dub: sources.dub === null ? null : media(sources.dub) };
     },
+    listModels: () => sendRequest<{ packs: ModelPackInfo[]; tasks: ModelTask[] }>(client, '/models'),
+    // 202: the install goes on in the core; its progress arrives as model.updated events.
+    installModel: (id: string) => sendRequest<ModelTask>(client, `${modelPath(id)}/install`, { method: 'POST' }),
+    importModel: (id: string, source: string) => sendRequest<ModelPackInfo>(client, `${modelPath(id)}/import`, { method: 'POST', json: { source } }),
+    verifyModel: (id: string) => sendRequest<ModelVerification>(client, `${modelPath(id)}/verify`, { method: 'POST' }),
+    removeModel: (id: string) => sendRequest<{ id: string; removed: boolean }>(client, modelPath(id), { method: 'DELETE' }),
     onEvent: (listener) => events.subscribe(listener),
     onConnection: (listener) => events.onConnection(listener),
   };

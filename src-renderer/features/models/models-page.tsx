@@ -1,17 +1,58 @@
-// The model manager's place. Installing model packs is not built yet, so this page says plainly
-// what Redub can do without them, and offers no button that would do nothing.
+// The model manager: every pack in the catalog, grouped by what it does, with install (progress
+// from the core's events), verify, import and remove. The list is loaded each time the view
+// opens; events keep it current while it is shown.
+import { useEffect, useMemo } from 'react';
+import { api } from '../../bridge/index.js';
+import { ErrorNotice } from '../../common/error-notice.js';
+import { packsByKind } from '../../stores/models-reducers.js';
+import { loadModels, useModelsStore } from '../../stores/models-store.js';
+import { ModelRow } from './model-row.js';
+import './models.css';
 
 export function ModelsPage() {
+  const packs = useModelsStore((state) => state.packs);
+  const order = useModelsStore((state) => state.order);
+  const tasks = useModelsStore((state) => state.tasks);
+  const loaded = useModelsStore((state) => state.loaded);
+  const loadError = useModelsStore((state) => state.loadError);
+
+  useEffect(() => {
+    void loadModels(api);
+  }, []);
+
+  const groups = useMemo(() => packsByKind({ packs, order }), [packs, order]);
+
   return (
     <section className="page models-page" aria-labelledby="models-heading" data-testid="models-page">
       <h1 id="models-heading">Models</h1>
-      <p data-testid="models-empty">
-        No model packs are installed. Neural engines (Whisper, NLLB, Piper) arrive with model packs; until then Redub dubs from subtitle files.
+      <p className="models-page__note" data-testid="models-note">
+        The neural engines that use these packs (Whisper, NLLB, Piper) arrive in a later release. Until then Redub dubs from subtitle files: the spoken text comes from the subtitles you add to a
+        job, each translation from a translated subtitle file, and speech detection (Silero VAD), speech synthesis (eSpeak NG) and time-fitting (Sonic) run without any download.
       </p>
-      <p className="muted">
-        What runs today without any download: speech detection (Silero VAD), speech synthesis (eSpeak NG) and time-fitting (Sonic). The spoken text comes from the subtitles you add to a job,
-        and each translation from a translated subtitle file.
-      </p>
+      {loadError ? (
+        <div className="models-page__load-error">
+          <ErrorNotice error={loadError} title="The model list could not be loaded." testId="models-load-error" />
+          <button type="button" className="button" onClick={() => void loadModels(api)}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {!loaded && !loadError ? <p className="muted">Loading the model packs…</p> : null}
+      {loaded && groups.length === 0 ? (
+        <p className="muted" data-testid="models-empty">
+          The catalog lists no model packs.
+        </p>
+      ) : null}
+      {groups.map((group) => (
+        <section key={group.kind} className="model-group" aria-labelledby={`model-group-${group.kind}`} data-testid="model-group" data-kind={group.kind}>
+          <h2 id={`model-group-${group.kind}`}>{group.label}</h2>
+          <ul className="model-list">
+            {group.packs.map((pack) => (
+              <ModelRow key={pack.id} pack={pack} task={tasks[pack.id]} />
+            ))}
+          </ul>
+        </section>
+      ))}
     </section>
   );
 }

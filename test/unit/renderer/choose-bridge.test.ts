@@ -20,6 +20,11 @@ function fakeIpcApi(overrides: Partial<RedubApi> = {}): RedubApi {
     getSettings: unused,
     updateSettings: unused,
     previewSources: unused,
+    listModels: unused,
+    installModel: unused,
+    importModel: unused,
+    verifyModel: unused,
+    removeModel: unused,
     onEvent: () => () => undefined,
     ...overrides,
   } as RedubApi;
@@ -42,6 +47,17 @@ describe('chooseBridge', () => {
     const error = await bridge.api.cancelJob('x').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).data).toEqual({ code: 'E_JOB_STATE', message: 'Job is done.', action: 'Nothing to cancel.' });
+  });
+
+  it('passes the model methods through IPC, with their errors as ApiErrors', async () => {
+    const importModel = vi.fn(async () => Promise.reject(new Error('Error invoking remote method: {"code":"E_BAD_REQUEST","message":"No pack there.","action":"Name the pack folder."}')));
+    const verifyModel = vi.fn(async (id: string) => ({ id, ok: true, problems: [] }));
+    const bridge = chooseBridge({ redub: fakeIpcApi({ importModel, verifyModel }) });
+    await expect(bridge.api.verifyModel('vad')).resolves.toEqual({ id: 'vad', ok: true, problems: [] });
+    const error = await bridge.api.importModel('vad', '/p').catch((caught: unknown) => caught);
+    expect(importModel).toHaveBeenCalledWith('vad', '/p');
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).data).toEqual({ code: 'E_BAD_REQUEST', message: 'No pack there.', action: 'Name the pack folder.' });
   });
 
   it('queues by path in Electron', async () => {

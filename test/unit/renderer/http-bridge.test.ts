@@ -126,6 +126,82 @@ describe('the HTTP bridge builds requests', () => {
   });
 });
 
+describe('the HTTP bridge’s model requests', () => {
+  const pack = {
+    id: 'whisper-small',
+    kind: 'asr',
+    name: 'Whisper small',
+    engine: 'whisper',
+    languages: ['en', 'de'],
+    license: 'MIT',
+    sourceUrl: 'https://example.org/whisper',
+    minMemoryMb: 1024,
+    sizeBytes: 1000,
+    installed: true,
+    installedAt: '2025-01-01T10:00:00.000Z',
+    notes: null,
+  };
+
+  it('maps each model method to its endpoint and verb, with the token', async () => {
+    const { bridge, calls } = bridgeWith(() => json({}));
+    await bridge.listModels();
+    await bridge.installModel('whisper-small');
+    await bridge.importModel('whisper-small', '/srv/packs/whisper-small.tar.gz');
+    await bridge.verifyModel('whisper-small');
+    await bridge.removeModel('whisper-small');
+    expect(calls.map((call) => `${call.init.method} ${call.url}`)).toEqual([
+      'GET /api/v1/models',
+      'POST /api/v1/models/whisper-small/install',
+      'POST /api/v1/models/whisper-small/import',
+      'POST /api/v1/models/whisper-small/verify',
+      'DELETE /api/v1/models/whisper-small',
+    ]);
+    for (const call of calls) expect(call.init.headers).toMatchObject({ Authorization: 'Bearer secret' });
+  });
+
+  it('sends the import source as JSON and nothing with the other requests', async () => {
+    const { bridge, calls } = bridgeWith(() => json({}));
+    await bridge.importModel('whisper-small', 'C:\\packs\\whisper small');
+    await bridge.installModel('whisper-small');
+    expect(calls[0]!.init.headers).toMatchObject({ 'Content-Type': 'application/json' });
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ source: 'C:\\packs\\whisper small' });
+    expect(calls[1]!.init.body).toBeUndefined();
+    expect(calls[1]!.init.headers).not.toHaveProperty('Content-Type');
+  });
+
+  it('escapes pack ids in paths', async () => {
+    const { bridge, calls } = bridgeWith(() => json({}));
+    await bridge.removeModel('a/b?c');
+    expect(calls[0]!.url).toBe('/api/v1/models/a%2Fb%3Fc');
+  });
+
+  it('returns the replies as values: the list, the 202 task, the pack, the verification, the removal', async () => {
+    const task = { packId: 'whisper-small', state: 'running', bytesDone: 0, bytesTotal: 1000, file: null, error: null };
+    await expect(bridgeWith(() => json({ packs: [pack], tasks: [task] })).bridge.listModels()).resolves.toEqual({ packs: [pack], tasks: [task] });
+    await expect(bridgeWith(() => json(task, 202)).bridge.installModel('whisper-small')).resolves.toEqual(task);
+    await expect(bridgeWith(() => json(pack)).bridge.importModel('whisper-small', '/p')).resolves.toEqual(pack);
+    const verification = { id: 'whisper-small', ok: false, problems: ['model.bin: checksum differs'] };
+    await expect(bridgeWith(() => json(verification)).bridge.verifyModel('whisper-small')).resolves.toEqual(verification);
+    await expect(bridgeWith(() => json({ id: 'whisper-small', removed: true })).bridge.removeModel('whisper-small')).resolves.toEqual({ id: 'whisper-small', removed: true });
+  });
+
+  it('throws the API’s error with its sentence and action', async () => {
+    const body = { error: { code: 'E_BAD_REQUEST', message: 'The folder has no model.bin.', action: 'Name the folder that holds the pack’s files.', details: ['source: /p'] } };
+    const { bridge } = bridgeWith(() => json(body, 400));
+    const error = (await bridge.importModel('whisper-small', '/p').catch((caught: unknown) => caught)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(400);
+    expect(error.data).toEqual(body.error);
+  });
+
+  it('names the error by the status when an older core has no model routes', async () => {
+    const { bridge } = bridgeWith(() => new Response('Not Found', { status: 404 }));
+    const error = (await bridge.listModels().catch((caught: unknown) => caught)) as ApiError;
+    expect(error.code).toBe('E_ROUTE_NOT_FOUND');
+    expect(error.details).toEqual(['The local API answered HTTP 404.']);
+  });
+});
+
 describe('the HTTP bridge maps errors', () => {
   it('throws the API’s own error as an ApiError with its code, sentence, action and details', async () => {
     const body = { error: { code: 'E_JOB_NOT_FOUND', message: 'There is no job with that id.', action: 'Run `redub jobs list`.', details: ['id: x'] } };
