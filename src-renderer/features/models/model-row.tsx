@@ -206,7 +206,7 @@ export function ModelRow({ pack, task }: { pack: ModelPackInfo; task: ModelTask 
       {error ? <ErrorNotice error={error.data} title={error.title} testId="model-error" /> : failedTask ? <ErrorNotice error={failedTask} title={`The install of ${pack.name} failed.`} testId="model-error" /> : null}
       {verification ? <VerifyResult verification={verification} /> : null}
       <div className="model-row__actions" role="group" aria-label={`${pack.name} actions`}>
-        <button type="button" className="button button--primary" data-testid="model-install" disabled={busy !== null || running} onClick={() => void install()}>
+        <button type="button" className={`button${pack.installed ? '' : ' button--primary'}`} data-testid="model-install" disabled={busy !== null || running} onClick={() => void install()}>
           {running ? 'Installing…' : busy === 'install' ? 'Starting…' : pack.installed ? 'Reinstall' : 'Install'}
         </button>
         <button

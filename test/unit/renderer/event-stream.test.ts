@@ -62,6 +62,16 @@ describe('parseEventMessage', () => {
     expect(parseEventMessage(JSON.stringify({ type: 'job.updated' }))).toBeNull();
     expect(parseEventMessage(JSON.stringify({ type: 'job.exploded', id: 'x' }))).toBeNull();
   });
+
+  it('reads model.updated, unnamed or named, with or without the pack', () => {
+    const task = { packId: 'piper-de', state: 'running', bytesDone: 10, bytesTotal: null, file: 'voice.onnx', error: null };
+    const pack = { id: 'piper-de', installed: true };
+    expect(parseEventMessage(JSON.stringify({ type: 'model.updated', task, pack: null }))).toEqual({ type: 'model.updated', task, pack: null });
+    expect(parseEventMessage(JSON.stringify({ task, pack }), 'model.updated')).toEqual({ type: 'model.updated', task, pack });
+    expect(parseEventMessage(JSON.stringify({ task }), 'model.updated')).toEqual({ type: 'model.updated', task, pack: null });
+    expect(parseEventMessage(JSON.stringify({ type: 'model.updated', task: { state: 'running' }, pack: null }))).toBeNull();
+    expect(parseEventMessage(JSON.stringify({ type: 'model.updated', task, pack: 'x' }))).toBeNull();
+  });
 });
 
 describe('createEventStream', () => {
