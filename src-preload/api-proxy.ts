@@ -18,6 +18,11 @@ export const apiMethods = [
   'getSettings',
   'updateSettings',
   'previewSources',
+  'listModels',
+  'installModel',
+  'importModel',
+  'verifyModel',
+  'removeModel',
 ] as const satisfies readonly ApiMethod[];
 
 type UnlistedMethod = Exclude<ApiMethod, (typeof apiMethods)[number]>;

@@ -2,7 +2,7 @@
 // request's query and body become that call's arguments, and how its answer is sent. Arguments
 // are checked by the service against the shared contract, so HTTP and IPC refuse the same things.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { createJobsRequestSchema, describeSchemaError, queuePauseSchema, settingsPatchSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
 import { RedubError } from '../shared/errors.js';
 import type { MediaTrack, RedubService } from '../core/service/redub-service.js';
@@ -49,6 +49,9 @@ export interface Route {
   open?: boolean;
 }
 
+/** The folder or archive to import, a path on the machine that runs the core; the service checks it further. */
+const importModelBodySchema = z.object({ source: z.string() });
+
 const json = (status: number, produce: (call: ApiCall) => Promise<unknown>): Handler => async (call) => sendJson(call.res, status, await produce(call));
 
 export const routes: Route[] = [
@@ -85,6 +88,15 @@ export const routes: Route[] = [
     },
   },
   { pattern: ['events'], queryToken: true, handlers: { GET: streamEvents } },
+  { pattern: ['models'], handlers: { GET: json(200, ({ context }) => context.service.listModels()) } },
+  { pattern: ['models', ':id'], handlers: { DELETE: json(200, ({ params, context }) => context.service.removeModel(params.id!)) } },
+  // 202: the download goes on in the service; its progress and outcome arrive as model.updated events.
+  { pattern: ['models', ':id', 'install'], handlers: { POST: json(202, ({ params, context }) => context.service.installModel(params.id!)) } },
+  {
+    pattern: ['models', ':id', 'import'],
+    handlers: { POST: json(200, async ({ req, params, context }) => context.service.importModel(params.id!, checkBody(importModelBodySchema, await readJsonBody(req)).source)) },
+  },
+  { pattern: ['models', ':id', 'verify'], handlers: { POST: json(200, ({ params, context }) => context.service.verifyModel(params.id!)) } },
 ];
 
 /** The route a path names, its captured segments, or null. Segments are decoded once here; a

@@ -55,6 +55,7 @@ export const errorDefinitions = {
   E_NOT_READY: { kind: 'usage', message: 'The job has not produced that file yet.', action: 'Wait until the job is done, then ask again.' },
   E_MODEL_MISSING: { kind: 'input', message: 'A model pack this needs is not installed.', action: 'Run `redub models install <id>`, or `redub models import <id> <folder-or-archive>` on an offline machine.' },
   E_MODEL_UNKNOWN: { kind: 'usage', message: 'There is no model pack with that id.', action: 'Run `redub models list` to see the packs.' },
+  E_MODEL_BUSY: { kind: 'usage', message: 'The model pack is being installed right now.', action: 'Wait until its install finishes (or fails), then try again.' },
   E_MODEL_DOWNLOAD_FAILED: { kind: 'processing', message: 'A model file could not be downloaded.', action: 'Check the network connection and run the same command again; it resumes where it stopped.' },
   E_MODEL_CORRUPT: { kind: 'processing', message: 'A model file does not match its published checksum.', action: 'Run the same command again to download it afresh; if it keeps failing, import the pack from a copy you trust.' },
   E_MODEL_IMPORT_FAILED: { kind: 'input', message: 'The model pack could not be imported.', action: 'Pass a folder or a .tar/.tar.gz archive that holds every file of the pack, as listed by `redub models list --json`.' },

@@ -59,6 +59,11 @@ export class JobEventFeed {
     if (this.listeners.size > 0) this.emitQueueIfChanged();
   }
 
+  /** For events that do not come from the job store (model installs): sent to the same listeners. */
+  publish(event: RedubEvent): void {
+    this.emit(event);
+  }
+
   close(): void {
     this.listeners.clear();
     this.stop();

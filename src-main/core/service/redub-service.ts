@@ -6,7 +6,8 @@ import path from 'node:path';
 import { ZodError, type z } from 'zod';
 import {
   apiArgumentSchemas, describeSchemaError, type ApiMethod, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
-  type LogsQuery, type PreviewSources, type QueueStatus, type RedubApi, type RedubEvent, type Settings, type SettingsPatch,
+  type LogsQuery, type ModelPackInfo, type ModelTask, type ModelVerification, type PreviewSources, type QueueStatus,
+  type RedubApi, type RedubEvent, type Settings, type SettingsPatch,
 } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
 import { isTerminalJobState, jobStates, type JobDetails, type JobState, type JobSummary } from '../../shared/jobs.js';
@@ -16,6 +17,7 @@ import { RedubCore, type CoreOptions } from '../redub-core.js';
 import type { WorkerHost } from '../worker-host/worker-host.js';
 import { readSettings, requestLimits, writeSettings } from './app-settings.js';
 import { JobEventFeed } from './job-event-feed.js';
+import { ModelManager, type ModelDownloadOptions } from './model-manager.js';
 
 export type MediaTrack = 'original' | 'dub';
 
@@ -31,6 +33,12 @@ export interface RedubServiceOptions {
   /** Passed to the core; tests shorten them. */
   heartbeatTimeoutMs?: number;
   retryBaseMs?: number;
+  /** The model catalog file; by default REDUB_MODEL_CATALOG, else the bundled models/catalog.json. */
+  modelCatalog?: string;
+  /** Download tuning for model installs (tests shorten retries or slow the transfer). */
+  modelDownload?: ModelDownloadOptions;
+  /** The least time between two progress events of one model install (250 ms by default). */
+  modelProgressIntervalMs?: number;
 }
 
 /** How long a delete waits for a cancelled job's worker to be stopped before deleting anyway. */
@@ -41,6 +49,7 @@ export class RedubService implements RedubApi {
   readonly dataDir: string;
   private readonly scheduler: Scheduler;
   private readonly events: JobEventFeed;
+  private readonly models: ModelManager;
   private closed: Promise<void> | null = null;
 
   constructor(private readonly options: RedubServiceOptions) {
@@ -55,6 +64,13 @@ export class RedubService implements RedubApi {
     this.scheduler = this.core.createScheduler();
     this.scheduler.start();
     this.events = new JobEventFeed(this.core.store, () => this.currentQueueStatus(), options.pollMs ?? 250);
+    this.models = new ModelManager({
+      dataDir: this.dataDir,
+      catalogPath: options.modelCatalog,
+      download: options.modelDownload,
+      progressIntervalMs: options.modelProgressIntervalMs,
+      publish: (event) => this.events.publish(event),
+    });
   }
 
   get uploadsDir(): string {
@@ -156,6 +172,31 @@ export class RedubService implements RedubApi {
     };
   }
 
+  async listModels(): Promise<{ packs: ModelPackInfo[]; tasks: ModelTask[] }> {
+    parseArguments('listModels', []);
+    return this.models.list();
+  }
+
+  async installModel(id: string): Promise<ModelTask> {
+    const [validId] = parseArguments('installModel', [id]);
+    return this.models.install(validId);
+  }
+
+  async importModel(id: string, source: string): Promise<ModelPackInfo> {
+    const [validId, validSource] = parseArguments('importModel', [id, source]);
+    return this.models.import(validId, validSource);
+  }
+
+  async verifyModel(id: string): Promise<ModelVerification> {
+    const [validId] = parseArguments('verifyModel', [id]);
+    return this.models.verify(validId);
+  }
+
+  async removeModel(id: string): Promise<{ id: string; removed: boolean }> {
+    const [validId] = parseArguments('removeModel', [id]);
+    return this.models.remove(validId);
+  }
+
   /** The file to serve for a job's track. It never takes a path from the caller, only a job id,
    * which is what makes reaching any other file through a media route impossible. */
   mediaPath(jobId: string, track: MediaTrack): string {
@@ -183,6 +224,8 @@ export class RedubService implements RedubApi {
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.events.close();
+      // Running model installs stop here; their .part files stay for the next install to resume.
+      await this.models.close();
       await this.scheduler.stop();
       await this.core.close();
     })();
@@ -214,7 +257,8 @@ export class RedubService implements RedubApi {
 const argumentNames: Record<ApiMethod, string[]> = {
   createJobs: ['request'], listJobs: ['query'], getJob: ['id'], getLogs: ['id', 'query'], cancelJob: ['id'],
   retryJob: ['id'], deleteJob: ['id'], queueStatus: [], setQueuePaused: ['paused'], getSettings: [],
-  updateSettings: ['settings'], previewSources: ['id'],
+  updateSettings: ['settings'], previewSources: ['id'], listModels: [], installModel: ['id'], importModel: ['id', 'source'],
+  verifyModel: ['id'], removeModel: ['id'],
 };
 
 /** Checks a call's arguments against the contract; a failure names each bad field as the caller

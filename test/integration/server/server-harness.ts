@@ -5,7 +5,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { RedubEvent } from '../../../src-main/shared/contract.js';
-import { RedubService } from '../../../src-main/core/service/redub-service.js';
+import { RedubService, type RedubServiceOptions } from '../../../src-main/core/service/redub-service.js';
 import type { WorkerHost } from '../../../src-main/core/worker-host/worker-host.js';
 import { mediaUrlFor } from '../../../src-main/server/api-routes.js';
 import { startServer } from '../../../src-main/server/server.js';
@@ -19,9 +19,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(root: string, options: { workerHost?: WorkerHost; uploadLimitBytes?: number; rendererDir?: string } = {}): Promise<Harness> {
+export interface HarnessOptions extends Pick<RedubServiceOptions, 'modelCatalog' | 'modelDownload'> {
+  workerHost?: WorkerHost;
+  uploadLimitBytes?: number;
+  rendererDir?: string;
+}
+
+export async function startHarness(root: string, options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = path.join(root, 'data');
-  const service = new RedubService({ dataDir, mediaUrl: mediaUrlFor, workerHost: options.workerHost, cpuWorkers: 1, pollMs: 50 });
+  const service = new RedubService({
+    dataDir, mediaUrl: mediaUrlFor, workerHost: options.workerHost, cpuWorkers: 1, pollMs: 50, modelCatalog: options.modelCatalog, modelDownload: options.modelDownload,
+  });
   const logged: string[] = [];
   const server = await startServer({
     service, dataDir, port: 0, rendererDir: options.rendererDir ?? path.join(root, 'no-renderer'), uploadLimitBytes: options.uploadLimitBytes,

@@ -47,6 +47,11 @@ const validArguments = {
   getSettings: [],
   updateSettings: [{ maxSpeed: 1.2 }],
   previewSources: [jobId],
+  listModels: [],
+  installModel: ['whisper-base'],
+  importModel: ['whisper-base', '/media/usb/whisper-base.tar.gz'],
+  verifyModel: ['nllb-200-distilled-600m'],
+  removeModel: ['piper-es_es-davefx-medium'],
 } satisfies Record<ApiMethod, unknown[]>;
 
 /** One invalid argument list for every method; the `satisfies` makes a new method need one here. */
@@ -63,6 +68,11 @@ const invalidArguments = {
   getSettings: [{ all: true }],
   updateSettings: [{ cpuWorkers: 0 }],
   previewSources: [null],
+  listModels: [{ all: true }],
+  installModel: ['../../etc'],
+  importModel: ['whisper-base', ''],
+  verifyModel: ['Whisper Base'],
+  removeModel: [7],
 } satisfies Record<ApiMethod, unknown[]>;
 
 describe('IPC handler: who may call', () => {
