@@ -14,8 +14,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(dataDir: string): Promise<RunningServer> {
-  const { child, done } = startRedub(['serve', '--port', '0', '--json', '--data-dir', dataDir]);
+export async function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+  const { child, done } = startRedub(['serve', '--port', '0', '--json', '--data-dir', dataDir], env);
   const info = await new Promise<{ url: string; tokenFile?: string }>((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (chunk: Buffer) => {
