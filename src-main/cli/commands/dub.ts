@@ -1,6 +1,7 @@
 // `redub dub <video> --to <lang>[,<lang>…]`: validates, queues one job per language (or finds
 // the jobs an earlier identical command queued), then runs them to completion.
 import { existsSync } from 'node:fs';
+import { executionPreferenceSchema } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
 import type { RedubCore } from '../../core/redub-core.js';
 import { parsePairs, parsePositiveNumber } from '../arguments.js';
@@ -19,6 +20,7 @@ export const dubOptions = {
   'max-size-mb': { type: 'string' },
   'max-duration-minutes': { type: 'string' },
   priority: { type: 'string' },
+  'execution-provider': { type: 'string' },
 } as const;
 
 export interface DubArguments {
@@ -34,6 +36,10 @@ export async function dubCommand(core: RedubCore, args: DubArguments, output: Ou
   const maxMinutes = parsePositiveNumber(args.values['max-duration-minutes'], '--max-duration-minutes');
   const maxSpeed = parsePositiveNumber(args.values['max-speed'], '--max-speed');
   if (maxSpeed !== undefined && maxSpeed < 1) throw new RedubError('E_USAGE', { message: '--max-speed must be at least 1.' });
+  const provider = executionPreferenceSchema.safeParse(args.values['execution-provider'] ?? 'auto');
+  if (!provider.success) {
+    throw new RedubError('E_USAGE', { message: `--execution-provider takes one of ${executionPreferenceSchema.options.join(', ')}; "${args.values['execution-provider']}" is not one.` });
+  }
 
   const prepared = await core.prepareDub({
     input,
@@ -43,6 +49,7 @@ export async function dubCommand(core: RedubCore, args: DubArguments, output: Ou
     translations: parsePairs(args.values.translation, '--translation'),
     voices: parsePairs(args.values.voice, '--voice'),
     lipSyncFile: args.values.lipsync ?? null,
+    executionProvider: provider.data,
     outDir: args.values.out ?? null,
     maxSpeed,
     limits: {

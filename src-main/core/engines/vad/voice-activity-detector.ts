@@ -28,6 +28,15 @@ export interface VoiceActivityDetector {
   readonly id: string;
   /** Changes whenever results could change, so cached VAD artifacts are keyed by it. */
   readonly version: string;
+  /** The execution provider the engine runs on now (cpu, cuda, …). */
   readonly executionProvider: string;
-  detect(samples16k: Float32Array, options?: VadOptions, onProgress?: (fraction: number) => void): Promise<SpeechRegion[]>;
+  /** Why it runs elsewhere than asked (a GPU provider that fell back to the CPU), for job logs. */
+  readonly providerWarnings: readonly string[];
+  /** onWarning hears of a GPU that fails during this detection and the fall back to the CPU. */
+  detect(
+    samples16k: Float32Array,
+    options?: VadOptions,
+    onProgress?: (fraction: number) => void,
+    onWarning?: (message: string) => void,
+  ): Promise<SpeechRegion[]>;
 }

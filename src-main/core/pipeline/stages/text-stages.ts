@@ -1,19 +1,34 @@
 // Stages that produce the cues: speech detection on the analysis audio, transcription by
 // importing the user's subtitles, and translation by importing the user's translated subtitles.
+import type { ExecutionPreference } from '../../../shared/contract.js';
 import { readWav } from '../../media/wav.js';
 import { readSubtitleFile, type SubtitleCue } from '../../media/subtitles.js';
 import type { SpeechRegion } from '../../engines/vad/voice-activity-detector.js';
 import { alignCues, type DubCue } from '../align-cues.js';
 import type { StageImplementation } from '../stage.js';
 
-export const vadStage: StageImplementation<{ analysisPath: string }, { regions: SpeechRegion[] }> = {
+export interface VadParams {
+  analysisPath: string;
+  /** The job's execution-provider preference; older tasks lack it and mean 'auto'. */
+  executionProvider?: ExecutionPreference;
+}
+
+export const vadStage: StageImplementation<VadParams, { regions: SpeechRegion[] }> = {
   name: 'vad',
   async run(params, context) {
-    const detector = await context.engines.voiceActivityDetector();
-    context.useExecutionProvider(detector.executionProvider);
+    const detector = await context.engines.voiceActivityDetector(params.executionProvider ?? 'auto');
+    // The detector is shared by the worker's tasks: each job's log says why it runs where it does.
+    for (const warning of detector.providerWarnings) context.log('warn', warning);
     const audio = readWav(params.analysisPath);
-    const regions = await detector.detect(audio.channels[0] ?? new Float32Array(0), undefined, (fraction) => context.reportProgress(fraction));
-    context.log('info', `Found ${regions.length} speech regions.`);
+    const regions = await detector.detect(
+      audio.channels[0] ?? new Float32Array(0),
+      undefined,
+      (fraction) => context.reportProgress(fraction),
+      (warning) => context.log('warn', warning),
+    );
+    // Read after detecting: a GPU that failed mid-run leaves the detector on the CPU.
+    context.useExecutionProvider(detector.executionProvider);
+    context.log('info', `Found ${regions.length} speech regions on ${detector.executionProvider}.`);
     return { regions };
   },
 };
