@@ -3,6 +3,8 @@
 import { statfsSync } from 'node:fs';
 import { toErrorData } from '../../shared/errors.js';
 import { mediaToolVersions, resolveMediaTools } from '../../core/media/ffmpeg-binaries.js';
+import { loadCatalog } from '../../core/models/catalog.js';
+import { ModelStore } from '../../core/models/model-store.js';
 import type { Output } from '../output.js';
 
 interface Check {
@@ -46,7 +48,11 @@ export async function doctorCommand(dataDir: string, output: Output): Promise<nu
     const synthesizer = await EspeakSynthesizer.load();
     return `ready; Spanish voice: ${synthesizer.voiceFor('es')}`;
   });
-  await attempt('model packs', () => 'none installed; neural engines (Whisper, NLLB, Piper) come with model packs in a later release');
+  await attempt('model packs', () => {
+    const installed = new ModelStore(dataDir, loadCatalog()).listInstalled().map((manifest) => manifest.pack.id);
+    const listed = installed.length > 0 ? `installed: ${installed.join(', ')}` : 'none installed (`redub models list` shows the catalog)';
+    return `${listed}; the neural engines that use them arrive in a later release`;
+  });
   await attempt('data folder', () => {
     const stats = statfsSync(dataDir, { bigint: false });
     const freeGb = (stats.bavail * stats.bsize) / 1024 ** 3;
