@@ -1,5 +1,6 @@
 // How the renderer writes times, durations and file names for a person. Pure functions, so the
 // queue, the job detail and the preview all read the same and the tests pin the wording.
+export { formatBytes } from '../../src-main/shared/format.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
@@ -47,17 +48,6 @@ export function formatPercent(progress: number): string {
   return `${Math.floor(clamped)} %`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
 
 /** The file name of a path written on any system (the core may run on Windows). */
 export function fileName(path: string): string {

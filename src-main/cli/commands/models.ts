@@ -10,6 +10,8 @@ import { installPack, type InstallProgress, type InstallResult } from '../../cor
 import { ModelStore, type VerifyResult } from '../../core/models/model-store.js';
 import { exitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { formatBytes } from '../../shared/format.js';
+import { packInfo } from '../../core/models/pack-info.js';
 
 export const modelsOptions = {
   force: { type: 'boolean', default: false },
@@ -53,43 +55,23 @@ export async function modelsCommand(dataDir: string, positionals: string[], valu
 function listPacks(dataDir: string, output: Output): number {
   const catalog = loadCatalog();
   const store = new ModelStore(dataDir, catalog);
-  const packs = catalog.packs.map((pack) => {
-    const manifest = store.manifest(pack.id);
-    return {
-      id: pack.id,
-      kind: pack.kind,
-      name: pack.name,
-      languages: pack.languages,
-      engine: pack.engine,
-      license: pack.license,
-      sourceUrl: pack.sourceUrl,
-      minMemoryMb: pack.minMemoryMb,
-      sizeBytes: packSize(pack),
-      installed: manifest !== null,
-      installedAt: manifest?.installedAt ?? null,
-      inCatalog: true,
-    };
-  });
+  const packs = catalog.packs.map((pack) => ({ ...packInfo(pack, store), inCatalog: true }));
   // Packs installed from an older catalog still take disk space, so they are listed too.
   const known = new Set(catalog.packs.map((pack) => pack.id));
   const strays = store.listInstalled().filter((manifest) => !known.has(manifest.pack.id));
   for (const { pack, installedAt, files } of strays) {
-    packs.push({ ...pick(pack), sizeBytes: files.reduce((sum, file) => sum + file.size, 0), installed: true, installedAt, inCatalog: false });
+    packs.push({ ...packInfo(pack, store), sizeBytes: files.reduce((sum, file) => sum + file.size, 0), installed: true, installedAt, inCatalog: false });
   }
   output.result({ modelsDir: store.folder, packs }, () =>
     packs.length === 0
       ? 'The catalog lists no model packs.'
       : packs
-          .map((pack) => `${pack.installed ? '✓' : ' '} ${pack.id.padEnd(28)} ${pack.kind.padEnd(4)} ${formatBytes(pack.sizeBytes).padStart(9)}  ${pack.license.padEnd(14)} ${pack.name}${pack.inCatalog ? '' : ' (no longer in the catalog)'}`)
+          .map((pack) => `${pack.installed ? '✓' : ' '} ${pack.id.padEnd(28)} ${pack.kind.padEnd(4)} ${sizeText(pack.sizeBytes).padStart(9)}  ${pack.license.padEnd(14)} ${pack.name}${pack.inCatalog ? '' : ' (no longer in the catalog)'}`)
           .join('\n') + `\n\n✓ installed, in ${store.folder}. Install one with \`redub models install <id>\`.`,
   );
   return exitCodes.done;
 }
 
-function pick(pack: Catalog['packs'][number]) {
-  const { id, kind, name, languages, engine, license, sourceUrl, minMemoryMb } = pack;
-  return { id, kind, name, languages, engine, license, sourceUrl, minMemoryMb };
-}
 
 async function install(dataDir: string, id: string, force: boolean, output: Output): Promise<number> {
   const catalog = loadCatalog();
@@ -105,7 +87,7 @@ async function install(dataDir: string, id: string, force: boolean, output: Outp
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const progress = createProgress(output.json ? 'silent' : process.stderr.isTTY ? 'bar' : 'lines');
-  output.note(`Installing ${pack.id} (${pack.name}, ${formatBytes(packSize(pack))}, ${pack.license})…`);
+  output.note(`Installing ${pack.id} (${pack.name}, ${sizeText(packSize(pack))}, ${pack.license})…`);
   let result: InstallResult;
   try {
     result = await installPack(pack, dataDir, { signal: controller.signal, onProgress: progress.update });
@@ -183,15 +165,6 @@ function createProgress(mode: 'bar' | 'lines' | 'silent'): ProgressView {
   };
 }
 
-export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return 'size ?';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+function sizeText(bytes: number | null): string {
+  return bytes === null ? 'size not published' : formatBytes(bytes);
 }

@@ -7,6 +7,7 @@ import { RedubError, type ErrorCode } from '../../shared/errors.js';
 import { formatTimestamp, secondsToMs } from '../../shared/time.js';
 import { tailIsPresent, walkIsoBmffBoxes } from './integrity.js';
 import { runFfprobeJson } from './run-ffmpeg.js';
+import { formatBytes } from '../../shared/format.js';
 
 export interface MediaInfo {
   path: string;
@@ -171,14 +172,3 @@ function finiteOr(value: number, fallback: number): number {
   return Number.isFinite(value) ? value : fallback;
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1_000) return `${bytes} bytes`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1_000 && unit < units.length - 1) {
-    value /= 1_000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}

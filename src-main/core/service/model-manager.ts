@@ -9,6 +9,7 @@ import { findPack, loadCatalog, packSize, type Catalog, type CatalogPack } from 
 import { importPack } from '../models/import.js';
 import { installPack, type InstallOptions } from '../models/install.js';
 import { ModelStore } from '../models/model-store.js';
+import { packInfo } from '../models/pack-info.js';
 
 /** What a caller may tune about downloads (tests shorten the retries and slow the transfer). */
 export type ModelDownloadOptions = Pick<InstallOptions, 'fetchImpl' | 'retries' | 'retryDelayMs' | 'idleTimeoutMs'>;
@@ -168,23 +169,6 @@ export class ModelManager {
   }
 }
 
-export function packInfo(pack: CatalogPack, store: ModelStore): ModelPackInfo {
-  const manifest = store.manifest(pack.id);
-  return {
-    id: pack.id,
-    kind: pack.kind,
-    name: pack.name,
-    engine: pack.engine,
-    languages: [...pack.languages],
-    license: pack.license,
-    sourceUrl: pack.sourceUrl,
-    minMemoryMb: pack.minMemoryMb,
-    sizeBytes: packSize(pack),
-    installed: manifest !== null,
-    installedAt: manifest?.installedAt ?? null,
-    notes: pack.notes ?? null,
-  };
-}
 
 function copyTask(task: ModelTask): ModelTask {
   return { ...task, error: task.error ? { ...task.error } : null };

@@ -114,7 +114,7 @@ describe('probeMedia', () => {
 
   it('E_INPUT_TOO_LARGE names the size and the limit', async () => {
     const filePath = await makeVideo(temporaryDirectory());
-    const error = await expectCode(filePath, 'E_INPUT_TOO_LARGE', { maxBytes: 1_000 });
+    const error = await expectCode(filePath, 'E_INPUT_TOO_LARGE', { maxBytes: 1_024 });
     expect(error.message).toMatch(/^The input file is \d+(\.\d)? KB, larger than the 1\.0 KB limit\.$/);
   });
 
