@@ -31,6 +31,8 @@ declare module '@echogarden/espeak-ng-emscripten' {
     set_rate(wordsPerMinute: number): number;
     set_pitch(pitch: number): number;
     synthesize(text: string, callback: (samples: Int16Array, events: unknown[]) => boolean | void): number;
+    /** The text's phonemes in IPA: one line per clause, words split by spaces, phonemes joined by '_'; code 0 on success. */
+    synthesize_ipa(text: string): { code: number; ipa: string };
   }
   export interface EspeakModule {
     eSpeakNGWorker: new () => EspeakWorker;

@@ -53,6 +53,38 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
     return run;
   }
 
+  /**
+   * The text's phonemes in IPA for an eSpeak voice, as eSpeak writes them: one line per clause,
+   * words split by spaces, phonemes joined by '_'. Shares the worker's queue with synthesize().
+   */
+  phonemize(text: string, voice: string): Promise<string> {
+    const run = this.queue.then(() => this.phonemizeNow(text, voice));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private phonemizeNow(text: string, voice: string): string {
+    if (text.trim() === '') return '';
+    const identifier = findEspeakVoice(this.voices, voice);
+    if (!identifier) {
+      throw new RedubError('E_LANGUAGE_UNSUPPORTED', { details: [`"${voice}" is not an eSpeak NG voice; pick one with voiceFor().`] });
+    }
+    let result: { code: number; ipa: string };
+    try {
+      if (this.worker.set_voice(identifier) !== 0) throw new Error(`eSpeak NG refused the voice ${identifier}.`);
+      result = this.worker.synthesize_ipa(escapeMarkup(text));
+    } catch (error) {
+      throw new RedubError('E_SYNTHESIS_FAILED', {
+        details: [`eSpeak NG could not phonemize: "${text.slice(0, 80)}"`, error instanceof Error ? error.message : String(error)],
+        cause: error,
+      });
+    }
+    if (result.code !== 0) {
+      throw new RedubError('E_SYNTHESIS_FAILED', { details: [`eSpeak NG could not phonemize: "${text.slice(0, 80)}" (status ${result.code}).`] });
+    }
+    return result.ipa;
+  }
+
   private synthesizeNow(text: string, voice: string, options: SynthesisOptions): Float32Array {
     if (text.trim() === '') return new Float32Array(0);
     const identifier = findEspeakVoice(this.voices, voice);
