@@ -40,10 +40,22 @@ export class RedubCore {
   }
 
   async prepareDub(request: DubRequest): Promise<DubJobOptions[]> {
-    return prepareDubJobs(request, async (language, voice) => {
-      const { EspeakSynthesizer } = await import('./engines/tts/espeak-synthesizer.js');
-      (await EspeakSynthesizer.load()).voiceFor(language, voice);
-    });
+    const [{ ModelStore }, { loadCatalog }] = await Promise.all([import('./models/model-store.js'), import('./models/catalog.js')]);
+    let catalog = null;
+    try {
+      catalog = loadCatalog();
+    } catch {
+      // The catalog only names packs in messages; installed packs are read from their manifests.
+    }
+    const models = new ModelStore(this.options.dataDir, catalog);
+    return prepareDubJobs(
+      request,
+      async (language, voice) => {
+        const { EspeakSynthesizer } = await import('./engines/tts/espeak-synthesizer.js');
+        (await EspeakSynthesizer.load()).voiceFor(language, voice);
+      },
+      models,
+    );
   }
 
   /** Queues one job per option set; the same options find the job that already exists. */

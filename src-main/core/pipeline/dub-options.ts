@@ -22,9 +22,29 @@ export const dubJobOptionsSchema = z.object({
   lipSyncSegments: z.array(lipSyncSegmentSchema),
   /** Where the ONNX engines run (SPEC §1); jobs stored before this field existed mean 'auto'. */
   executionProvider: executionPreferenceSchema.default('auto'),
+  /**
+   * The speech engine chosen before queuing. Jobs stored before this field existed mean eSpeak NG
+   * with `voice`. For eSpeak, `voice` is the override (null: the language's own voice); for
+   * Piper it is the voice's name and `modelPath` its `.onnx` inside the installed pack `packDir`.
+   */
+  speech: z
+    .object({
+      engine: z.enum(['espeak', 'piper']),
+      voice: z.string().nullable(),
+      packDir: z.string().optional(),
+      packId: z.string().optional(),
+      modelPath: z.string().optional(),
+    })
+    .optional(),
 });
 
 export type DubJobOptions = z.infer<typeof dubJobOptionsSchema>;
+export type SpeechChoice = NonNullable<DubJobOptions['speech']>;
+
+/** The engine a job speaks with; option sets stored before `speech` existed mean eSpeak NG. */
+export function speechOf(options: Pick<DubJobOptions, 'voice' | 'speech'>): SpeechChoice {
+  return options.speech ?? { engine: 'espeak', voice: options.voice };
+}
 
 export const defaultMaxSpeed = 1.35;
 export const defaultTargetLufs = -16;
@@ -35,6 +55,9 @@ export function idempotencyKeyFor(options: z.input<typeof dubJobOptionsSchema>):
   // file does not make a new job, editing it does. The execution provider is left out too: it
   // decides where the work runs, not what the result means, and leaving it out keeps the keys of
   // option sets stored before the field existed (and of every 'auto' job) unchanged.
-  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, ...identity } = options;
+  // An eSpeak choice is left out as well: it says no more than `voice` did, so eSpeak jobs keep
+  // the keys they had before the field existed. A Piper choice is part of the job's identity.
+  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, ...identity } = options;
+  if (speech && speech.engine !== 'espeak') return hashOf({ ...identity, speech });
   return hashOf(identity);
 }

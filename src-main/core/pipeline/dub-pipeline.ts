@@ -1,18 +1,19 @@
 // The dub of one video into one language, as a chain of cached stages. Each stage's key is built
 // from the keys of what it consumes, so a change anywhere invalidates exactly what follows it.
+import { statSync } from 'node:fs';
 import { RedubError } from '../../shared/errors.js';
 import type { CueRecord, JobOutputs } from '../../shared/jobs.js';
 import type { SpeechRegion } from '../engines/vad/voice-activity-detector.js';
 import type { MediaInfo } from '../media/probe.js';
 import type { SubtitleCue } from '../media/subtitles.js';
 import type { DubCue } from './align-cues.js';
-import { dubJobOptionsSchema } from './dub-options.js';
+import { dubJobOptionsSchema, speechOf } from './dub-options.js';
 import { publishOutputs } from './publish-outputs.js';
 import type { ExtractResult } from './stages/media-stages.js';
 import type { ExportResult } from './stages/output-stages.js';
 import type { MixResult } from './stages/mix-stage.js';
 import { findMixBase } from './mix-base.js';
-import type { FittedCue, SynthesizeResult } from './stages/speech-stages.js';
+import type { FittedCue, SynthesizeParams, SynthesizeResult } from './stages/speech-stages.js';
 import { StageRunner, type PipelineServices } from './stage-runner.js';
 import { speechCoverageWarnings } from './speech-coverage.js';
 
@@ -63,8 +64,18 @@ export async function runDubJob(
   store.replaceCues(job.id, cues.map(toCueRecord));
   for (const warning of speechCoverageWarnings(cues, vad.result.regions)) store.log(job.id, 'warn', 'vad', warning);
 
-  const synthesizeParams = { language: options.language, voice: options.voice, cues: cues.map((cue) => ({ index: cue.index, text: cue.targetText })) };
-  const synthesize = await runner.run<SynthesizeResult>('synthesize', synthesizeParams, synthesizeParams);
+  const speech = speechOf(options);
+  const synthesizeKey = { language: options.language, voice: speech.voice, cues: cues.map((cue) => ({ index: cue.index, text: cue.targetText })) };
+  // eSpeak keeps the key it always had; a Piper voice adds its model and that file's state, so a
+  // reinstalled voice is synthesized again. The provider stays out: it changes where, not what.
+  const piperKey = speech.engine === 'piper' ? { engine: 'piper', model: speech.modelPath ?? null, modelState: fileState(speech.modelPath) } : {};
+  const synthesize = await runner.run<SynthesizeResult>('synthesize', { ...synthesizeKey, ...piperKey }, {
+    ...synthesizeKey,
+    engine: speech.engine,
+    modelPath: speech.modelPath ?? null,
+    executionProvider: options.executionProvider,
+  } satisfies SynthesizeParams);
+  store.log(job.id, 'info', 'synthesize', speech.engine === 'piper' ? `Speech engine: Piper, voice ${speech.voice} (pack ${speech.packId ?? speech.packDir ?? '?'}).` : `Speech engine: eSpeak NG, voice ${speech.voice ?? `the ${options.language} default`}.`);
   const timing = new Map(cues.map((cue) => [cue.index, cue]));
   const fit = await runner.run<{ cues: FittedCue[] }>(
     'fit',
@@ -104,6 +115,16 @@ export async function runDubJob(
     dubStem: mix.file(mix.result.voiceFile),
   });
   return { outputs, cuesSynthesized: synthesize.reused ? 0 : synthesize.result.synthesizedCount };
+}
+
+function fileState(file: string | undefined): string | null {
+  if (!file) return null;
+  try {
+    const info = statSync(file);
+    return `${info.size}:${info.mtimeMs}`;
+  } catch {
+    return null;
+  }
 }
 
 function toCueRecord(cue: DubCue): CueRecord {

@@ -1,7 +1,7 @@
 // Validates a dub request before anything is queued (SPEC §2): the video, the subtitle files,
 // the languages and voices, the lip-sync segments. Every rejection is a RedubError of the input
 // kind with a sentence naming what is wrong; nothing reaches the queue until all of it is right.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutionPreference } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
@@ -9,7 +9,8 @@ import { languageCodePattern, normalizeLanguage } from '../../shared/languages.j
 import { defaultMaxLipSyncSegments, lipSyncFileSchema, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { readSubtitleFile } from '../media/subtitles.js';
-import { defaultMaxSpeed, defaultTargetLufs, type DubJobOptions } from './dub-options.js';
+import type { InstalledPack, PackManifest } from '../models/model-store.js';
+import { defaultMaxSpeed, defaultTargetLufs, type DubJobOptions, type SpeechChoice } from './dub-options.js';
 import { fingerprintMedia, hashFileContent } from './fingerprint.js';
 
 export interface DubRequest {
@@ -32,7 +33,77 @@ export interface DubRequest {
 /** Checks that a voice exists for a language; throws E_LANGUAGE_UNSUPPORTED otherwise. */
 export type VoiceCheck = (language: string, voice?: string) => Promise<void>;
 
-export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck): Promise<DubJobOptions[]> {
+/** The installed model packs, as far as choosing a speech engine needs them (a ModelStore). */
+export interface SpeechModels {
+  listInstalled(): PackManifest[];
+  requirePack(id: string): InstalledPack;
+}
+
+/**
+ * The speech engine for one language (SPEC: Piper when a voice pack for the language is
+ * installed, eSpeak NG otherwise). `--voice` values: `espeak`, `espeak:<voice>` or a bare eSpeak
+ * voice force eSpeak NG; `piper:<packId>` forces that installed Piper pack.
+ */
+export async function chooseSpeechEngine(language: string, value: string | undefined, checkVoice: VoiceCheck, models: SpeechModels | null): Promise<SpeechChoice> {
+  const requested = value?.trim();
+  if (requested !== undefined && /^piper:/i.test(requested)) {
+    const id = requested.slice('piper:'.length).trim();
+    if (id === '') throw usage(`--voice ${language}=piper: needs a model pack id after "piper:", for example piper:piper-es-es-davefx-medium.`);
+    if (!models) throw new RedubError('E_MODEL_MISSING', { message: `The model pack "${id}" is not installed.`, action: `Run \`redub models install ${id}\`.` });
+    const pack = models.requirePack(id);
+    const { kind, engine, languages } = pack.manifest.pack;
+    if (kind !== 'tts' || engine !== 'piper') throw usage(`The model pack "${id}" is not a Piper voice (it is a ${kind} pack for ${engine}).`);
+    if (!languages.some((candidate) => sameLanguage(candidate, language))) {
+      throw new RedubError('E_LANGUAGE_UNSUPPORTED', { details: [`The Piper voice pack "${id}" speaks ${languages.join(', ')}, not "${language}".`] });
+    }
+    const choice = piperChoice(pack);
+    if (!choice) throw new RedubError('E_MODEL_MISSING', { message: `The model pack "${id}" has no Piper voice (.onnx with its .onnx.json) installed.`, action: `Run \`redub models install ${id}\` again.` });
+    return choice;
+  }
+  if (requested !== undefined && /^espeak(:|$)/i.test(requested)) {
+    const voice = requested.slice('espeak'.length).replace(/^:/, '').trim();
+    await checkVoice(language, voice === '' ? undefined : voice);
+    return { engine: 'espeak', voice: voice === '' ? null : voice };
+  }
+  if (requested !== undefined) {
+    await checkVoice(language, value);
+    return { engine: 'espeak', voice: value ?? null };
+  }
+  for (const manifest of installedPiperPacks(models, language)) {
+    const choice = piperChoice(models!.requirePack(manifest.pack.id));
+    if (choice) return choice;
+  }
+  await checkVoice(language, undefined);
+  return { engine: 'espeak', voice: null };
+}
+
+/** Installed Piper packs for a language: an exact language match first, then by id. */
+function installedPiperPacks(models: SpeechModels | null, language: string): PackManifest[] {
+  if (!models) return [];
+  const piper = models.listInstalled().filter(({ pack }) => pack.kind === 'tts' && pack.engine === 'piper' && pack.languages.some((candidate) => sameLanguage(candidate, language)));
+  const exact = (manifest: PackManifest) => (manifest.pack.languages.some((candidate) => normalizeLanguage(candidate) === language) ? 0 : 1);
+  return piper.sort((a, b) => exact(a) - exact(b) || a.pack.id.localeCompare(b.pack.id));
+}
+
+function piperChoice(pack: InstalledPack): SpeechChoice | null {
+  const names = new Set(pack.manifest.files.map((file) => file.path));
+  const model = pack.manifest.files.find((file) => file.path.toLowerCase().endsWith('.onnx') && names.has(`${file.path}.json`));
+  if (!model) return null;
+  const modelPath = pack.file(model.path);
+  if (!existsSync(modelPath) || !existsSync(`${modelPath}.json`)) return null;
+  return { engine: 'piper', voice: path.basename(model.path).replace(/\.onnx$/i, ''), packId: pack.id, packDir: pack.dir, modelPath };
+}
+
+/** 'es' and 'es-ES' are the same language for choosing a voice; 'pt-br' and 'pt-pt' are not. */
+function sameLanguage(a: string, b: string): boolean {
+  const [left, right] = [normalizeLanguage(a), normalizeLanguage(b)];
+  if (left === right) return true;
+  const [leftBase, leftRegion] = left.split('-');
+  const [rightBase, rightRegion] = right.split('-');
+  return leftBase === rightBase && (leftRegion === undefined || rightRegion === undefined);
+}
+
+export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck, models: SpeechModels | null = null): Promise<DubJobOptions[]> {
   const languages = targetLanguages(request.to);
   const translations = normalizeKeys(request.translations ?? {}, '--translation');
   const voices = normalizeKeys(request.voices ?? {}, '--voice');
@@ -55,7 +126,7 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
       throw new RedubError('E_TRANSLATION_REQUIRED', { details: [`Pass --translation ${language}=<file.srt> with the ${language} text.`] });
     }
     await readSubtitleFile(translationPath);
-    await checkVoice(language, voices[language]);
+    const speech = await chooseSpeechEngine(language, voices[language], checkVoice, models);
     jobs.push({
       inputPath,
       inputFingerprint: fingerprintMedia(inputPath),
@@ -65,13 +136,15 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
       subtitlesHash: subtitlesPath ? hashFileContent(subtitlesPath) : null,
       translationPath,
       translationHash: hashFileContent(translationPath),
-      voice: voices[language] ?? null,
+      // The eSpeak override as before (null for Piper), so eSpeak jobs look as they always did.
+      voice: speech.engine === 'espeak' ? speech.voice : null,
       outDir: path.resolve(request.outDir ?? path.dirname(inputPath)),
       maxSpeed: request.maxSpeed ?? defaultMaxSpeed,
       targetLufs: request.targetLufs ?? defaultTargetLufs,
       limits,
       lipSyncSegments,
       executionProvider: request.executionProvider ?? 'auto',
+      speech,
     });
   }
   return jobs;

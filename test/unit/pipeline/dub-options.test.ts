@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dubJobOptionsSchema, idempotencyKeyFor, type DubJobOptions } from '../../../src-main/core/pipeline/dub-options.js';
+import { dubJobOptionsSchema, idempotencyKeyFor, speechOf, type DubJobOptions } from '../../../src-main/core/pipeline/dub-options.js';
 
 function options(overrides: Partial<DubJobOptions> = {}): DubJobOptions {
   return {
@@ -92,5 +92,33 @@ describe('dubJobOptionsSchema', () => {
   it('rejects a target loudness outside -40..-5 LUFS', () => {
     expect(dubJobOptionsSchema.safeParse(options({ targetLufs: -2 })).success).toBe(false);
     expect(dubJobOptionsSchema.safeParse(options({ targetLufs: -45 })).success).toBe(false);
+  });
+});
+
+describe('idempotencyKeyFor and the speech engine choice', () => {
+  // The key of this option set as Redub computed it before jobs recorded their speech engine.
+  const storedKey = '579789ca08a53c24c27b1e26d8542bc00e38818c66353b45204d798676b75bb1';
+
+  it('keeps the key of option sets stored before the speech field existed', () => {
+    const { executionProvider: _provider, ...stored } = options({ voice: 'roa/es-419' });
+    expect(idempotencyKeyFor(stored)).toBe(storedKey);
+    expect(idempotencyKeyFor(options({ voice: 'roa/es-419' }))).toBe(storedKey);
+  });
+
+  it('gives an eSpeak choice the key the same option set had without it', () => {
+    expect(idempotencyKeyFor(options({ voice: 'roa/es-419', speech: { engine: 'espeak', voice: 'roa/es-419' } }))).toBe(storedKey);
+    expect(idempotencyKeyFor(options({ speech: { engine: 'espeak', voice: null } }))).toBe(idempotencyKeyFor(options()));
+  });
+
+  it('makes a Piper job a different job from the eSpeak one, and tells Piper voices apart', () => {
+    const piper = (modelPath: string) => options({ speech: { engine: 'piper', voice: 'es_ES-davefx-medium', packId: 'piper-es', packDir: '/data/models/piper-es', modelPath } });
+    expect(idempotencyKeyFor(piper('/data/models/piper-es/a.onnx'))).not.toBe(idempotencyKeyFor(options()));
+    expect(idempotencyKeyFor(piper('/data/models/piper-es/a.onnx'))).not.toBe(idempotencyKeyFor(piper('/data/models/piper-es/b.onnx')));
+  });
+
+  it('reads option sets without the speech field as eSpeak with their voice', () => {
+    const parsed = dubJobOptionsSchema.parse(options({ voice: 'roa/es-419' }));
+    expect(parsed.speech).toBeUndefined();
+    expect(speechOf(parsed)).toEqual({ engine: 'espeak', voice: 'roa/es-419' });
   });
 });

@@ -3,6 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RedubError, type ErrorCode } from '../../../src-main/shared/errors.js';
 import { prepareDubJobs, type DubRequest, type VoiceCheck } from '../../../src-main/core/pipeline/prepare-dub.js';
+import type { CatalogPack } from '../../../src-main/core/models/catalog.js';
+import { importPack } from '../../../src-main/core/models/import.js';
+import { ModelStore } from '../../../src-main/core/models/model-store.js';
+import { tinyVoiceName, writeTinyPiperVoice } from '../../fixtures/onnx/tiny-piper.js';
 import { makeVideo } from '../../helpers/media-fixtures.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
@@ -243,5 +247,91 @@ describe('prepareDubJobs: limits', () => {
     const limits = { maxBytes: 500 * 1024 * 1024, maxDurationMs: 60_000 };
     const [job] = await prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es }, limits }, acceptAnyVoice);
     expect(job!.limits).toEqual(limits);
+  });
+});
+
+describe('prepareDubJobs: the speech engine', () => {
+  /** A data folder where the tiny Piper voice (it speaks "es") is imported as the pack `tiny-es`. */
+  async function storeWithTinyVoice(dir: string, languages = ['es'], kind: CatalogPack['kind'] = 'tts'): Promise<ModelStore> {
+    const voice = writeTinyPiperVoice(path.join(dir, 'voice-source'));
+    const pack: CatalogPack = {
+      id: 'tiny-es',
+      kind,
+      name: 'Tiny Piper voice',
+      languages,
+      engine: 'piper',
+      license: 'MIT',
+      sourceUrl: 'https://example.invalid/tiny',
+      minMemoryMb: 1,
+      files: [`${voice.name}.onnx`, `${voice.name}.onnx.json`].map((file) => ({ path: file, url: `https://example.invalid/tiny/${file}` })),
+    };
+    const dataDir = path.join(dir, 'data');
+    await importPack(pack, voice.dir, dataDir);
+    return new ModelStore(dataDir);
+  }
+
+  it('speaks with an installed Piper pack for the language, and eSpeak NG for the others', async () => {
+    const files = await makeFiles();
+    const models = await storeWithTinyVoice(files.dir);
+    const voiceCheck = recordingVoiceCheck();
+    const jobs = await prepareDubJobs({ input: files.video, to: ['es', 'fr'], translations: { es: files.es, fr: files.fr } }, voiceCheck.check, models);
+    const packDir = path.join(files.dir, 'data', 'models', 'tiny-es');
+    expect(jobs[0]!.speech).toEqual({ engine: 'piper', voice: tinyVoiceName, packId: 'tiny-es', packDir, modelPath: path.join(packDir, `${tinyVoiceName}.onnx`) });
+    expect(jobs[0]!.voice).toBeNull();
+    expect(jobs[1]!.speech).toEqual({ engine: 'espeak', voice: null });
+    expect(voiceCheck.calls).toEqual([['fr', undefined]]);
+  });
+
+  it('also takes a pack for the base language when the target names a region', async () => {
+    const files = await makeFiles();
+    const models = await storeWithTinyVoice(files.dir);
+    const [job] = await prepareDubJobs({ input: files.video, to: ['es-MX'], translations: { 'es-MX': files.es } }, acceptAnyVoice, models);
+    expect(job!.speech?.engine).toBe('piper');
+  });
+
+  it('uses eSpeak NG when no Piper pack is installed, or the pack is not a voice', async () => {
+    const files = await makeFiles();
+    const empty = new ModelStore(path.join(files.dir, 'empty-data'));
+    const [plain] = await prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es } }, acceptAnyVoice, empty);
+    expect(plain!.speech).toEqual({ engine: 'espeak', voice: null });
+    const asr = await storeWithTinyVoice(files.dir, ['es'], 'asr');
+    const [other] = await prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es } }, acceptAnyVoice, asr);
+    expect(other!.speech?.engine).toBe('espeak');
+  });
+
+  it('forces eSpeak NG with espeak, espeak:<voice> or a bare eSpeak voice', async () => {
+    const files = await makeFiles();
+    const models = await storeWithTinyVoice(files.dir);
+    for (const [value, voice] of [['espeak', null], ['espeak:roa/es-419', 'roa/es-419'], ['roa/es-419', 'roa/es-419']] as const) {
+      const voiceCheck = recordingVoiceCheck();
+      const [job] = await prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es }, voices: { es: value } }, voiceCheck.check, models);
+      expect(job!.speech).toEqual({ engine: 'espeak', voice });
+      expect(job!.voice).toBe(voice);
+      expect(voiceCheck.calls).toEqual([['es', voice ?? undefined]]);
+    }
+  });
+
+  it('forces a Piper pack with piper:<packId>', async () => {
+    const files = await makeFiles();
+    const models = await storeWithTinyVoice(files.dir);
+    const [job] = await prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es }, voices: { es: 'piper:tiny-es' } }, acceptAnyVoice, models);
+    expect(job!.speech).toMatchObject({ engine: 'piper', voice: tinyVoiceName, packId: 'tiny-es' });
+  });
+
+  it('E_MODEL_MISSING naming the pack and its install command when piper:<packId> is not installed', async () => {
+    const files = await makeFiles();
+    const models = new ModelStore(path.join(files.dir, 'empty-data'));
+    const error = await rejectionOf(prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es }, voices: { es: 'piper:piper-es-es-davefx-medium' } }, acceptAnyVoice, models));
+    expect(error.code).toBe('E_MODEL_MISSING');
+    expect(error.message).toContain('piper-es-es-davefx-medium');
+    expect(error.action).toContain('redub models install piper-es-es-davefx-medium');
+  });
+
+  it('E_LANGUAGE_UNSUPPORTED when the forced Piper pack speaks another language', async () => {
+    const files = await makeFiles();
+    const models = await storeWithTinyVoice(files.dir);
+    const error = await rejectionOf(prepareDubJobs({ input: files.video, to: ['fr'], translations: { fr: files.fr }, voices: { fr: 'piper:tiny-es' } }, acceptAnyVoice, models));
+    expect(error.code).toBe('E_LANGUAGE_UNSUPPORTED');
+    expect(error.details.join(' ')).toContain('tiny-es');
   });
 });

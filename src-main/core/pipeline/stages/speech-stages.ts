@@ -3,12 +3,15 @@
 // translation re-synthesizes and re-fits that line only.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { RedubError } from '../../../shared/errors.js';
 import { readWav, writeWav } from '../../media/wav.js';
 import { resample } from '../../engines/audio/resample.js';
 import { planCueFit, type CueFit } from '../../engines/fit/fit-plan.js';
 import { timeScale } from '../../engines/fit/time-scale.js';
 import { ArtifactCache, hashOf } from '../artifact-cache.js';
-import type { StageImplementation } from '../stage.js';
+import type { ExecutionPreference } from '../../../shared/contract.js';
+import type { SpeechSynthesizer } from '../../engines/tts/speech-synthesizer.js';
+import type { StageContext, StageImplementation } from '../stage.js';
 
 export const mixSampleRate = 48_000;
 
@@ -16,6 +19,11 @@ export interface SynthesizeParams {
   language: string;
   voice: string | null;
   cues: { index: number; text: string }[];
+  /** Absent: eSpeak NG (params from before Piper existed). */
+  engine?: 'espeak' | 'piper';
+  /** Piper: the voice's `.onnx` (its `.onnx.json` beside it). */
+  modelPath?: string | null;
+  executionProvider?: ExecutionPreference;
 }
 
 export interface SynthesizedCue {
@@ -35,9 +43,9 @@ export interface SynthesizeResult {
 export const synthesizeStage: StageImplementation<SynthesizeParams, SynthesizeResult> = {
   name: 'synthesize',
   async run(params, context) {
-    const synthesizer = await context.engines.speechSynthesizer();
-    context.useExecutionProvider('cpu');
+    const synthesizer = await loadSynthesizer(params, context);
     const voice = synthesizer.voiceFor(params.language, params.voice ?? undefined);
+    context.log('info', synthesizer.id === 'piper' ? `Speaking ${params.language} with the Piper voice ${voice} (${params.modelPath}).` : `Speaking ${params.language} with the eSpeak NG voice ${voice}.`);
     const cache = new ArtifactCache(context.task.artifactsRoot);
     const cues: SynthesizedCue[] = [];
     let synthesizedCount = 0;
@@ -62,6 +70,18 @@ export const synthesizeStage: StageImplementation<SynthesizeParams, SynthesizeRe
     return { voice, cues, synthesizedCount };
   },
 };
+
+async function loadSynthesizer(params: SynthesizeParams, context: StageContext): Promise<SpeechSynthesizer> {
+  if (params.engine === 'piper') {
+    if (!params.modelPath) throw new RedubError('E_MODEL_MISSING', { message: 'The job names a Piper voice but not its model file.' });
+    const piper = await context.engines.piperSynthesizer(params.modelPath, params.executionProvider ?? 'auto', (message) => context.log('warn', message));
+    context.useExecutionProvider(piper.provider);
+    return piper;
+  }
+  const espeak = await context.engines.speechSynthesizer();
+  context.useExecutionProvider('cpu');
+  return espeak;
+}
 
 export interface FitParams {
   maxSpeed: number;
