@@ -7,10 +7,13 @@ import './common/common.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app.js';
+import { prefetchFirstPage } from './app/sync.js';
+import { bridge } from './bridge/index.js';
 import { rememberedTheme } from './app/theme.js';
 import { useUiStore } from './stores/ui-store.js';
 
 useUiStore.getState().setTheme(rememberedTheme());
+prefetchFirstPage(bridge);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element.');
