@@ -20,6 +20,7 @@ Usage:
             [--translation <lang>=<file>] [--voice <lang>=<voice>] [--lipsync <segments.json>]
             [--out <dir>] [--max-speed 1.35] [--max-size-mb N] [--max-duration-minutes N]
             [--execution-provider auto|cpu|cuda|directml|coreml]
+            [--transcriber <whisper pack>] [--translator <nllb or opus-mt pack>] [--glossary <file>]
   redub jobs list [--state queued,running,…] [--limit N] [--offset N]
   redub jobs show|logs|cancel|retry|delete <id>
   redub models list | install <id> [--force] | import <id> <folder-or-archive> | verify [<id>] | remove <id>

@@ -18,6 +18,12 @@ export const createJobsRequestSchema = z.object({
   voices: languageMap.optional(),
   outDir: z.string().min(1).optional(),
   priority: z.number().int().min(-100).max(100).optional(),
+  /** A Whisper pack id to transcribe with (default: the largest installed). */
+  transcriber: z.string().min(1).max(200).optional(),
+  /** A translation pack id (default: a Marian pair for the languages, else NLLB). */
+  translator: z.string().min(1).max(200).optional(),
+  /** Terms fixed in every machine translation. */
+  glossary: z.array(z.object({ source: z.string().min(1).max(500), target: z.string().min(1).max(500) })).max(5000).optional(),
 });
 export type CreateJobsRequest = z.infer<typeof createJobsRequestSchema>;
 

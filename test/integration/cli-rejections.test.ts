@@ -75,10 +75,15 @@ describe('redub dub rejects bad input before queuing', () => {
     expect(parseJson<DubJson>(result).error?.code).toBe('E_SUBTITLES_MISSING');
   });
 
-  it('no subtitles and no model pack → E_TRANSCRIPT_REQUIRED', async () => {
-    const result = await runRedub(['dub', bundledSample.video, '--to', 'es', '--data-dir', path.join(temporary(), 'data'), '--json']);
+  it('no subtitles and no Whisper pack → E_MODEL_MISSING naming the pack and its install command, before any job exists', async () => {
+    const dataDir = path.join(temporary(), 'data');
+    const result = await runRedub(['dub', bundledSample.video, '--to', 'es', '--data-dir', dataDir, '--json']);
     expect(result.code).toBe(3);
-    expect(parseJson<DubJson>(result).error?.code).toBe('E_TRANSCRIPT_REQUIRED');
+    const error = parseJson<DubJson>(result).error;
+    expect(error?.code).toBe('E_MODEL_MISSING');
+    expect(error?.action).toContain('redub models install whisper-base');
+    const jobs = await runRedub(['jobs', 'list', '--data-dir', dataDir, '--json']);
+    expect(parseJson<{ jobs: unknown[] }>(jobs).jobs).toEqual([]);
   });
 
   it('invalid lip-sync segments → E_LIPSYNC_INVALID naming the segment and the rule', async () => {

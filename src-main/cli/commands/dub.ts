@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { executionPreferenceSchema } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
 import type { RedubCore } from '../../core/redub-core.js';
+import { readGlossaryFile } from '../../core/pipeline/glossary-file.js';
 import { parsePairs, parsePositiveNumber } from '../arguments.js';
 import type { Output } from '../output.js';
 import { runToCompletion } from '../run-to-completion.js';
@@ -21,6 +22,9 @@ export const dubOptions = {
   'max-duration-minutes': { type: 'string' },
   priority: { type: 'string' },
   'execution-provider': { type: 'string' },
+  transcriber: { type: 'string' },
+  translator: { type: 'string' },
+  glossary: { type: 'string' },
 } as const;
 
 export interface DubArguments {
@@ -50,6 +54,9 @@ export async function dubCommand(core: RedubCore, args: DubArguments, output: Ou
     voices: parsePairs(args.values.voice, '--voice'),
     lipSyncFile: args.values.lipsync ?? null,
     executionProvider: provider.data,
+    transcriber: args.values.transcriber ?? null,
+    translator: args.values.translator ?? null,
+    glossary: args.values.glossary ? readGlossaryFile(args.values.glossary) : [],
     outDir: args.values.out ?? null,
     maxSpeed,
     limits: {

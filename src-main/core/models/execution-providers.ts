@@ -184,7 +184,7 @@ function cpuFailure(options: SessionFallbackOptions, error: unknown): RedubError
 }
 
 /** The runtime's message, first line only and trimmed: it goes inside a sentence. */
-function shortReason(error: unknown): string {
+export function shortReason(error: unknown): string {
   const line = errorText(error).split('\n').find((text) => text.trim()) ?? 'unknown error';
   const trimmed = line.trim().replace(/[.\s]+$/, '');
   return trimmed.length > 200 ? `${trimmed.slice(0, 197)}…` : trimmed;

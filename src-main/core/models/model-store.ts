@@ -68,6 +68,11 @@ export class ModelStore {
     return modelsFolder(this.dataDir);
   }
 
+  /** The catalog's packs (none when no catalog was given), for naming what to install. */
+  catalogPacks(): CatalogPack[] {
+    return this.catalog?.packs ?? [];
+  }
+
   packFolder(id: string): string {
     if (!packIdPattern.test(id)) throw new RedubError('E_MODEL_UNKNOWN', { message: `"${id}" is not a model pack id.` });
     return resolveInside(this.folder, id);

@@ -5,6 +5,17 @@ import { executionPreferenceSchema } from '../../shared/contract.js';
 import { lipSyncSegmentSchema } from '../../shared/lipsync.js';
 import { hashOf } from './artifact-cache.js';
 
+export const translatorChoiceSchema = z.object({
+  engine: z.enum(['nllb', 'marian']),
+  packId: z.string(),
+  packDir: z.string(),
+  /** Marian: [source, target]; NLLB: ['*']. */
+  languages: z.array(z.string()),
+});
+
+export type TranslatorChoice = z.infer<typeof translatorChoiceSchema>;
+export type TranscriberChoice = NonNullable<DubJobOptions['transcription']>;
+
 export const dubJobOptionsSchema = z.object({
   inputPath: z.string(),
   inputFingerprint: z.string(),
@@ -36,6 +47,15 @@ export const dubJobOptionsSchema = z.object({
       modelPath: z.string().optional(),
     })
     .optional(),
+  /** Whisper transcribes when there are no subtitles; absent when the user's subtitles are the source. */
+  transcription: z.object({ engine: z.literal('whisper'), packId: z.string(), packDir: z.string() }).optional(),
+  /**
+   * The translation packs that may translate this job, best first: the translate stage takes the
+   * first that covers the source language (known only after transcription when it is detected).
+   */
+  translators: z.array(translatorChoiceSchema).optional(),
+  /** Terms the user fixes in every translation (see engines/mt/glossary.ts). */
+  glossary: z.array(z.object({ source: z.string().min(1), target: z.string().min(1) })).optional(),
 });
 
 export type DubJobOptions = z.infer<typeof dubJobOptionsSchema>;
@@ -57,6 +77,8 @@ export function idempotencyKeyFor(options: z.input<typeof dubJobOptionsSchema>):
   // option sets stored before the field existed (and of every 'auto' job) unchanged.
   // An eSpeak choice is left out as well: it says no more than `voice` did, so eSpeak jobs keep
   // the keys they had before the field existed. A Piper choice is part of the job's identity.
+  // Transcription and translation packs and the glossary are absent from older option sets,
+  // and JSON leaves absent fields out of the hash, so those keys do not change either.
   const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, ...identity } = options;
   if (speech && speech.engine !== 'espeak') return hashOf({ ...identity, speech });
   return hashOf(identity);

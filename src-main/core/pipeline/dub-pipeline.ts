@@ -1,20 +1,22 @@
 // The dub of one video into one language, as a chain of cached stages. Each stage's key is built
 // from the keys of what it consumes, so a change anywhere invalidates exactly what follows it.
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import { RedubError } from '../../shared/errors.js';
 import type { CueRecord, JobOutputs } from '../../shared/jobs.js';
 import type { SpeechRegion } from '../engines/vad/voice-activity-detector.js';
 import type { MediaInfo } from '../media/probe.js';
-import type { SubtitleCue } from '../media/subtitles.js';
+import { manifestName } from '../models/model-store.js';
 import type { DubCue } from './align-cues.js';
-import { dubJobOptionsSchema, speechOf } from './dub-options.js';
+import { dubJobOptionsSchema, speechOf, type DubJobOptions } from './dub-options.js';
 import { publishOutputs } from './publish-outputs.js';
 import type { ExtractResult } from './stages/media-stages.js';
 import type { ExportResult } from './stages/output-stages.js';
 import type { MixResult } from './stages/mix-stage.js';
 import { findMixBase } from './mix-base.js';
 import type { FittedCue, SynthesizeParams, SynthesizeResult } from './stages/speech-stages.js';
-import { StageRunner, type PipelineServices } from './stage-runner.js';
+import { StageRunner, type PipelineServices, type StageOutput } from './stage-runner.js';
+import type { MachineTranslationParams, TranscribeResult, WhisperTranscriptParams } from './stages/text-stages.js';
 import { speechCoverageWarnings } from './speech-coverage.js';
 
 export interface DubRunResult {
@@ -46,20 +48,8 @@ export async function runDubJob(
     executionProvider: options.executionProvider,
   });
 
-  let transcribeKey: string | null = null;
-  let sourceCues: SubtitleCue[] | null = null;
-  if (options.subtitlesPath && options.subtitlesHash) {
-    const transcribe = await runner.run<{ cues: SubtitleCue[] }>('transcribe', { subtitles: options.subtitlesHash }, { subtitlesPath: options.subtitlesPath });
-    transcribeKey = transcribe.key;
-    sourceCues = transcribe.result.cues;
-  } else {
-    runner.skip('transcribe');
-  }
-  if (!options.translationPath || !options.translationHash) throw new RedubError('E_TRANSLATION_REQUIRED', { details: [`Target language: ${options.language}.`] });
-  const translate = await runner.run<{ cues: DubCue[] }>('translate', { translation: options.translationHash, transcribe: transcribeKey }, {
-    translationPath: options.translationPath,
-    sourceCues,
-  });
+  const transcribe = await transcribeJob(runner, options, vad, extract);
+  const translate = await translateJob(runner, options, transcribe);
   const cues = translate.result.cues;
   store.replaceCues(job.id, cues.map(toCueRecord));
   for (const warning of speechCoverageWarnings(cues, vad.result.regions)) store.log(job.id, 'warn', 'vad', warning);
@@ -98,13 +88,13 @@ export async function runDubJob(
   });
   const exported = await runner.run<ExportResult>(
     'export',
-    { ...input, mix: mix.key, translate: translate.key, language: options.language, sourceLanguage: options.sourceLanguage },
+    { ...input, mix: mix.key, translate: translate.key, language: options.language, sourceLanguage: spokenLanguage(options, transcribe) },
     {
       inputPath: options.inputPath,
       media,
       mixPath: mix.file(mix.result.mixFile),
       language: options.language,
-      sourceLanguage: options.sourceLanguage,
+      sourceLanguage: spokenLanguage(options, transcribe),
       cues: cues.map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, text: cue.targetText })),
     },
   );
@@ -115,6 +105,72 @@ export async function runDubJob(
     dubStem: mix.file(mix.result.voiceFile),
   });
   return { outputs, cuesSynthesized: synthesize.reused ? 0 : synthesize.result.synthesizedCount };
+}
+
+type Transcribed = StageOutput<TranscribeResult> | null;
+
+/** The user's subtitles, or Whisper's transcript when the job has a Whisper pack; null when neither. */
+async function transcribeJob(runner: StageRunner, options: DubJobOptions, vad: StageOutput<{ regions: SpeechRegion[] }>, extract: StageOutput<ExtractResult>): Promise<Transcribed> {
+  if (options.subtitlesPath && options.subtitlesHash) {
+    return runner.run<TranscribeResult>('transcribe', { subtitles: options.subtitlesHash }, { subtitlesPath: options.subtitlesPath });
+  }
+  const whisper = options.transcription;
+  if (!whisper) {
+    runner.skip('transcribe');
+    return null;
+  }
+  // Not keyed by target language: every language of this video shares one transcript.
+  return runner.run<TranscribeResult>(
+    'transcribe',
+    { engine: 'whisper', pack: whisper.packId, packState: folderState(whisper.packDir), vad: vad.key, language: options.sourceLanguage },
+    {
+      engine: 'whisper',
+      packId: whisper.packId,
+      packDir: whisper.packDir,
+      analysisPath: extract.file(extract.result.analysisFile),
+      regions: vad.result.regions,
+      language: options.sourceLanguage,
+      executionProvider: options.executionProvider,
+    } satisfies WhisperTranscriptParams,
+  );
+}
+
+/** The user's translation, or a translation pack's; E_TRANSLATION_REQUIRED when the job has neither. */
+async function translateJob(runner: StageRunner, options: DubJobOptions, transcribe: Transcribed): Promise<StageOutput<{ cues: DubCue[] }>> {
+  if (options.translationPath && options.translationHash) {
+    return runner.run<{ cues: DubCue[] }>('translate', { translation: options.translationHash, transcribe: transcribe?.key ?? null }, {
+      translationPath: options.translationPath,
+      sourceCues: transcribe?.result.cues ?? null,
+    });
+  }
+  if (!options.translators || !transcribe) throw new RedubError('E_TRANSLATION_REQUIRED', { details: [`Target language: ${options.language}.`] });
+  const source = spokenLanguage(options, transcribe);
+  if (!source) throw new RedubError('E_USAGE', { message: 'The language of the subtitles is not known, so there is nothing to translate from.', action: 'Pass --from <lang> with the language the subtitles are written in.' });
+  const glossary = options.glossary ?? [];
+  const packs = options.translators.map((choice) => ({ pack: choice.packId, state: folderState(choice.packDir) }));
+  return runner.run<{ cues: DubCue[] }>(
+    'translate',
+    { engine: 'machine', transcribe: transcribe.key, source, target: options.language, packs, glossary },
+    {
+      engine: 'machine',
+      translators: options.translators,
+      sourceCues: transcribe.result.cues,
+      source,
+      target: options.language,
+      glossary,
+      executionProvider: options.executionProvider,
+    } satisfies MachineTranslationParams,
+  );
+}
+
+/** The language spoken in the video: the user's --from, else what Whisper detected. */
+function spokenLanguage(options: DubJobOptions, transcribe: Transcribed): string | null {
+  return options.sourceLanguage ?? transcribe?.result.language ?? null;
+}
+
+/** A pack folder's state for cache keys: its manifest's size and time, so a reinstall invalidates. */
+function folderState(dir: string): string | null {
+  return fileState(path.join(dir, manifestName));
 }
 
 function fileState(file: string | undefined): string | null {

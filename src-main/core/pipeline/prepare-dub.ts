@@ -9,7 +9,9 @@ import { languageCodePattern, normalizeLanguage } from '../../shared/languages.j
 import { defaultMaxLipSyncSegments, lipSyncFileSchema, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { readSubtitleFile } from '../media/subtitles.js';
+import type { GlossaryEntry } from '../engines/mt/glossary.js';
 import type { InstalledPack, PackManifest } from '../models/model-store.js';
+import { chooseTranscriber, chooseTranslators, type InstalledModels } from './model-choice.js';
 import { defaultMaxSpeed, defaultTargetLufs, type DubJobOptions, type SpeechChoice } from './dub-options.js';
 import { fingerprintMedia, hashFileContent } from './fingerprint.js';
 
@@ -28,16 +30,19 @@ export interface DubRequest {
   maxLipSyncSegments?: number;
   /** Where the ONNX engines run; default 'auto' (a GPU when present, the CPU always). */
   executionProvider?: ExecutionPreference;
+  /** A Whisper pack id to transcribe with (default: the largest installed). */
+  transcriber?: string | null;
+  /** A translation pack id (default: a Marian pair for the languages, else NLLB). */
+  translator?: string | null;
+  /** Terms fixed in every translation. */
+  glossary?: GlossaryEntry[];
 }
 
 /** Checks that a voice exists for a language; throws E_LANGUAGE_UNSUPPORTED otherwise. */
 export type VoiceCheck = (language: string, voice?: string) => Promise<void>;
 
-/** The installed model packs, as far as choosing a speech engine needs them (a ModelStore). */
-export interface SpeechModels {
-  listInstalled(): PackManifest[];
-  requirePack(id: string): InstalledPack;
-}
+/** The installed model packs, as far as choosing engines needs them (a ModelStore). */
+export type SpeechModels = InstalledModels;
 
 /**
  * The speech engine for one language (SPEC: Piper when a voice pack for the language is
@@ -118,24 +123,31 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
   if (subtitlesPath) await readSubtitleFile(subtitlesPath);
   const lipSyncSegments = request.lipSyncFile ? readLipSyncSegments(request.lipSyncFile, media, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
 
+  const sourceLanguage = request.from ? normalizeLanguage(request.from) : null;
+  if (sourceLanguage !== null && !languageCodePattern.test(sourceLanguage)) throw usage(`"${request.from}" is not a language code; use codes such as en, es or pt-br.`);
+  const glossary = checkGlossary(request.glossary ?? []);
+  // Whisper is needed only when some language will be machine-translated from speech.
+  const machineTranslated = languages.filter((language) => !translations[language]);
+  const transcription = !subtitlesPath && machineTranslated.length > 0 ? chooseTranscriber(models, request.transcriber) : undefined;
+  if (subtitlesPath && !sourceLanguage && machineTranslated.length > 0) {
+    throw usage(`Say which language the subtitles are in with --from <lang>, so they can be translated into ${machineTranslated.join(', ')}.`);
+  }
+
   const jobs: DubJobOptions[] = [];
   for (const language of languages) {
     const translationPath = translations[language] ? path.resolve(translations[language]) : null;
-    if (!translationPath) {
-      if (!subtitlesPath) throw new RedubError('E_TRANSCRIPT_REQUIRED', { details: [`No --subtitles and no --translation ${language}=<file> were given.`] });
-      throw new RedubError('E_TRANSLATION_REQUIRED', { details: [`Pass --translation ${language}=<file.srt> with the ${language} text.`] });
-    }
-    await readSubtitleFile(translationPath);
+    if (translationPath) await readSubtitleFile(translationPath);
+    const translators = translationPath ? undefined : chooseTranslators(models, sourceLanguage, language, request.translator);
     const speech = await chooseSpeechEngine(language, voices[language], checkVoice, models);
     jobs.push({
       inputPath,
       inputFingerprint: fingerprintMedia(inputPath),
       language,
-      sourceLanguage: request.from ? normalizeLanguage(request.from) : null,
+      sourceLanguage,
       subtitlesPath,
       subtitlesHash: subtitlesPath ? hashFileContent(subtitlesPath) : null,
       translationPath,
-      translationHash: hashFileContent(translationPath),
+      translationHash: translationPath ? hashFileContent(translationPath) : null,
       // The eSpeak override as before (null for Piper), so eSpeak jobs look as they always did.
       voice: speech.engine === 'espeak' ? speech.voice : null,
       outDir: path.resolve(request.outDir ?? path.dirname(inputPath)),
@@ -145,6 +157,9 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
       lipSyncSegments,
       executionProvider: request.executionProvider ?? 'auto',
       speech,
+      ...(transcription ? { transcription } : {}),
+      ...(translators ? { translators } : {}),
+      ...(translators && glossary.length > 0 ? { glossary } : {}),
     });
   }
   return jobs;
@@ -189,6 +204,13 @@ function readLipSyncSegments(file: string, media: MediaInfo, maxSegments: number
     throw new RedubError('E_LIPSYNC_INVALID', { details: violations.map((violation) => `${violation.message} [rule: ${violation.rule}]`) });
   }
   return shape.data.segments;
+}
+
+function checkGlossary(entries: GlossaryEntry[]): GlossaryEntry[] {
+  const cleaned = entries.map((entry) => ({ source: entry.source.trim(), target: entry.target.trim() }));
+  const empty = cleaned.findIndex((entry) => entry.source === '' || entry.target === '');
+  if (empty !== -1) throw usage(`Glossary entry ${empty + 1} needs both a source term and its fixed translation.`);
+  return cleaned;
 }
 
 function usage(sentence: string): RedubError {

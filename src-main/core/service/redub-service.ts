@@ -88,6 +88,9 @@ export class RedubService implements RedubApi {
       translations: valid.translations,
       voices: valid.voices,
       outDir: valid.outDir ?? null,
+      transcriber: valid.transcriber ?? null,
+      translator: valid.translator ?? null,
+      glossary: valid.glossary ?? [],
       ...requestLimits(settings),
       executionProvider: settings.executionProvider,
     });

@@ -157,7 +157,7 @@ describe('local API security', () => {
     expectApiError(await send(h.port, { method: 'POST', path: '/api/v1/jobs', headers: json, body: JSON.stringify({ input: notes, to: ['es'] }) }), 422, 'E_NOT_MEDIA');
     expectApiError(await send(h.port, { method: 'POST', path: '/api/v1/jobs', headers: json, body: JSON.stringify({ input: path.join(temporary(), 'missing.mp4'), to: ['es'] }) }), 422, 'E_INPUT_MISSING');
     const noTranslation = await send(h.port, { method: 'POST', path: '/api/v1/jobs', headers: json, body: JSON.stringify({ input: bundledSample.video, to: ['es'] }) });
-    expectApiError(noTranslation, 422, 'E_TRANSCRIPT_REQUIRED');
+    expectApiError(noTranslation, 409, 'E_MODEL_MISSING');
     const badLanguage = await send(h.port, { method: 'POST', path: '/api/v1/jobs', headers: json, body: JSON.stringify({ input: bundledSample.video, to: ['e$'] }) });
     expect(badLanguage.status).toBe(400);
   });

@@ -29,7 +29,7 @@ describe('exitCodeForError', () => {
 
   it('covers the usage, input and processing kinds with at least the codes the CLI relies on', () => {
     expect(codesOfKind('usage')).toContain('E_USAGE');
-    expect(codesOfKind('input')).toEqual(expect.arrayContaining(['E_INPUT_MISSING', 'E_LIPSYNC_INVALID', 'E_TRANSCRIPT_REQUIRED']));
+    expect(codesOfKind('input')).toEqual(expect.arrayContaining(['E_INPUT_MISSING', 'E_LIPSYNC_INVALID', 'E_MODEL_MISSING']));
     expect(codesOfKind('processing')).toEqual(expect.arrayContaining(['E_INTERNAL', 'E_WORKER_CRASHED', 'E_DISK_FULL']));
   });
 

@@ -121,16 +121,27 @@ describe('prepareDubJobs: languages', () => {
 });
 
 describe('prepareDubJobs: text', () => {
-  it('E_TRANSCRIPT_REQUIRED when there are neither subtitles nor a translation', async () => {
+  it('E_MODEL_MISSING naming a Whisper pack when there are neither subtitles nor a translation', async () => {
     const files = await makeFiles();
-    const error = await expectRejectedWith({ input: files.video, to: ['es'] }, 'E_TRANSCRIPT_REQUIRED');
-    expect(error.details.join(' ')).toContain('es');
+    const error = await expectRejectedWith({ input: files.video, to: ['es'] }, 'E_MODEL_MISSING');
+    expect(error.message).toContain('Whisper');
+    expect(error.action).toContain('redub models install whisper-base');
+    expect(error.action).toContain('--subtitles');
   });
 
-  it('E_TRANSLATION_REQUIRED when subtitles are given but one target language has no translation', async () => {
+  it('asks for --from when subtitles of an unknown language must be machine-translated', async () => {
     const files = await makeFiles();
-    const error = await expectRejectedWith({ input: files.video, to: ['es', 'fr'], subtitles: files.subtitles, translations: { es: files.es } }, 'E_TRANSLATION_REQUIRED');
-    expect(error.details.join(' ')).toContain('--translation fr=');
+    const error = await expectRejectedWith({ input: files.video, to: ['es', 'fr'], subtitles: files.subtitles, translations: { es: files.es } }, 'E_USAGE');
+    expect(error.message).toContain('--from');
+    expect(error.message).toContain('fr');
+  });
+
+  it('E_MODEL_MISSING naming a translation pack when one target language has no translation and no pack covers it', async () => {
+    const files = await makeFiles();
+    const error = await expectRejectedWith({ input: files.video, to: ['es', 'fr'], from: 'en', subtitles: files.subtitles, translations: { es: files.es } }, 'E_MODEL_MISSING');
+    expect(error.message).toContain('from en into fr');
+    expect(error.action).toContain('redub models install nllb-200-distilled-600m');
+    expect(error.action).toContain('--translation fr=');
   });
 
   it('rejects a translation file that does not exist with E_SUBTITLES_MISSING', async () => {

@@ -1,10 +1,14 @@
-// Stages that produce the cues: speech detection on the analysis audio, transcription by
-// importing the user's subtitles, and translation by importing the user's translated subtitles.
+// Stages that produce the cues: speech detection on the analysis audio; transcription by importing
+// the user's subtitles or with Whisper; translation by importing the user's translated subtitles or
+// with an NLLB / Marian pack.
 import type { ExecutionPreference } from '../../../shared/contract.js';
 import { readWav } from '../../media/wav.js';
 import { readSubtitleFile, type SubtitleCue } from '../../media/subtitles.js';
 import type { SpeechRegion } from '../../engines/vad/voice-activity-detector.js';
+import type { GlossaryEntry } from '../../engines/mt/glossary.js';
 import { alignCues, type DubCue } from '../align-cues.js';
+import type { TranslatorChoice } from '../dub-options.js';
+import { catalogPacksOrNone, pickTranslator } from '../model-choice.js';
 import type { StageImplementation } from '../stage.js';
 
 export interface VadParams {
@@ -33,25 +37,95 @@ export const vadStage: StageImplementation<VadParams, { regions: SpeechRegion[] 
   },
 };
 
-export const transcribeStage: StageImplementation<{ subtitlesPath: string }, { cues: SubtitleCue[] }> = {
+export interface ImportTranscriptParams {
+  subtitlesPath: string;
+}
+
+export interface WhisperTranscriptParams {
+  engine: 'whisper';
+  packId: string;
+  packDir: string;
+  analysisPath: string;
+  regions: SpeechRegion[];
+  /** The spoken language when the user named it (--from); null to detect it. */
+  language: string | null;
+  executionProvider?: ExecutionPreference;
+}
+
+export interface TranscribeResult {
+  cues: SubtitleCue[];
+  /** The spoken language: named by the user or detected by Whisper; absent for imported subtitles. */
+  language?: string;
+}
+
+export const transcribeStage: StageImplementation<ImportTranscriptParams | WhisperTranscriptParams, TranscribeResult> = {
   name: 'transcribe',
   async run(params, context) {
-    const cues = await readSubtitleFile(params.subtitlesPath);
-    context.log('info', `Imported ${cues.length} source cues from ${params.subtitlesPath}.`);
-    return { cues };
+    if (!('engine' in params)) {
+      const cues = await readSubtitleFile(params.subtitlesPath);
+      context.log('info', `Imported ${cues.length} source cues from ${params.subtitlesPath}.`);
+      return { cues };
+    }
+    const whisper = await context.engines.whisperTranscriber({ dir: params.packDir, packId: params.packId }, params.executionProvider ?? 'auto', (message) => context.log('warn', message));
+    const audio = readWav(params.analysisPath);
+    const transcript = await whisper.transcribe(audio.channels[0] ?? new Float32Array(0), {
+      language: params.language ? params.language.split('-')[0]! : null,
+      regions: params.regions,
+      onProgress: (fraction) => context.reportProgress(fraction),
+    });
+    context.useExecutionProvider(whisper.provider);
+    const detected = transcript.languageProbability === null ? '' : ` (detected, ${Math.round(transcript.languageProbability * 100)}% sure)`;
+    context.log('info', `Whisper (${params.packId}) transcribed ${transcript.cues.length} cues in ${transcript.language}${detected} on ${whisper.provider}.`);
+    return { cues: transcript.cues, language: transcript.language };
   },
 };
 
-export interface TranslateParams {
+export interface ImportTranslationParams {
   translationPath: string;
   sourceCues: SubtitleCue[] | null;
 }
 
-export const translateStage: StageImplementation<TranslateParams, { cues: DubCue[] }> = {
+export interface MachineTranslationParams {
+  engine: 'machine';
+  /** Candidate packs, best first; the first that covers source → target translates. */
+  translators: TranslatorChoice[];
+  sourceCues: SubtitleCue[];
+  source: string;
+  target: string;
+  glossary: GlossaryEntry[];
+  executionProvider?: ExecutionPreference;
+}
+
+export const translateStage: StageImplementation<ImportTranslationParams | MachineTranslationParams, { cues: DubCue[]; translator?: string }> = {
   name: 'translate',
   async run(params, context) {
-    const target = await readSubtitleFile(params.translationPath);
-    context.log('info', `Imported ${target.length} translated cues from ${params.translationPath}.`);
-    return { cues: alignCues(params.sourceCues, target) };
+    if (!('engine' in params)) {
+      const target = await readSubtitleFile(params.translationPath);
+      context.log('info', `Imported ${target.length} translated cues from ${params.translationPath}.`);
+      return { cues: alignCues(params.sourceCues, target) };
+    }
+    const texts = params.sourceCues.map((cue) => cue.text);
+    if (sameLanguage(params.source, params.target)) {
+      context.log('info', `The speech is already in ${params.target}: the dub speaks the transcript as it is.`);
+      return { cues: alignCues(params.sourceCues, params.sourceCues) };
+    }
+    const choice = pickTranslator(params.translators, params.source, params.target, catalogPacksOrNone());
+    const translator = await context.engines.translator({ dir: choice.packDir, packId: choice.packId, family: choice.engine, languages: choice.languages }, params.executionProvider ?? 'auto', (message) => context.log('warn', message));
+    const translated = await translator.translate(texts, {
+      source: params.source,
+      target: params.target,
+      glossary: params.glossary,
+      onProgress: (fraction) => context.reportProgress(fraction),
+      onWarning: (message) => context.log('warn', message),
+    });
+    context.useExecutionProvider(translator.provider);
+    context.log('info', `${choice.engine === 'nllb' ? 'NLLB' : 'Marian'} (${choice.packId}) translated ${texts.length} cues from ${params.source} to ${params.target} on ${translator.provider}.`);
+    const target = params.sourceCues.map((cue, index) => ({ ...cue, text: translated[index] ?? '' }));
+    return { cues: alignCues(params.sourceCues, target), translator: choice.packId };
   },
 };
+
+/** 'en' and 'en-GB' are the same language: nothing to translate. */
+function sameLanguage(a: string, b: string): boolean {
+  return a.toLowerCase().split('-')[0] === b.toLowerCase().split('-')[0];
+}

@@ -1,0 +1,46 @@
+// Owns reading a glossary file the user keeps beside their videos: one term per line as
+// "source<Tab>target" or "source = target" (# starts a comment), or JSON — a list of
+// {"source", "target"} or an object of source → target.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { RedubError } from '../../shared/errors.js';
+import type { GlossaryEntry } from '../engines/mt/glossary.js';
+
+const jsonGlossarySchema = z.union([z.array(z.object({ source: z.string().min(1), target: z.string().min(1) })), z.record(z.string().min(1), z.string().min(1))]);
+
+export function readGlossaryFile(file: string): GlossaryEntry[] {
+  const resolved = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(resolved, 'utf8');
+  } catch (error) {
+    throw new RedubError('E_GLOSSARY_FILE', { details: [`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`] });
+  }
+  return text.trimStart().startsWith('[') || text.trimStart().startsWith('{') ? parseJson(text, file) : parseLines(text, file);
+}
+
+function parseJson(text: string, file: string): GlossaryEntry[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new RedubError('E_GLOSSARY_FILE', { details: [`${file}: ${(error as Error).message}`] });
+  }
+  const parsed = jsonGlossarySchema.safeParse(value);
+  if (!parsed.success) throw new RedubError('E_GLOSSARY_FILE', { details: parsed.error.issues.map((issue) => `${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`) });
+  return Array.isArray(parsed.data) ? parsed.data : Object.entries(parsed.data).map(([source, target]) => ({ source, target }));
+}
+
+function parseLines(text: string, file: string): GlossaryEntry[] {
+  const entries: GlossaryEntry[] = [];
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.replace(/^\uFEFF/, '').trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const parts = line.includes('\t') ? line.split('\t') : line.split(/\s=\s|=/);
+    const [source, target] = [parts[0]?.trim() ?? '', parts.slice(1).join('=').trim()];
+    if (source === '' || target === '') throw new RedubError('E_GLOSSARY_FILE', { details: [`${file}, line ${index + 1}: "${line}" needs a source term and its translation, separated by a Tab or "=".`] });
+    entries.push({ source, target });
+  }
+  return entries;
+}
