@@ -8,6 +8,7 @@ const entryPoints = {
   worker: 'src-main/workers/stage-worker.ts',
   bench: 'test/bench/bench.ts',
   'bench-renderer': 'test/bench/renderer-bench.ts',
+  'bench-engines': 'test/bench/engine-bench.ts',
   'generate-sample': 'test/fixtures/generate-sample.ts',
 };
 

@@ -1,13 +1,13 @@
 // The Piper engine in a dub, end to end: a data folder where the tiny Piper voice is imported as a
 // pack of a test catalog (REDUB_MODEL_CATALOG); `redub dub` then speaks with it, and
 // `--voice es=espeak` still speaks with eSpeak NG. The job log names the engine and the voice.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogPack } from '../../src-main/core/models/catalog.js';
 import { tinyPiperConfig, tinyVoiceName, writeTinyPiperVoice } from '../fixtures/onnx/tiny-piper.js';
 import { parseJson, runRedub, sampleDubArguments, type DubJson } from '../helpers/cli.js';
-import { useTemporaryDirectory } from '../helpers/temporary-directory.js';
 
 interface LogsJson {
   logs: { level: string; stage: string | null; message: string }[];
@@ -17,12 +17,14 @@ interface LogsJson {
 const language = tinyPiperConfig().espeak.voice;
 
 describe('redub dub with an installed Piper voice', { timeout: 180_000 }, () => {
-  const temporary = useTemporaryDirectory('redub-dub-piper-');
+  // One folder for the whole file: the imported voice must outlive each test.
+  const root = mkdtempSync(path.join(tmpdir(), 'redub-dub-piper-'));
   let env: NodeJS.ProcessEnv;
   let dataDir: string;
 
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
   beforeAll(async () => {
-    const root = temporary();
     const voice = writeTinyPiperVoice(path.join(root, 'voice'));
     const pack: CatalogPack = {
       id: 'tiny-piper',
@@ -44,7 +46,7 @@ describe('redub dub with an installed Piper voice', { timeout: 180_000 }, () => 
   });
 
   async function dub(extra: string[]): Promise<{ job: DubJson['jobs'][number]; logs: LogsJson['logs'] }> {
-    const args = sampleDubArguments(dataDir, path.join(temporary(), 'out'));
+    const args = sampleDubArguments(dataDir, path.join(root, 'out'));
     expect(args[args.indexOf('--to') + 1]).toBe(language);
     const result = await runRedub([...args, ...extra], env);
     expect(result.code, result.stdout + result.stderr).toBe(0);

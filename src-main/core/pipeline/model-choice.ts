@@ -16,8 +16,16 @@ export interface InstalledModels {
   catalogPacks?(): CatalogPack[];
 }
 
-const whisperSuggestion = 'whisper-base';
-const nllbSuggestion = 'nllb-200-distilled-600m';
+/** Named when the catalog cannot be read; otherwise suggestions come from the catalog itself. */
+const whisperFallback = 'whisper-base';
+const nllbFallback = 'nllb-200-distilled-600m';
+
+/** The catalog pack to suggest: `preferred` when listed, else the first that matches; `preferred` without a catalog. */
+function suggestion(catalog: readonly CatalogPack[], matches: (pack: CatalogPack) => boolean, preferred: string): string | null {
+  if (catalog.length === 0) return preferred;
+  const candidates = catalog.filter(matches);
+  return (candidates.find((pack) => pack.id === preferred) ?? candidates[0])?.id ?? null;
+}
 
 /**
  * The Whisper pack to transcribe with: the one named, else the largest installed (bigger Whisper
@@ -32,9 +40,11 @@ export function chooseTranscriber(models: InstalledModels | null, requested?: st
   const installed = (models?.listInstalled() ?? []).filter(({ pack }) => pack.kind === 'asr' && pack.engine === 'whisper');
   const best = installed.sort((a, b) => b.pack.minMemoryMb - a.pack.minMemoryMb || a.pack.id.localeCompare(b.pack.id))[0];
   if (!best) {
+    const id = suggestion(models?.catalogPacks?.() ?? [], (pack) => pack.kind === 'asr' && pack.engine === 'whisper', whisperFallback);
+    const install = id ? `Run \`redub models install ${id}\` (or another Whisper pack from \`redub models list\`)` : 'Install or import a Whisper pack (see `redub models list`)';
     throw new RedubError('E_MODEL_MISSING', {
       message: 'No subtitles were given, and transcribing the speech needs a Whisper model pack, which is not installed.',
-      action: `Run \`redub models install ${whisperSuggestion}\` (or another Whisper pack from \`redub models list\`), or pass the spoken text with --subtitles <file.srt>.`,
+      action: `${install}, or pass the spoken text with --subtitles <file.srt>.`,
     });
   }
   const pack = models!.requirePack(best.pack.id);
@@ -87,11 +97,13 @@ export function catalogPacksOrNone(): CatalogPack[] {
 
 function missingTranslator(catalog: readonly CatalogPack[], source: string | null, target: string): RedubError {
   const pair = source ? catalog.find((pack) => pack.kind === 'mt' && pack.engine === 'marian' && sameBase(pack.languages[0], source) && sameBase(pack.languages[1], target)) : undefined;
-  const suggestions = [pair?.id, nllbSuggestion].filter((id): id is string => Boolean(id));
+  const nllb = suggestion(catalog, (pack) => pack.kind === 'mt' && pack.engine === 'nllb', nllbFallback);
+  const suggestions = [pair?.id, nllb].filter((id): id is string => Boolean(id));
   const from = source ? `from ${source} ` : '';
+  const install = suggestions.length > 0 ? `Run ${suggestions.map((id) => `\`redub models install ${id}\``).join(' or ')}` : 'Install or import a translation pack (see `redub models list`)';
   return new RedubError('E_MODEL_MISSING', {
     message: `Translating ${from}into ${target} needs a translation model pack, and none that covers it is installed.`,
-    action: `Run ${suggestions.map((id) => `\`redub models install ${id}\``).join(' or ')}, or pass the translation with --translation ${target}=<file.srt>.`,
+    action: `${install}, or pass the translation with --translation ${target}=<file.srt>.`,
   });
 }
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RedubError } from '../../../shared/errors.js';
-import type { ExecutionPreference, ExecutionProviderName } from '../../models/execution-providers.js';
+import type { ExecutionProviderName } from '../../models/execution-providers.js';
 import type { SpeechRegion } from '../vad/voice-activity-detector.js';
 import { loadTransformers, ProviderBound, type PackFiles, type PretrainedLoader, type ProviderOptions } from '../pretrained-model.js';
 import { quietestMoment, speechWindows, type SpeechWindow } from './speech-windows.js';
@@ -120,12 +120,20 @@ export class WhisperTranscriber {
         action: `Leave --from out to let Whisper detect the language, or pass one it knows: ${this.languages.join(', ')}.`,
       });
     }
+    // Log-mel features per window, computed once: detection and transcription share the first ones.
+    const features = new Map<SpeechWindow, Promise<Record<string, unknown>>>();
+    const featuresOf = (window: SpeechWindow) => {
+      let computed = features.get(window);
+      if (!computed) features.set(window, (computed = this.bound.value.features(slice(samples, window))));
+      return computed;
+    };
     if (!language && windows.length > 0 && this.tokens.multilingual) {
-      ({ language, probability: languageProbability } = await this.detectLanguage(samples, windows.slice(0, detectionWindows)));
+      ({ language, probability: languageProbability } = await this.detectLanguage(windows.slice(0, detectionWindows), featuresOf));
     }
     const cues: TranscribedCue[] = [];
     for (const [index, window] of windows.entries()) {
-      cues.push(...(await this.transcribeWindow(samples, window, language)));
+      cues.push(...(await this.transcribeWindow(await featuresOf(window), window, language)));
+      features.delete(window);
       options.onProgress?.((index + 1) / windows.length);
     }
     if (windows.length === 0) options.onProgress?.(1);
@@ -133,11 +141,11 @@ export class WhisperTranscriber {
   }
 
   /** The language whose token is likeliest right after <|startoftranscript|>, over a few windows. */
-  private async detectLanguage(samples: Float32Array, windows: SpeechWindow[]): Promise<{ language: string; probability: number }> {
+  private async detectLanguage(windows: SpeechWindow[], featuresOf: (window: SpeechWindow) => Promise<Record<string, unknown>>): Promise<{ language: string; probability: number }> {
     const totals = new Map<number, number>();
     for (const window of windows) {
+      const features = await featuresOf(window);
       const probabilities = await this.bound.run(async (parts) => {
-        const features = await parts.features(slice(samples, window));
         const { dims, data } = (await parts.model.forward({ ...features, decoder_input_ids: await decoderIds([this.tokens.startOfTranscript]) })).logits;
         const vocabulary = dims.at(-1)!;
         const offset = data.length - vocabulary;
@@ -149,10 +157,9 @@ export class WhisperTranscriber {
     return { language: this.tokens.languages.get(bestId)!, probability };
   }
 
-  private async transcribeWindow(samples: Float32Array, window: SpeechWindow, language: string | null): Promise<TranscribedCue[]> {
+  private async transcribeWindow(features: Record<string, unknown>, window: SpeechWindow, language: string | null): Promise<TranscribedCue[]> {
     const windowMs = window.endMs - window.startMs;
     const generated = await this.bound.run(async (parts) => {
-      const features = await parts.features(slice(samples, window));
       const prompt = this.tokens.multilingual ? { language, task: 'transcribe' } : {};
       // max_new_tokens keeps transformers.js from seeking past the window: windows are ours.
       const output = await parts.model.generate({ ...features, ...prompt, return_timestamps: true, max_new_tokens: Math.max(1, this.tokens.maxLength - 4) });

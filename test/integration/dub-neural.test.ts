@@ -1,0 +1,123 @@
+// The neural path end to end: tiny Whisper, NLLB, Marian and Piper packs (generated in their real
+// on-disk layouts) are installed by `redub models install` from a local server — one that cuts
+// the first download of each file mid-way, so every file resumes — and `redub dub video --to es`
+// then needs nothing else: Whisper transcribes (its scripted "Hello world." / "Good morning."),
+// Marian or NLLB translates (the tiny decoders copy their source), Piper speaks, the mix and the
+// export follow. A forced CUDA preference falls back to the CPU; missing packs are refused first.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyPackIds, writeTinyPacks } from '../fixtures/models/tiny-packs.js';
+import { bundledSample, parseJson, runRedub, type DubJson } from '../helpers/cli.js';
+import { startFileServer, type FileServer } from './models/model-fixtures.js';
+
+interface LogsJson {
+  logs: { level: string; stage: string | null; message: string }[];
+}
+
+interface ErrorJson {
+  error?: { code: string; message: string; action: string };
+}
+
+describe('redub dub with Whisper, a translation pack and Piper installed', { timeout: 300_000 }, () => {
+  // One folder for the whole file (the installed packs serve every test), removed at the end.
+  const root = mkdtempSync(path.join(tmpdir(), 'redub-dub-neural-'));
+  let server: FileServer;
+  let env: NodeJS.ProcessEnv;
+  let dataDir: string;
+  let served: Record<string, Buffer>;
+
+  beforeAll(async () => {
+    // The server's address goes into the catalog, so it starts first, then learns its files.
+    const files: Record<string, Buffer> = {};
+    server = await startFileServer(files, { dropAfter: 700 });
+    const tiny = writeTinyPacks(path.join(root, 'packs'), server.url);
+    served = tiny.served;
+    Object.assign(files, served);
+    const catalog = path.join(root, 'catalog.json');
+    writeFileSync(catalog, JSON.stringify({ version: 1, packs: tiny.packs }));
+    env = { REDUB_MODEL_CATALOG: catalog };
+    dataDir = path.join(root, 'data');
+    for (const id of [tinyPackIds.whisper, tinyPackIds.marian, tinyPackIds.nllb, tinyPackIds.piper]) {
+      const installed = await runRedub(['models', 'install', id, '--data-dir', dataDir, '--json'], env);
+      expect(installed.code, installed.stdout + installed.stderr).toBe(0);
+    }
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('installed every pack, resuming each file the server cut off', () => {
+    const cut = Object.entries(served).filter(([, data]) => data.length > 700).map(([urlPath]) => urlPath);
+    expect(cut.length).toBeGreaterThan(10);
+    for (const urlPath of cut) {
+      expect(server.requests.filter((request) => request.path === urlPath).map((request) => [request.status, request.range ?? null])).toEqual([[200, null], [206, 'bytes=700-']]);
+    }
+  });
+
+  async function dub(extra: string[], name: string): Promise<{ job: DubJson['jobs'][number]; logs: LogsJson['logs']; subtitles: string }> {
+    const out = path.join(root, 'out', name);
+    const result = await runRedub(['dub', bundledSample.video, '--to', 'es', '--out', out, '--data-dir', dataDir, '--json', ...extra], env);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const job = parseJson<DubJson>(result).jobs[0]!;
+    const logs = parseJson<LogsJson>(await runRedub(['jobs', 'logs', job.id, '--data-dir', dataDir, '--json'], env)).logs;
+    return { job, logs, subtitles: readFileSync(job.outputs.subtitles!, 'utf8') };
+  }
+
+  const messages = (logs: LogsJson['logs'], stage: string) => logs.filter((line) => line.stage === stage).map((line) => line.message);
+
+  it('dubs with no subtitles and no translation: Whisper → Marian → Piper, on the CPU', async () => {
+    const { job, logs, subtitles } = await dub([], 'marian');
+    expect(job.state).toBe('done');
+    const provider = (name: string) => job.stages.find((stage) => stage.name === name)?.executionProvider;
+    expect([provider('transcribe'), provider('translate'), provider('synthesize')]).toEqual(['cpu', 'cpu', 'cpu']);
+    // Two cues per speech window, in order, with the window's text carried through translation.
+    expect(job.cues.length % 2).toBe(0);
+    expect(job.cues.length).toBeGreaterThanOrEqual(2);
+    expect(subtitles).toContain('Hello world.');
+    expect(subtitles).toContain('Good morning.');
+    expect(messages(logs, 'transcribe').some((line) => line.includes(tinyPackIds.whisper) && line.includes('in en (detected'))).toBe(true);
+    // A Marian pair for the languages is preferred over NLLB.
+    expect(messages(logs, 'translate').some((line) => line.includes(`Marian (${tinyPackIds.marian})`) && line.includes('from en to es'))).toBe(true);
+    expect(messages(logs, 'synthesize').some((line) => line.includes('Piper'))).toBe(true);
+  });
+
+  it('translates with NLLB when asked, and keeps the glossary terms', async () => {
+    const glossary = path.join(root, 'glossary.tsv');
+    writeFileSync(glossary, '# terms fixed in every translation\nworld\tmundo\n');
+    const { job, logs, subtitles } = await dub(['--translator', tinyPackIds.nllb, '--glossary', glossary], 'nllb');
+    expect(job.state).toBe('done');
+    expect(subtitles).toContain('Hello mundo.');
+    expect(subtitles).not.toContain('world');
+    expect(messages(logs, 'translate').some((line) => line.includes(`NLLB (${tinyPackIds.nllb})`))).toBe(true);
+    // The transcript is shared: the second job reused the first job's transcription.
+    expect(job.stages.find((stage) => stage.name === 'transcribe')?.reused).toBe(true);
+  });
+
+  it('falls back to the CPU, with a warning, when CUDA is preferred and cannot start', async () => {
+    const { job, logs } = await dub(['--execution-provider', 'cuda', '--translator', tinyPackIds.nllb, '--from', 'en'], 'cuda');
+    expect(job.state).toBe('done');
+    const translate = job.stages.find((stage) => stage.name === 'translate');
+    expect(translate?.executionProvider).toBe('cpu');
+    const warnings = logs.filter((line) => line.level === 'warn').map((line) => line.message);
+    expect(warnings.some((line) => line.includes('CUDA could not start') && line.includes(tinyPackIds.whisper))).toBe(true);
+    expect(warnings.some((line) => line.includes('CUDA could not start') && line.includes(tinyPackIds.nllb))).toBe(true);
+  });
+
+  it('refuses before queuing with E_MODEL_MISSING when no pack translates the pair', async () => {
+    const result = await runRedub(['dub', bundledSample.video, '--to', 'de', '--from', 'fr', '--translator', tinyPackIds.marian, '--data-dir', dataDir, '--json'], env);
+    expect(result.code).toBe(3);
+    expect(parseJson<ErrorJson>(result).error?.code).toBe('E_LANGUAGE_UNSUPPORTED');
+    const removed = await runRedub(['models', 'remove', tinyPackIds.nllb, '--data-dir', dataDir, '--json'], env);
+    expect(removed.code, removed.stdout + removed.stderr).toBe(0);
+    const missing = await runRedub(['dub', bundledSample.video, '--to', 'de', '--data-dir', dataDir, '--json'], env);
+    expect(missing.code).toBe(3);
+    const error = parseJson<ErrorJson>(missing).error;
+    expect(error?.code).toBe('E_MODEL_MISSING');
+    expect(error?.message).toContain('into de');
+    expect(error?.action).toContain(`redub models install ${tinyPackIds.nllb}`);
+  });
+});
