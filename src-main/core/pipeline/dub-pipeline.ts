@@ -14,7 +14,7 @@ import type { ExtractResult } from './stages/media-stages.js';
 import type { ExportResult } from './stages/output-stages.js';
 import type { MixResult } from './stages/mix-stage.js';
 import { findMixBase } from './mix-base.js';
-import type { FittedCue, SynthesizeParams, SynthesizeResult } from './stages/speech-stages.js';
+import type { FitParams, FittedCue, SynthesizeParams, SynthesizeResult } from './stages/speech-stages.js';
 import { StageRunner, type PipelineServices, type StageOutput } from './stage-runner.js';
 import type { MachineTranslationParams, TranscribeResult, WhisperTranscriptParams } from './stages/text-stages.js';
 import { speechCoverageWarnings } from './speech-coverage.js';
@@ -73,8 +73,10 @@ export async function runDubJob(
     {
       maxSpeed: options.maxSpeed,
       timelineEndMs: media.durationMs,
-      cues: synthesize.result.cues.map((cue) => ({ ...cue, startMs: timing.get(cue.index)!.startMs, endMs: timing.get(cue.index)!.endMs })),
-    },
+      cues: synthesize.result.cues.map((cue) => ({ ...cue, startMs: timing.get(cue.index)!.startMs, endMs: timing.get(cue.index)!.endMs, text: timing.get(cue.index)!.targetText })),
+      // Not in the key: the synthesize key already names the voice, and the provider changes where, not what.
+      ...(speech.engine === 'piper' && speech.modelPath ? { piper: { modelPath: speech.modelPath, voice: synthesize.result.voice, executionProvider: options.executionProvider } } : {}),
+    } satisfies FitParams,
   );
   store.updateCues(job.id, fit.result.cues.map((cue) => ({ index: cue.index, speedFactor: cue.speedFactor, placedStartMs: cue.placedStartMs, placedEndMs: cue.placedEndMs, flag: cue.flag })));
 

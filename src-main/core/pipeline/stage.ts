@@ -29,7 +29,7 @@ export const stageVersions: Record<StageName, number> = {
   transcribe: 1,
   translate: 1,
   synthesize: 1,
-  fit: 1,
+  fit: 2,
   mix: 1,
   export: 1,
 };

@@ -26,8 +26,8 @@ export function ModelsPage() {
     <section className="page models-page" aria-labelledby="models-heading" data-testid="models-page">
       <h1 id="models-heading">Models</h1>
       <p className="models-page__note" data-testid="models-note">
-        The neural engines that use these packs (Whisper, NLLB, Piper) arrive in a later release. Until then Redub dubs from subtitle files: the spoken text comes from the subtitles you add to a
-        job, each translation from a translated subtitle file, and speech detection (Silero VAD), speech synthesis (eSpeak NG) and time-fitting (Sonic) run without any download.
+        With a Whisper pack installed, a job without subtitles is transcribed; with a translation pack (a Marian pair, or NLLB-200 for any pair), one without a translated subtitle file is
+        translated; a Piper voice for the language speaks instead of eSpeak NG. Speech detection (Silero VAD), eSpeak NG and time-fitting (Sonic) need no download.
       </p>
       {loadError ? (
         <div className="models-page__load-error">

@@ -1,6 +1,6 @@
 // The drop zone and the new-job form: a video, the target languages, and optionally the source
-// subtitles and one translated subtitle file per target language (until the neural engines
-// arrive, Redub dubs from these). Dropped files are sorted into the form by draft-files.ts.
+// subtitles and one translated subtitle file per target language (without them the installed
+// Whisper and translation packs do the work). Dropped files are sorted into the form by draft-files.ts.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { RedubErrorData } from '../../../src-main/shared/errors.js';
 import { bridge, onOpenPaths, toApiError, type DraftFile, type JobDraft } from '../../bridge/index.js';
@@ -89,7 +89,7 @@ export function NewJobForm() {
       onDrop={onDrop}
     >
       <p className="new-job__hint">
-        Drop a video here with its subtitles (<code>talk.srt</code>) and translations named by language (<code>talk.es.srt</code>), or choose them below.
+        Drop a video here — with its subtitles (<code>talk.srt</code>) and translations named by language (<code>talk.es.srt</code>) if you have them; otherwise the installed model packs transcribe and translate.
       </p>
       <form
         className="new-job__form"

@@ -86,7 +86,12 @@ async function loadSynthesizer(params: SynthesizeParams, context: StageContext):
 export interface FitParams {
   maxSpeed: number;
   timelineEndMs: number;
-  cues: { index: number; startMs: number; endMs: number; key: string; file: string | null; speechMs: number }[];
+  cues: { index: number; startMs: number; endMs: number; key: string; file: string | null; speechMs: number; text?: string }[];
+  /**
+   * A Piper voice speaks faster by itself: a cue to speed up is spoken again with the voice's
+   * length scale (natural pacing), and only what is left is time-scaled. Absent for eSpeak NG.
+   */
+  piper?: { modelPath: string; voice: string; executionProvider?: ExecutionPreference };
 }
 
 export interface FittedCue extends CueFit {
@@ -104,10 +109,16 @@ export const fitStage: StageImplementation<FitParams, { cues: FittedCue[] }> = {
       const source = byIndex.get(fit.index);
       let file: string | null = null;
       if (source?.file) {
-        file = cache.itemPath(hashOf({ fitted: source.key, speed: fit.speedFactor, rate: mixSampleRate }), '.wav');
+        const respoken = params.piper && fit.speedFactor !== 1 && source.text ? params.piper : null;
+        file = cache.itemPath(hashOf({ fitted: source.key, speed: fit.speedFactor, rate: mixSampleRate, ...(respoken ? { method: 'piper-length-scale' } : {}) }), '.wav');
         if (!existsSync(file)) {
-          const audio = readWav(source.file);
-          const scaled = await timeScale(audio.channels[0]!, audio.sampleRate, fit.speedFactor);
+          const audio = respoken ? await respeak(respoken, source.text!, fit.speedFactor, context) : readWav(source.file);
+          // The plan placed the cue for speechMs / speed: whatever speed the voice did not reach,
+          // time-scaling supplies (a length scale is a hint to the model, not an exact duration).
+          const targetSamples = Math.round(((source.speechMs / fit.speedFactor) * audio.sampleRate) / 1000);
+          const samples = audio.channels[0]!;
+          const residual = respoken ? samples.length / Math.max(1, targetSamples) : fit.speedFactor;
+          const scaled = Math.abs(residual - 1) < 0.005 ? samples : await timeScale(samples, audio.sampleRate, residual);
           writeItem(file, [await resample(scaled, audio.sampleRate, mixSampleRate)], mixSampleRate);
         }
       }
@@ -119,6 +130,13 @@ export const fitStage: StageImplementation<FitParams, { cues: FittedCue[] }> = {
     return { cues };
   },
 };
+
+/** The cue spoken again by the Piper voice at `speed` through its length scale. */
+async function respeak(piper: NonNullable<FitParams['piper']>, text: string, speed: number, context: StageContext): Promise<{ channels: Float32Array[]; sampleRate: number }> {
+  const synthesizer = await context.engines.piperSynthesizer(piper.modelPath, piper.executionProvider ?? 'auto', (message) => context.log('warn', message));
+  context.useExecutionProvider(synthesizer.provider);
+  return { channels: [await synthesizer.synthesize(text, piper.voice, { rate: speed })], sampleRate: synthesizer.sampleRate };
+}
 
 function writeItem(file: string, channels: Float32Array[], sampleRate: number): void {
   mkdirSync(path.dirname(file), { recursive: true });
