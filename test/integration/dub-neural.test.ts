@@ -4,7 +4,7 @@
 // then needs nothing else: Whisper transcribes (its scripted "Hello world." / "Good morning."),
 // Marian or NLLB translates (the tiny decoders copy their source), Piper speaks, the mix and the
 // export follow. A forced CUDA preference falls back to the CPU; missing packs are refused first.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,28 @@ describe('redub dub with Whisper, a translation pack and Piper installed', { tim
     expect(cut.length).toBeGreaterThan(10);
     for (const urlPath of cut) {
       expect(server.requests.filter((request) => request.path === urlPath).map((request) => [request.status, request.range ?? null])).toEqual([[200, null], [206, 'bytes=700-']]);
+    }
+  });
+
+  it('refuses a pack whose server sends a corrupted file, leaving nothing half-installed', async () => {
+    const corrupted = Object.fromEntries(Object.entries(served).map(([urlPath, data]) => [urlPath, urlPath.endsWith('/onnx/decoder_model_merged.onnx') ? Buffer.from(data).fill(7, 100, 200) : data]));
+    const lying = await startFileServer(corrupted);
+    try {
+      // The same catalog, pointed at the lying server.
+      const catalog = path.join(root, 'lying-catalog.json');
+      const packs = JSON.parse(readFileSync(env.REDUB_MODEL_CATALOG!, 'utf8')) as { packs: { files: { url: string }[] }[] };
+      for (const pack of packs.packs) for (const file of pack.files) file.url = file.url.replace(server.url, lying.url);
+      writeFileSync(catalog, JSON.stringify(packs));
+      const otherData = path.join(root, 'other-data');
+      const result = await runRedub(['models', 'install', tinyPackIds.whisper, '--data-dir', otherData, '--json'], { REDUB_MODEL_CATALOG: catalog });
+      expect(result.code).toBe(4);
+      const error = parseJson<ErrorJson>(result).error;
+      expect(error?.code).toBe('E_MODEL_CORRUPT');
+      const listed = parseJson<{ packs: { id: string; installed: boolean }[] }>(await runRedub(['models', 'list', '--data-dir', otherData, '--json'], { REDUB_MODEL_CATALOG: catalog }));
+      expect(listed.packs.find((pack) => pack.id === tinyPackIds.whisper)?.installed).toBe(false);
+      expect(existsSync(path.join(otherData, 'models', tinyPackIds.whisper))).toBe(false);
+    } finally {
+      await lying.close();
     }
   });
 
