@@ -42,7 +42,8 @@ export class StageRunner {
     services.store.resetStages(jobId);
   }
 
-  async run<Result>(name: StageName, keyInputs: unknown, params: unknown): Promise<StageOutput<Result>> {
+  /** `resource` overrides the stage's default pool (a neural stage whose model runs on a GPU). */
+  async run<Result>(name: StageName, keyInputs: unknown, params: unknown, resource: ResourceClass = stageResources[name]): Promise<StageOutput<Result>> {
     if (this.signal.aborted) throw new RedubError('E_CANCELLED');
     const { store, cache } = this.services;
     const key = ArtifactCache.keyFor(name, stageVersions[name], keyInputs);
@@ -58,7 +59,7 @@ export class StageRunner {
 
     const temporary = cache.createTemporary(key);
     try {
-      const outcome = await this.runOnWorker(name, params, temporary);
+      const outcome = await this.runOnWorker(name, params, temporary, resource);
       const committed = cache.commit(key, temporary, outcome.result);
       store.recordArtifact({ key, stage: name, path: committed.directory, bytes: committed.bytes });
       store.upsertStage(this.jobId, name, {
@@ -83,12 +84,12 @@ export class StageRunner {
     this.finishStage(name);
   }
 
-  private async runOnWorker(name: StageName, params: unknown, outDir: string) {
+  private async runOnWorker(name: StageName, params: unknown, outDir: string, resource: ResourceClass) {
     const { store, cache, pools } = this.services;
     for (let attempt = 1; ; attempt++) {
       store.upsertStage(this.jobId, name, { attempts: attempt });
       try {
-        return await pools[stageResources[name]].run(
+        return await pools[resource].run(
           { taskId: randomUUID(), stage: name, params, outDir, artifactsRoot: cache.root },
           {
             signal: this.signal,

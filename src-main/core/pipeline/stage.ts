@@ -34,6 +34,11 @@ export const stageVersions: Record<StageName, number> = {
   export: 1,
 };
 
+/**
+ * The pool a stage runs in by default. Stages that run a neural model (Whisper, a translator, a
+ * Piper voice) go to the GPU pool instead when the job's models will run on a GPU: see
+ * neuralStageResource in stage-resources.ts.
+ */
 export const stageResources: Record<StageName, ResourceClass> = {
   probe: 'cpu',
   extract: 'cpu',
