@@ -80,6 +80,15 @@ describe('redub dub with Whisper, a translation pack and Piper installed', { tim
     }
   });
 
+  it('redub doctor names the packs that will transcribe, translate and speak', async () => {
+    const doctor = parseJson<{ checks: { name: string; ok: boolean; detail: string }[] }>(await runRedub(['doctor', '--data-dir', dataDir, '--json'], env));
+    const packs = doctor.checks.find((check) => check.name === 'model packs');
+    expect(packs?.ok).toBe(true);
+    expect(packs?.detail).toContain(`transcription: ${tinyPackIds.whisper}`);
+    expect(packs?.detail).toContain(tinyPackIds.marian);
+    expect(packs?.detail).toContain(`voices: ${tinyPackIds.piper}`);
+  });
+
   async function dub(extra: string[], name: string): Promise<{ job: DubJson['jobs'][number]; logs: LogsJson['logs']; subtitles: string }> {
     const out = path.join(root, 'out', name);
     const result = await runRedub(['dub', bundledSample.video, '--to', 'es', '--out', out, '--data-dir', dataDir, '--json', ...extra], env);

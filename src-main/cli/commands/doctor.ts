@@ -49,9 +49,15 @@ export async function doctorCommand(dataDir: string, output: Output): Promise<nu
     return `ready; Spanish voice: ${synthesizer.voiceFor('es')}`;
   });
   await attempt('model packs', () => {
-    const installed = new ModelStore(dataDir, loadCatalog()).listInstalled().map((manifest) => manifest.pack.id);
-    const listed = installed.length > 0 ? `installed: ${installed.join(', ')}` : 'none installed (`redub models list` shows the catalog)';
-    return `${listed}; the neural engines that use them arrive in a later release`;
+    const installed = new ModelStore(dataDir, loadCatalog()).listInstalled().map((manifest) => manifest.pack);
+    const ids = (kind: string) => installed.filter((pack) => pack.kind === kind).map((pack) => pack.id);
+    const [asr, mt, tts] = [ids('asr'), ids('mt'), ids('tts')];
+    return [
+      `transcription: ${asr.length > 0 ? asr.join(', ') : 'no Whisper pack (dubs need --subtitles)'}`,
+      `translation: ${mt.length > 0 ? mt.join(', ') : 'no translation pack (dubs need --translation files)'}`,
+      `voices: ${tts.length > 0 ? tts.join(', ') : 'no Piper voice (eSpeak NG speaks)'}`,
+      ...(installed.length === 0 ? ['`redub models list` shows the catalog'] : []),
+    ].join('; ');
   });
   await attempt('data folder', () => {
     const stats = statfsSync(dataDir, { bigint: false });
