@@ -30,6 +30,23 @@ export const stageWeights: Record<StageName, number> = {
   export: 20,
 };
 
+/**
+ * The shares when Whisper transcribes and a model translates: those stages then take a large
+ * part of the time (a Whisper pass is a fraction of real time on a CPU), so the ETA would
+ * otherwise promise the end too early.
+ */
+export const neuralStageWeights: Record<StageName, number> = {
+  probe: 2,
+  extract: 6,
+  vad: 6,
+  transcribe: 30,
+  translate: 10,
+  synthesize: 20,
+  fit: 8,
+  mix: 6,
+  export: 12,
+};
+
 export type ResourceClass = 'cpu' | 'gpu';
 
 export interface StageRecord {

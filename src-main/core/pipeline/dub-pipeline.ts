@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { RedubError } from '../../shared/errors.js';
-import type { CueRecord, JobOutputs } from '../../shared/jobs.js';
+import { neuralStageWeights, stageWeights, type CueRecord, type JobOutputs } from '../../shared/jobs.js';
 import type { SpeechRegion } from '../engines/vad/voice-activity-detector.js';
 import type { MediaInfo } from '../media/probe.js';
 import { manifestName } from '../models/model-store.js';
@@ -33,7 +33,9 @@ export async function runDubJob(
 ): Promise<DubRunResult> {
   const options = dubJobOptionsSchema.parse(job.options);
   const { store } = services;
-  const runner = new StageRunner(job.id, services, signal, onProgress);
+  // Jobs that transcribe or translate with a model spend much of their time there.
+  const neural = (!options.subtitlesPath && options.transcription) || (!options.translationPath && options.translators);
+  const runner = new StageRunner(job.id, services, signal, onProgress, neural ? neuralStageWeights : stageWeights);
   const input = { fingerprint: options.inputFingerprint };
 
   const probe = await runner.run<MediaInfo>('probe', { ...input, limits: options.limits }, { inputPath: options.inputPath, limits: options.limits });

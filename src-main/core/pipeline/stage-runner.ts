@@ -38,6 +38,8 @@ export class StageRunner {
     private readonly services: PipelineServices,
     private readonly signal: AbortSignal,
     private readonly onProgress: (progress: number, etaMs: number | null) => void,
+    /** Each stage's share of the job's 0–100 progress (they sum to 100). */
+    private readonly weights: Record<StageName, number> = stageWeights,
   ) {
     services.store.resetStages(jobId);
   }
@@ -111,11 +113,11 @@ export class StageRunner {
     if (now - this.lastProgressWrite < progressWriteIntervalMs) return;
     this.lastProgressWrite = now;
     this.services.store.upsertStage(this.jobId, name, { progress: Math.round(fraction * 100) });
-    this.emitProgress(this.completedWeight + stageWeights[name] * fraction);
+    this.emitProgress(this.completedWeight + this.weights[name] * fraction);
   }
 
   private finishStage(name: StageName): void {
-    this.completedWeight += stageWeights[name];
+    this.completedWeight += this.weights[name];
     this.emitProgress(this.completedWeight);
   }
 
