@@ -9,6 +9,8 @@ export function jobView(store: JobStore, job: JobRow) {
     id: job.id,
     input: job.inputPath,
     language: job.language,
+    /** Named with --from, or detected by Whisper; null until known. */
+    sourceLanguage: job.sourceLanguage,
     state: job.state,
     progress: Math.round(job.progress),
     attempts: job.attempts,

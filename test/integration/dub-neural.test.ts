@@ -114,6 +114,9 @@ describe('redub dub with Whisper, a translation pack and Piper installed', { tim
     // A Marian pair for the languages is preferred over NLLB.
     expect(messages(logs, 'translate').some((line) => line.includes(`Marian (${tinyPackIds.marian})`) && line.includes('from en to es'))).toBe(true);
     expect(messages(logs, 'synthesize').some((line) => line.includes('Piper'))).toBe(true);
+    // The detected language becomes the job's source language, as if --from en had been given.
+    const shown = parseJson<{ sourceLanguage: string | null }>(await runRedub(['jobs', 'show', job.id, '--data-dir', dataDir, '--json'], env));
+    expect(shown.sourceLanguage).toBe('en');
   });
 
   it('translates with NLLB when asked, and keeps the glossary terms', async () => {

@@ -52,6 +52,7 @@ export async function runDubJob(
   });
 
   const transcribe = await transcribeJob(runner, options, vad, extract);
+  if (!options.sourceLanguage && transcribe?.result.language) store.noteDetectedSourceLanguage(job.id, transcribe.result.language);
   const translate = await translateJob(runner, options, transcribe);
   const cues = translate.result.cues;
   store.replaceCues(job.id, cues.map(toCueRecord));

@@ -66,6 +66,9 @@ export function prepareJobStatements(db: Database) {
     progress: db.prepare<[HolderParams & { progress: number; etaMs: number | null }]>(
       `UPDATE jobs SET progress = @progress, eta_ms = @etaMs, updated_ms = @now WHERE ${holder}`,
     ),
+    detectedLanguage: db.prepare<[{ id: string; language: string; now: number }]>(
+      `UPDATE jobs SET source_language = @language, updated_ms = @now WHERE id = @id AND source_language IS NULL`,
+    ),
     complete: db.prepare<[HolderParams & { outputsJson: string }]>(
       `UPDATE jobs SET state = 'done', outputs_json = @outputsJson, progress = 100, eta_ms = NULL, error_json = NULL,
          lease_owner = NULL, lease_expires_ms = NULL, finished_ms = @now, updated_ms = @now

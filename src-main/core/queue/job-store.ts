@@ -137,6 +137,12 @@ export class JobStore extends JobRecords {
     return this.sql.progress.run({ id, allocationId, now: this.clock(), progress: clamped, etaMs }).changes === 1;
   }
 
+  /** Records the spoken language Whisper detected, for a job whose user did not name it. */
+  noteDetectedSourceLanguage(id: string, language: string): void {
+    const changed = this.sql.detectedLanguage.run({ id, language, now: this.clock() }).changes === 1;
+    if (changed) this.didChange(id);
+  }
+
   complete(id: string, allocationId: string, outputs: JobOutputs): boolean {
     assertTransition('running', 'done');
     const completed = this.sql.complete.run({ id, allocationId, now: this.clock(), outputsJson: JSON.stringify(outputs) }).changes === 1;
