@@ -165,8 +165,8 @@ export class WhisperTranscriber {
       const output = await parts.model.generate({ ...features, ...prompt, return_timestamps: true, max_new_tokens: Math.max(1, this.tokens.maxLength - 4) });
       return firstRow(output);
     });
-    const afterPrompt = generated.slice(generated.findIndex((id) => id >= this.tokens.firstTimestamp));
-    return whisperSegments(afterPrompt, this.tokens, windowMs)
+    // The prompt (<|startoftranscript|>, language, task) is special tokens, which carry no text.
+    return whisperSegments(generated, this.tokens, windowMs)
       .map((segment) => ({
         startMs: Math.round(window.startMs + segment.startMs),
         endMs: Math.round(window.startMs + segment.endMs),
