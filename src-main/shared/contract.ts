@@ -3,6 +3,7 @@
 // schemas validate at every boundary, so a bad message gets the same error everywhere.
 import { z } from 'zod';
 import type { RedubErrorData } from './errors.js';
+import { parseGlossaryText } from './glossary.js';
 import { jobStates, type JobDetails, type JobState, type JobSummary, type LogLine } from './jobs.js';
 
 const languageList = z.array(z.string().min(2).max(16)).min(1, 'Name at least one target language.');
@@ -51,6 +52,13 @@ export const settingsSchema = z.object({
   maxInputMb: z.number().min(1).max(1_000_000),
   maxDurationMinutes: z.number().min(1).max(24 * 60),
   theme: z.enum(['system', 'dark', 'light']),
+  /** Terms fixed in every machine translation of new jobs, in the glossary's text form. */
+  glossary: z
+    .string()
+    .max(200_000, 'The glossary is longer than 200,000 characters.')
+    .superRefine((text, context) => {
+      for (const problem of parseGlossaryText(text).problems) context.addIssue({ code: 'custom', message: problem });
+    }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial();

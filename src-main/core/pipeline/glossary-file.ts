@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { RedubError } from '../../shared/errors.js';
-import type { GlossaryEntry } from '../engines/mt/glossary.js';
+import { parseGlossaryText, type GlossaryEntry } from '../../shared/glossary.js';
 
 const jsonGlossarySchema = z.union([z.array(z.object({ source: z.string().min(1), target: z.string().min(1) })), z.record(z.string().min(1), z.string().min(1))]);
 
@@ -33,14 +33,7 @@ function parseJson(text: string, file: string): GlossaryEntry[] {
 }
 
 function parseLines(text: string, file: string): GlossaryEntry[] {
-  const entries: GlossaryEntry[] = [];
-  for (const [index, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.replace(/^\uFEFF/, '').trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const parts = line.includes('\t') ? line.split('\t') : line.split(/\s=\s|=/);
-    const [source, target] = [parts[0]?.trim() ?? '', parts.slice(1).join('=').trim()];
-    if (source === '' || target === '') throw new RedubError('E_GLOSSARY_FILE', { details: [`${file}, line ${index + 1}: "${line}" needs a source term and its translation, separated by a Tab or "=".`] });
-    entries.push({ source, target });
-  }
+  const { entries, problems } = parseGlossaryText(text);
+  if (problems.length > 0) throw new RedubError('E_GLOSSARY_FILE', { details: problems.map((problem) => `${file}: ${problem}`) });
   return entries;
 }

@@ -3,6 +3,7 @@
 // what they mean for a new dub request. A setting applies to jobs created after the change.
 import { availableParallelism } from 'node:os';
 import { settingsSchema, type Settings, type SettingsPatch } from '../../shared/contract.js';
+import { mergeGlossaries, parseGlossaryText, type GlossaryEntry } from '../../shared/glossary.js';
 import type { DubRequest } from '../pipeline/prepare-dub.js';
 import type { JobStore } from '../queue/job-store.js';
 
@@ -17,6 +18,7 @@ export function defaultSettings(): Settings {
     maxInputMb: 2048,
     maxDurationMinutes: 240,
     theme: 'system',
+    glossary: '',
   };
 }
 
@@ -42,9 +44,11 @@ export function writeSettings(store: JobStore, patch: SettingsPatch): Settings {
   return next;
 }
 
-/** What the settings decide about a dub request: the speed bound and the input limits. */
-export function requestLimits(settings: Settings): Pick<DubRequest, 'maxSpeed' | 'limits'> {
+/** What the settings decide about a dub request: the speed bound, the input limits and the glossary. */
+export function requestDefaults(settings: Settings, requestGlossary: readonly GlossaryEntry[] = []): Pick<DubRequest, 'maxSpeed' | 'limits' | 'glossary'> {
   return {
+    // The request's own terms win over the settings' for the same term.
+    glossary: mergeGlossaries(parseGlossaryText(settings.glossary).entries, requestGlossary),
     maxSpeed: settings.maxSpeed,
     limits: {
       maxBytes: Math.round(settings.maxInputMb * 1024 * 1024),

@@ -15,7 +15,7 @@ import type { JobRow } from '../queue/job-store.js';
 import type { Scheduler } from '../queue/scheduler.js';
 import { RedubCore, type CoreOptions } from '../redub-core.js';
 import type { WorkerHost } from '../worker-host/worker-host.js';
-import { readSettings, requestLimits, writeSettings } from './app-settings.js';
+import { readSettings, requestDefaults, writeSettings } from './app-settings.js';
 import { JobEventFeed } from './job-event-feed.js';
 import { ModelManager, type ModelDownloadOptions } from './model-manager.js';
 
@@ -90,8 +90,7 @@ export class RedubService implements RedubApi {
       outDir: valid.outDir ?? null,
       transcriber: valid.transcriber ?? null,
       translator: valid.translator ?? null,
-      glossary: valid.glossary ?? [],
-      ...requestLimits(settings),
+      ...requestDefaults(settings, valid.glossary ?? []),
       executionProvider: settings.executionProvider,
     });
     const enqueued = this.core.enqueue(prepared, valid.priority ?? 0);

@@ -5,7 +5,7 @@ import { settingsPatchSchema, type Settings, type SettingsPatch } from '../../..
 
 export type SettingsForm = Record<keyof Settings, string>;
 
-export const settingsFields: readonly (keyof Settings)[] = ['cpuWorkers', 'executionProvider', 'maxSpeed', 'maxInputMb', 'maxDurationMinutes', 'theme'];
+export const settingsFields: readonly (keyof Settings)[] = ['cpuWorkers', 'executionProvider', 'maxSpeed', 'maxInputMb', 'maxDurationMinutes', 'theme', 'glossary'];
 const numericFields = new Set<keyof Settings>(['cpuWorkers', 'maxSpeed', 'maxInputMb', 'maxDurationMinutes']);
 
 export function formFromSettings(settings: Settings): SettingsForm {
@@ -19,7 +19,8 @@ export function patchFromForm(form: SettingsForm, saved: Settings): PatchResult 
   const raw: Record<string, unknown> = {};
   const problems: Partial<Record<keyof Settings | 'request', string>> = {};
   for (const field of settingsFields) {
-    const text = form[field].trim();
+    // The glossary keeps its lines as typed; other fields are single values.
+    const text = field === 'glossary' ? form[field] : form[field].trim();
     if (text === String(saved[field])) continue;
     if (!numericFields.has(field)) raw[field] = text;
     else if (text === '' || !Number.isFinite(Number(text))) problems[field] = 'Enter a number.';

@@ -133,6 +133,9 @@ export function SettingsPage() {
             ))}
           </select>
         </Field>
+        <Field name="glossary" label="Glossary" hint='Terms fixed in every machine translation, one per line: "term = translation" (or term, Tab, translation). Lines starting with # are notes.' problem={problems.glossary}>
+          <textarea rows={6} spellCheck={false} placeholder={'# names stay as they are\nRedub = Redub\nsword = espada'} {...inputProps('glossary')} onChange={(event) => change('glossary', event.target.value)} />
+        </Field>
         <div className="settings-form__actions">
           <button type="submit" className="button button--primary" data-testid="settings-save" disabled={saving}>
             {saving ? 'Saving…' : 'Save'}

@@ -50,7 +50,7 @@ describe('readGlossaryFile', () => {
   it('says which line is wrong, and when the file is missing', async () => {
     const bad = await rejectionOf(Promise.resolve().then(() => readGlossaryFile(write('bad.txt', 'sword\tespada\njust one term\n'))));
     expect(bad.code).toBe('E_GLOSSARY_FILE');
-    expect(bad.details.join(' ')).toContain('line 2');
+    expect(bad.details.join(' ')).toContain('Line 2');
     const missing = await rejectionOf(Promise.resolve().then(() => readGlossaryFile(path.join(temporary(), 'nope.tsv'))));
     expect(missing.code).toBe('E_GLOSSARY_FILE');
     expect(missing.details.join(' ')).toContain('no such file');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../../src-main/shared/contract.js';
 import { formFromSettings, patchFromForm } from '../../../src-renderer/features/settings/settings-form.js';
 
-const saved: Settings = { cpuWorkers: 3, executionProvider: 'auto', maxSpeed: 1.35, maxInputMb: 200, maxDurationMinutes: 120, theme: 'system' };
+const saved: Settings = { cpuWorkers: 3, executionProvider: 'auto', maxSpeed: 1.35, maxInputMb: 200, maxDurationMinutes: 120, theme: 'system', glossary: 'sword = espada' };
 
 describe('patchFromForm', () => {
   it('sends only the fields that changed, as numbers where numbers are due', () => {
@@ -24,6 +24,12 @@ describe('patchFromForm', () => {
   it('says "Enter a number." for an empty or non-numeric box', () => {
     const result = patchFromForm({ ...formFromSettings(saved), maxInputMb: '', maxDurationMinutes: 'ten' }, saved);
     expect(result).toEqual({ ok: false, problems: { maxInputMb: 'Enter a number.', maxDurationMinutes: 'Enter a number.' } });
+  });
+
+  it('keeps the glossary\'s lines as typed and names a line that is not a term', () => {
+    expect(patchFromForm({ ...formFromSettings(saved), glossary: 'sword = espada\nRedub = Redub\n' }, saved)).toEqual({ ok: true, patch: { glossary: 'sword = espada\nRedub = Redub\n' } });
+    const result = patchFromForm({ ...formFromSettings(saved), glossary: 'sword = espada\nonly a term' }, saved);
+    expect(result).toEqual({ ok: false, problems: { glossary: expect.stringContaining('Line 2') } });
   });
 
   it('rejects an execution provider the contract does not know', () => {

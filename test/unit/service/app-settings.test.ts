@@ -2,14 +2,14 @@
 // decide for a new dub request.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { appSettingsKey, defaultSettings, readSettings, requestLimits, writeSettings } from '../../../src-main/core/service/app-settings.js';
+import { appSettingsKey, defaultSettings, readSettings, requestDefaults, writeSettings } from '../../../src-main/core/service/app-settings.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 import { createStore } from '../queue/store-fixture.js';
 
 describe('app settings', () => {
   const temporary = useTemporaryDirectory();
 
-  it('defaults to cores − 1 workers, auto provider, 1.35× speed, 2048 MB, 240 minutes, system theme', () => {
+  it('defaults to cores − 1 workers, auto provider, 1.35× speed, 2048 MB, 240 minutes, system theme, no glossary', () => {
     expect(defaultSettings()).toEqual({
       cpuWorkers: Math.max(1, availableParallelism() - 1),
       executionProvider: 'auto',
@@ -17,6 +17,7 @@ describe('app settings', () => {
       maxInputMb: 2048,
       maxDurationMinutes: 240,
       theme: 'system',
+      glossary: '',
     });
     const { store, close } = createStore(temporary());
     expect(readSettings(store)).toEqual(defaultSettings());
@@ -43,9 +44,24 @@ describe('app settings', () => {
   });
 
   it('turns the limits into bytes and milliseconds for a dub request', () => {
-    expect(requestLimits({ ...defaultSettings(), maxInputMb: 2, maxDurationMinutes: 1.5, maxSpeed: 1.1 })).toEqual({
+    expect(requestDefaults({ ...defaultSettings(), maxInputMb: 2, maxDurationMinutes: 1.5, maxSpeed: 1.1 })).toEqual({
       maxSpeed: 1.1,
       limits: { maxBytes: 2 * 1024 * 1024, maxDurationMs: 90_000 },
+      glossary: [],
     });
+  });
+
+  it('gives new requests the settings\' glossary, the request\'s own terms winning', () => {
+    const settings = { ...defaultSettings(), glossary: '# studio terms\nsword = espada\nRedub = Redub\n' };
+    expect(requestDefaults(settings, [{ source: 'Sword', target: 'sable' }]).glossary).toEqual([
+      { source: 'Sword', target: 'sable' },
+      { source: 'Redub', target: 'Redub' },
+    ]);
+  });
+
+  it('refuses a glossary line that is not a term, naming the line', () => {
+    const { store, close } = createStore(temporary());
+    expect(() => writeSettings(store, { glossary: 'sword = espada\njust words' })).toThrow(/Line 2/);
+    close();
   });
 });

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateJobsRequest, RedubEvent } from '../../../src-main/shared/contract.js';
 import { RedubService } from '../../../src-main/core/service/redub-service.js';
+import { importPack } from '../../../src-main/core/models/import.js';
+import { tinyPackIds, writeTinyPacks } from '../../fixtures/models/tiny-packs.js';
 import { bundledSample } from '../../helpers/cli.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
@@ -88,6 +90,24 @@ describe('RedubService', () => {
     const optionsOf = (id: string) => service.core.store.get(id)!.options as { maxSpeed: number; limits: { maxBytes: number } };
     expect(optionsOf(before.id).maxSpeed).toBe(1.35);
     expect(optionsOf(after.id)).toMatchObject({ maxSpeed: 1.2, limits: { maxBytes: 100 * 1024 * 1024 } });
+  });
+
+  it('gives machine-translated jobs the settings\' glossary, the request\'s terms winning', async () => {
+    const { service } = open();
+    await service.setQueuePaused(true);
+    // A Marian pack for en→es, so the job is machine-translated from the subtitles.
+    const { packs } = writeTinyPacks(path.join(temporary(), 'packs'), 'https://example.invalid');
+    const marian = packs.find((pack) => pack.id === tinyPackIds.marian)!;
+    await importPack(marian, path.join(temporary(), 'packs', marian.id), path.join(temporary(), 'data'));
+    await service.updateSettings({ glossary: 'sword = espada\nRedub = Redub' });
+    const request = sampleRequest({ from: 'en', translations: undefined, glossary: [{ source: 'SWORD', target: 'sable' }] });
+    const job = (await service.createJobs(request)).jobs[0]!;
+    const options = service.core.store.get(job.id)!.options as { glossary?: { source: string; target: string }[]; translators?: { packId: string }[] };
+    expect(options.translators?.map((choice) => choice.packId)).toEqual([tinyPackIds.marian]);
+    expect(options.glossary).toEqual([
+      { source: 'SWORD', target: 'sable' },
+      { source: 'Redub', target: 'Redub' },
+    ]);
   });
 
   it('runs as many jobs at once as the cpuWorkers setting says, from the next start', async () => {

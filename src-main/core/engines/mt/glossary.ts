@@ -3,10 +3,9 @@
 // term, which translation models tend to carry through as a name; after translation each cue is
 // checked, and a term that did not survive is reported so the user can fix that line by hand.
 
-export interface GlossaryEntry {
-  source: string;
-  target: string;
-}
+import type { GlossaryEntry } from '../../../shared/glossary.js';
+
+export type { GlossaryEntry };
 
 export interface GlossaryApplied {
   text: string;
