@@ -18,7 +18,7 @@ import type { FitParams, FittedCue, SynthesizeParams, SynthesizeResult } from '.
 import { StageRunner, type PipelineServices, type StageOutput } from './stage-runner.js';
 import type { MachineTranslationParams, TranscribeResult, WhisperTranscriptParams } from './stages/text-stages.js';
 import { speechCoverageWarnings } from './speech-coverage.js';
-import { neuralStageResource } from './stage-resources.js';
+import { modelStageResource } from './stage-resources.js';
 
 export interface DubRunResult {
   outputs: JobOutputs;
@@ -68,7 +68,7 @@ export async function runDubJob(
     engine: speech.engine,
     modelPath: speech.modelPath ?? null,
     executionProvider: options.executionProvider,
-  } satisfies SynthesizeParams, speech.engine === 'piper' ? await neuralStageResource(options.executionProvider) : undefined);
+  } satisfies SynthesizeParams, speech.engine === 'piper' ? modelStageResource : undefined);
   store.log(job.id, 'info', 'synthesize', speech.engine === 'piper' ? `Speech engine: Piper, voice ${speech.voice} (pack ${speech.packId ?? speech.packDir ?? '?'}).` : `Speech engine: eSpeak NG, voice ${speech.voice ?? `the ${options.language} default`}.`);
   const timing = new Map(cues.map((cue) => [cue.index, cue]));
   const fit = await runner.run<{ cues: FittedCue[] }>(
@@ -81,7 +81,7 @@ export async function runDubJob(
       // Not in the key: the synthesize key already names the voice, and the provider changes where, not what.
       ...(speech.engine === 'piper' && speech.modelPath ? { piper: { modelPath: speech.modelPath, voice: synthesize.result.voice, executionProvider: options.executionProvider } } : {}),
     } satisfies FitParams,
-    speech.engine === 'piper' ? await neuralStageResource(options.executionProvider) : undefined,
+    speech.engine === 'piper' ? modelStageResource : undefined,
   );
   store.updateCues(job.id, fit.result.cues.map((cue) => ({ index: cue.index, speedFactor: cue.speedFactor, placedStartMs: cue.placedStartMs, placedEndMs: cue.placedEndMs, flag: cue.flag })));
 
@@ -139,7 +139,7 @@ async function transcribeJob(runner: StageRunner, options: DubJobOptions, vad: S
       language: options.sourceLanguage,
       executionProvider: options.executionProvider,
     } satisfies WhisperTranscriptParams,
-    await neuralStageResource(options.executionProvider),
+    modelStageResource,
   );
 }
 
@@ -168,7 +168,7 @@ async function translateJob(runner: StageRunner, options: DubJobOptions, transcr
       glossary,
       executionProvider: options.executionProvider,
     } satisfies MachineTranslationParams,
-    await neuralStageResource(options.executionProvider),
+    modelStageResource,
   );
 }
 

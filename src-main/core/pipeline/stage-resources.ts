@@ -1,19 +1,8 @@
-// Owns which worker pool runs a neural stage (SPEC §2: GPU stages run one at a time by default,
-// CPU stages cores − 1 at a time). A stage whose model will run on a GPU belongs in the GPU pool,
-// so two jobs never load Whisper onto one GPU at once; on a machine without one it stays in the
-// CPU pool, where it can run beside other jobs' stages.
-import type { ExecutionPreference } from '../../shared/contract.js';
+// Owns which worker pool runs a stage that holds a neural model (Whisper, a translator, a Piper
+// voice): the model pool (the 'gpu' resource class), one worker by default (SPEC §2: GPU stages
+// run one at a time). On a GPU that keeps two jobs from loading models onto one card at once; on
+// a CPU it keeps one warm copy of each model instead of one per CPU worker (a Whisper and an NLLB
+// copy per core would exhaust memory), and ONNX Runtime already spreads one run over every core.
 import type { ResourceClass } from '../../shared/jobs.js';
-import type { ProviderInfo } from '../models/execution-providers.js';
 
-let detected: Promise<ProviderInfo[]> | null = null;
-
-/** The pool for a stage that runs a neural model under `preference`. */
-export async function neuralStageResource(preference: ExecutionPreference, providers?: ProviderInfo[]): Promise<ResourceClass> {
-  if (preference === 'cpu') return 'cpu';
-  if (preference !== 'auto') return 'gpu';
-  // Detection loads onnxruntime-node, once per process, and only when a neural stage asks.
-  detected ??= import('../models/execution-providers.js').then(({ detectExecutionProviders }) => detectExecutionProviders());
-  const available = providers ?? (await detected);
-  return available.some((provider) => provider.name !== 'cpu' && provider.available) ? 'gpu' : 'cpu';
-}
+export const modelStageResource: ResourceClass = 'gpu';

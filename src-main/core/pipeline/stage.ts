@@ -36,8 +36,7 @@ export const stageVersions: Record<StageName, number> = {
 
 /**
  * The pool a stage runs in by default. Stages that run a neural model (Whisper, a translator, a
- * Piper voice) go to the GPU pool instead when the job's models will run on a GPU: see
- * neuralStageResource in stage-resources.ts.
+ * Piper voice) go to the model pool instead: see stage-resources.ts.
  */
 export const stageResources: Record<StageName, ResourceClass> = {
   probe: 'cpu',
