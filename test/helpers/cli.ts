@@ -66,7 +66,7 @@ export interface DubJson {
     outputs: { video?: string; subtitles?: string; dubStem?: string };
     stages: { name: string; state: string; reused: boolean; ms: number | null; executionProvider: string | null }[];
     cuesSynthesized: number;
-    cues: { index: number; speedFactor: number | null; flag: string | null }[];
+    cues: { index: number; text: string; speedFactor: number | null; flag: string | null }[];
     error: { code: string; message: string } | null;
   }[];
   error?: { code: string; message: string; action: string; details?: string[] };

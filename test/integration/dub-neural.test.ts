@@ -143,6 +143,18 @@ describe('redub dub with Whisper, a translation pack and Piper installed', { tim
     expect(job.stages.find((stage) => stage.name === 'transcribe')?.reused).toBe(true);
   });
 
+  it('translates the user\'s subtitles, a sentence over two cues as one, and shares it back out', async () => {
+    const subtitles = path.join(root, 'split.en.srt');
+    writeFileSync(subtitles, '1\n00:00:00,500 --> 00:00:01,500\nGood morning to the\n\n2\n00:00:01,600 --> 00:00:02,600\nwhole world.\n\n3\n00:00:03,000 --> 00:00:04,000\nHello.\n');
+    const { job, logs, subtitles: written } = await dub(['--subtitles', subtitles, '--from', 'en'], 'split');
+    expect(job.state).toBe('done');
+    expect(job.stages.find((stage) => stage.name === 'transcribe')?.executionProvider).toBeNull();
+    // The copy model returns the joined sentence; it is shared out over its two cues by length.
+    expect(job.cues.map((cue) => cue.text)).toEqual(['Good morning to the', 'whole world.', 'Hello.']);
+    expect(written).toContain('Good morning to the');
+    expect(messages(logs, 'translate').some((line) => line.includes('1 sentence spanning several cues translated whole'))).toBe(true);
+  });
+
   it('falls back to the CPU, with a warning, when CUDA is preferred and cannot start', async () => {
     const { job, logs } = await dub(['--execution-provider', 'cuda', '--translator', tinyPackIds.nllb, '--from', 'en'], 'cuda');
     expect(job.state).toBe('done');

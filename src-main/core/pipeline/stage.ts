@@ -27,7 +27,7 @@ export const stageVersions: Record<StageName, number> = {
   extract: 1,
   vad: 1,
   transcribe: 1,
-  translate: 1,
+  translate: 2,
   synthesize: 1,
   fit: 2,
   mix: 1,

@@ -43,20 +43,19 @@ describe('Seq2SeqTranslator', { timeout: 60_000 }, () => {
   it('Marian: translates its own pair in batches and refuses any other', async () => {
     const tiny = writeTinyMarian(path.join(temporary(), 'marian'));
     const marian = await Seq2SeqTranslator.load({ dir: tiny.dir, packId: 'tiny-opus-mt-en-es', family: 'marian', languages: ['en', 'es'] }, { preference: 'cpu' });
-    expect(await marian.translate(sentences, { source: 'en', target: 'es-ES', batchSize: 4 })).toEqual(sentences.map((sentence) => sentence.trim()));
+    expect((await marian.translate(sentences, { source: 'en', target: 'es-ES', batchSize: 4 })).map((row) => row.text)).toEqual(sentences.map((sentence) => sentence.trim()));
     const error = await rejectionOf(marian.translate(['Hello'], { source: 'en', target: 'fr' }));
     expect(error.code).toBe('E_LANGUAGE_UNSUPPORTED');
     expect(error.message).toContain('translates en to es, not en to fr');
   });
 
-  it('applies the glossary and warns about a term the translation lost', async () => {
+  it('applies the glossary and names a term the translation lost', async () => {
     const tiny = writeTinyMarian(path.join(temporary(), 'marian'));
     const marian = await Seq2SeqTranslator.load({ dir: tiny.dir, packId: 'tiny-opus-mt-en-es', family: 'marian', languages: ['en', 'es'] }, { preference: 'cpu' });
-    const warnings: string[] = [];
     // "日本" is outside the tiny vocabulary, so the model cannot keep it, as a real model may not.
     const glossary = [{ source: 'world', target: 'mundo' }, { source: 'Japan', target: '日本' }];
-    const texts = await marian.translate(['Hello world.', 'Good morning, Japan.'], { source: 'en', target: 'es', glossary, onWarning: (message) => warnings.push(message) });
-    expect(texts[0]).toBe('Hello mundo.');
-    expect(warnings).toEqual([expect.stringMatching(/^Line 2: the translation lost the glossary term "日本"/)]);
+    const rows = await marian.translate(['Hello world.', 'Good morning, Japan.'], { source: 'en', target: 'es', glossary });
+    expect(rows[0]).toEqual({ text: 'Hello mundo.', lostTerms: [] });
+    expect(rows[1]!.lostTerms).toEqual(['日本']);
   });
 });

@@ -26,8 +26,12 @@ export interface TranslateRequest {
   glossary?: readonly GlossaryEntry[];
   batchSize?: number;
   onProgress?: (fraction: number) => void;
-  /** Hears of glossary terms a translation lost. */
-  onWarning?: (message: string) => void;
+}
+
+export interface TranslatedText {
+  text: string;
+  /** Glossary terms the translation should hold and does not. */
+  lostTerms: string[];
 }
 
 export interface TranslatedRow {
@@ -79,14 +83,11 @@ export class Seq2SeqTranslator {
     return this.pack.family;
   }
 
-  async translate(texts: readonly string[], request: TranslateRequest): Promise<string[]> {
+  /** Translates with the glossary; each result names the fixed terms its translation lost. */
+  async translate(texts: readonly string[], request: TranslateRequest): Promise<TranslatedText[]> {
     const prepared = texts.map((text) => applyGlossary(text, request.glossary ?? []));
     const rows = await this.translateRows(prepared.map((entry) => entry.text), request);
-    return rows.map((row, index) => {
-      const missing = missingTerms(row.text, prepared[index]!.expected);
-      if (missing.length > 0) request.onWarning?.(`Line ${index + 1}: the translation lost the glossary term${missing.length > 1 ? 's' : ''} ${missing.map((term) => `"${term}"`).join(', ')}; fix that line by hand.`);
-      return row.text;
-    });
+    return rows.map((row, index) => ({ text: row.text, lostTerms: missingTerms(row.text, prepared[index]!.expected) }));
   }
 
   /** Translates without the glossary and returns the ids too (tests read the forced language token). */

@@ -9,6 +9,7 @@ import type { GlossaryEntry } from '../../engines/mt/glossary.js';
 import { alignCues, type DubCue } from '../align-cues.js';
 import type { TranslatorChoice } from '../dub-options.js';
 import { catalogPacksOrNone, pickTranslator } from '../model-choice.js';
+import { joinGroup, sentenceGroups, splitTranslation } from '../sentence-groups.js';
 import type { StageImplementation } from '../stage.js';
 
 export interface VadParams {
@@ -104,23 +105,31 @@ export const translateStage: StageImplementation<ImportTranslationParams | Machi
       context.log('info', `Imported ${target.length} translated cues from ${params.translationPath}.`);
       return { cues: alignCues(params.sourceCues, target) };
     }
-    const texts = params.sourceCues.map((cue) => cue.text);
     if (sameLanguage(params.source, params.target)) {
       context.log('info', `The speech is already in ${params.target}: the dub speaks the transcript as it is.`);
       return { cues: alignCues(params.sourceCues, params.sourceCues) };
     }
     const choice = pickTranslator(params.translators, params.source, params.target, catalogPacksOrNone());
     const translator = await context.engines.translator({ dir: choice.packDir, packId: choice.packId, family: choice.engine, languages: choice.languages }, params.executionProvider ?? 'auto', (message) => context.log('warn', message));
-    const translated = await translator.translate(texts, {
-      source: params.source,
-      target: params.target,
-      glossary: params.glossary,
-      onProgress: (fraction) => context.reportProgress(fraction),
-      onWarning: (message) => context.log('warn', message),
+    // Sentences that run over several cues are translated whole, then shared out over their cues.
+    const groups = sentenceGroups(params.sourceCues);
+    const translated = await translator.translate(
+      groups.map((group) => joinGroup(group.map((index) => params.sourceCues[index]!.text))),
+      { source: params.source, target: params.target, glossary: params.glossary, onProgress: (fraction) => context.reportProgress(fraction) },
+    );
+    const texts: string[] = [];
+    groups.forEach((group, position) => {
+      const { text, lostTerms } = translated[position]!;
+      texts.push(...splitTranslation(text, group.map((index) => params.sourceCues[index]!.text)));
+      if (lostTerms.length > 0) {
+        const cues = group.length > 1 ? `Cues ${group[0]! + 1}–${group.at(-1)! + 1}` : `Cue ${group[0]! + 1}`;
+        context.log('warn', `${cues}: the translation lost the glossary term${lostTerms.length > 1 ? 's' : ''} ${lostTerms.map((term) => `"${term}"`).join(', ')}; fix the line by hand.`);
+      }
     });
     context.useExecutionProvider(translator.provider);
-    context.log('info', `${choice.engine === 'nllb' ? 'NLLB' : 'Marian'} (${choice.packId}) translated ${texts.length} cues from ${params.source} to ${params.target} on ${translator.provider}.`);
-    const target = params.sourceCues.map((cue, index) => ({ ...cue, text: translated[index] ?? '' }));
+    const merged = groups.filter((group) => group.length > 1).length;
+    context.log('info', `${choice.engine === 'nllb' ? 'NLLB' : 'Marian'} (${choice.packId}) translated ${params.sourceCues.length} cues from ${params.source} to ${params.target} on ${translator.provider}${merged > 0 ? `, ${merged} sentence${merged > 1 ? 's' : ''} spanning several cues translated whole` : ''}.`);
+    const target = params.sourceCues.map((cue, index) => ({ ...cue, text: texts[index] ?? '' }));
     return { cues: alignCues(params.sourceCues, target), translator: choice.packId };
   },
 };
