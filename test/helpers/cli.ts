@@ -63,11 +63,12 @@ export interface DubJson {
     id: string;
     language: string;
     state: string;
+    attempts: number;
     outputs: { video?: string; subtitles?: string; dubStem?: string };
     stages: { name: string; state: string; reused: boolean; ms: number | null; executionProvider: string | null }[];
     cuesSynthesized: number;
     cues: { index: number; text: string; speedFactor: number | null; flag: string | null }[];
-    error: { code: string; message: string } | null;
+    error: { code: string; message: string; action: string } | null;
   }[];
   error?: { code: string; message: string; action: string; details?: string[] };
 }

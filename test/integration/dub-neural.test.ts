@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFfmpeg } from '../../src-main/core/media/run-ffmpeg.js';
 import { tinyPackIds, writeTinyPacks } from '../fixtures/models/tiny-packs.js';
 import { bundledSample, parseJson, runRedub, type DubJson } from '../helpers/cli.js';
 import { startFileServer, type FileServer } from './models/model-fixtures.js';
@@ -153,6 +154,18 @@ describe('redub dub with Whisper, a translation pack and Piper installed', { tim
     expect(job.cues.map((cue) => cue.text)).toEqual(['Good morning to the', 'whole world.', 'Hello.']);
     expect(written).toContain('Good morning to the');
     expect(messages(logs, 'translate').some((line) => line.includes('1 sentence spanning several cues translated whole'))).toBe(true);
+  });
+
+  it('fails a video without speech with E_NO_SPEECH, once, instead of exporting an empty dub', async () => {
+    const silent = path.join(root, 'silent.mp4');
+    await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'color=c=blue:s=160x120:d=3', '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo', '-t', '3', '-c:v', 'libx264', '-c:a', 'aac', silent]);
+    const result = await runRedub(['dub', silent, '--to', 'es', '--out', path.join(root, 'out', 'silent'), '--data-dir', dataDir, '--json'], env);
+    expect(result.code).toBe(4);
+    const job = parseJson<DubJson>(result).jobs[0]!;
+    expect(job.state).toBe('failed');
+    expect(job.attempts).toBe(1);
+    expect(job.error?.code).toBe('E_NO_SPEECH');
+    expect(job.error?.action).toContain('--subtitles');
   });
 
   it('falls back to the CPU, with a warning, when CUDA is preferred and cannot start', async () => {

@@ -53,6 +53,9 @@ export async function runDubJob(
 
   const transcribe = await transcribeJob(runner, options, vad, extract);
   if (!options.sourceLanguage && transcribe?.result.language) store.noteDetectedSourceLanguage(job.id, transcribe.result.language);
+  if (transcribe && !options.subtitlesPath && transcribe.result.cues.length === 0) {
+    throw new RedubError('E_NO_SPEECH', { details: [`Speech detection found ${vad.result.regions.length} speech regions; Whisper (${options.transcription?.packId}) wrote no text for them.`] });
+  }
   const translate = await translateJob(runner, options, transcribe);
   const cues = translate.result.cues;
   store.replaceCues(job.id, cues.map(toCueRecord));
