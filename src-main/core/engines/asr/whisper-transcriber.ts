@@ -8,6 +8,7 @@ import { RedubError } from '../../../shared/errors.js';
 import type { ExecutionProviderName } from '../../models/execution-providers.js';
 import type { SpeechRegion } from '../vad/voice-activity-detector.js';
 import { loadTransformers, ProviderBound, type PackFiles, type PretrainedLoader, type ProviderOptions } from '../pretrained-model.js';
+import { isRepetitionLoop } from './repetition.js';
 import { quietestMoment, speechWindows, type SpeechWindow } from './speech-windows.js';
 import { whisperSegments, type TimestampTokens } from './whisper-segments.js';
 
@@ -28,6 +29,8 @@ export interface Transcript {
   /** Set when the language was detected: how sure the model was (0–1). */
   languageProbability: number | null;
   cues: TranscribedCue[];
+  /** Segments left out because they repeat themselves (a decoding loop, not speech). */
+  droppedLoops: number;
 }
 
 export interface TranscribeOptions {
@@ -131,13 +134,17 @@ export class WhisperTranscriber {
       ({ language, probability: languageProbability } = await this.detectLanguage(windows.slice(0, detectionWindows), featuresOf));
     }
     const cues: TranscribedCue[] = [];
+    let droppedLoops = 0;
     for (const [index, window] of windows.entries()) {
-      cues.push(...(await this.transcribeWindow(await featuresOf(window), window, language)));
+      for (const cue of await this.transcribeWindow(await featuresOf(window), window, language)) {
+        if (isRepetitionLoop(cue.text)) droppedLoops++;
+        else cues.push(cue);
+      }
       features.delete(window);
       options.onProgress?.((index + 1) / windows.length);
     }
     if (windows.length === 0) options.onProgress?.(1);
-    return { language: language ?? 'en', languageProbability, cues };
+    return { language: language ?? 'en', languageProbability, cues, droppedLoops };
   }
 
   /** The language whose token is likeliest right after <|startoftranscript|>, over a few windows. */

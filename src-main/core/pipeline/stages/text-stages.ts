@@ -75,6 +75,9 @@ export const transcribeStage: StageImplementation<ImportTranscriptParams | Whisp
       onProgress: (fraction) => context.reportProgress(fraction),
     });
     context.useExecutionProvider(whisper.provider);
+    if (transcript.droppedLoops > 0) {
+      context.log('warn', `Left out ${transcript.droppedLoops} transcribed line${transcript.droppedLoops > 1 ? 's' : ''} that repeat themselves (a Whisper decoding loop, not speech); check those moments and add their text by hand if needed.`);
+    }
     const detected = transcript.languageProbability === null ? '' : ` (detected, ${Math.round(transcript.languageProbability * 100)}% sure)`;
     context.log('info', `Whisper (${params.packId}) transcribed ${transcript.cues.length} cues in ${transcript.language}${detected} on ${whisper.provider}.`);
     return { cues: transcript.cues, language: transcript.language };
