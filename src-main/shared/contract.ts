@@ -124,7 +124,9 @@ export type RedubEvent =
   | { type: 'job.removed'; id: string }
   | { type: 'job.log'; jobId: string; entry: LogEntry }
   | { type: 'queue.updated'; queue: QueueStatus }
-  | { type: 'model.updated'; task: ModelTask; pack: ModelPackInfo | null };
+  | { type: 'model.updated'; task: ModelTask; pack: ModelPackInfo | null }
+  /** A pack was removed; `pack` is its catalog entry, now not installed (null when not in the catalog). */
+  | { type: 'model.removed'; id: string; pack: ModelPackInfo | null };
 
 /** What every transport offers the renderer; the IPC bridge and the HTTP bridge both implement it. */
 export interface RedubApi {

@@ -21,7 +21,7 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 export type ConnectionListener = (state: ConnectionState) => void;
 
 const closedReadyState = 2;
-const eventTypes = ['job.updated', 'job.removed', 'job.log', 'queue.updated', 'model.updated'] as const;
+const eventTypes = ['job.updated', 'job.removed', 'job.log', 'queue.updated', 'model.updated', 'model.removed'] as const;
 export const reconnectDelaysMs = [1000, 2000, 5000, 10_000, 30_000];
 
 /**
@@ -49,6 +49,10 @@ export function parseEventMessage(data: string, eventName?: string): RedubEvent 
     case 'model.updated':
       // `pack` comes with a finished task; progress events carry null (an older server may leave it out).
       return isObject(candidate.task) && typeof candidate.task.packId === 'string' && (candidate.pack === undefined || candidate.pack === null || isObject(candidate.pack))
+        ? ({ ...candidate, pack: candidate.pack ?? null } as unknown as RedubEvent)
+        : null;
+    case 'model.removed':
+      return typeof candidate.id === 'string' && (candidate.pack === undefined || candidate.pack === null || isObject(candidate.pack))
         ? ({ ...candidate, pack: candidate.pack ?? null } as unknown as RedubEvent)
         : null;
     default:

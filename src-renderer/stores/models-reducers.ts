@@ -1,5 +1,5 @@
 // Pure functions behind the models store: the catalog's packs by id, the install task of each
-// pack, `model.updated` events applied in order, and a reload that does not undo what events
+// pack, `model.updated` and `model.removed` events applied in order, and a reload that does not undo what events
 // brought in while the list was on its way.
 import type { ModelPackInfo, ModelTask, RedubEvent } from '../../src-main/shared/contract.js';
 
@@ -45,6 +45,10 @@ function touch(touched: ModelsData['touched'], packId: string, pack: boolean): M
 export function applyModelEvents(data: ModelsData, events: readonly RedubEvent[]): ModelsData {
   let result = data;
   for (const event of events) {
+    if (event.type === 'model.removed') {
+      result = removedPack(result, event.id, event.pack);
+      continue;
+    }
     if (event.type !== 'model.updated') continue;
     const { task, pack } = event;
     result = {
@@ -68,6 +72,14 @@ export function markRemoved(data: ModelsData, id: string): ModelsData {
   const pack = data.packs[id];
   if (!pack) return data;
   return setPack(data, { ...pack, installed: false, installedAt: null });
+}
+
+/** A removal another window or client made: the catalog entry, now uninstalled, or the pack gone. */
+function removedPack(data: ModelsData, id: string, pack: ModelPackInfo | null): ModelsData {
+  const { [id]: _task, ...tasks } = data.tasks;
+  if (pack) return { ...setPack(data, pack), tasks };
+  const { [id]: _pack, ...packs } = data.packs;
+  return { ...data, packs, tasks, order: data.order.filter((candidate) => candidate !== id), touched: touch(data.touched, id, true) };
 }
 
 /**

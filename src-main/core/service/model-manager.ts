@@ -105,6 +105,11 @@ export class ModelManager {
     if (catalog && !store.isInstalled(id)) findPack(catalog, id);
     const removed = await store.remove(id);
     this.tasks.delete(id);
+    // Other windows and API clients hear of it, as they do of installs and imports.
+    if (removed) {
+      const pack = catalog?.packs.find((candidate) => candidate.id === id);
+      this.options.publish({ type: 'model.removed', id, pack: pack ? packInfo(pack, store) : null });
+    }
     return { id, removed };
   }
 

@@ -110,6 +110,14 @@ describe('RedubService: model packs', () => {
     expect((await service.verifyModel('test-pack')).ok).toBe(true);
     expect(served.server.requests).toEqual([]);
 
+    // A removal is announced too, so a second window sees the pack uninstalled.
+    const removals: RedubEvent[] = [];
+    service.onEvent((event) => {
+      if (event.type === 'model.removed') removals.push(event);
+    });
+    expect(await service.removeModel('test-pack')).toEqual({ id: 'test-pack', removed: true });
+    expect(removals).toEqual([{ type: 'model.removed', id: 'test-pack', pack: expect.objectContaining({ id: 'test-pack', installed: false, installedAt: null }) }]);
+
     const empty = await rejectionOf(service.importModel('gone-pack', path.join(temporary(), 'nowhere')));
     expect(empty.code).toBe('E_MODEL_IMPORT_FAILED');
   });

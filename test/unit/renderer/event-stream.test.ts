@@ -72,6 +72,13 @@ describe('parseEventMessage', () => {
     expect(parseEventMessage(JSON.stringify({ type: 'model.updated', task: { state: 'running' }, pack: null }))).toBeNull();
     expect(parseEventMessage(JSON.stringify({ type: 'model.updated', task, pack: 'x' }))).toBeNull();
   });
+
+  it('reads model.removed, with the uninstalled pack or without one', () => {
+    const pack = { id: 'piper-de', installed: false };
+    expect(parseEventMessage(JSON.stringify({ type: 'model.removed', id: 'piper-de', pack }))).toEqual({ type: 'model.removed', id: 'piper-de', pack });
+    expect(parseEventMessage(JSON.stringify({ id: 'piper-de' }), 'model.removed')).toEqual({ type: 'model.removed', id: 'piper-de', pack: null });
+    expect(parseEventMessage(JSON.stringify({ type: 'model.removed', pack }))).toBeNull();
+  });
 });
 
 describe('createEventStream', () => {

@@ -56,6 +56,21 @@ describe('applyModelEvents', () => {
     expect(data.order).toEqual(['whisper-small']);
   });
 
+  it('applies a removal made elsewhere: the catalog pack uninstalled, an imported-only pack gone', () => {
+    const installed = pack({ installed: true, installedAt: '2025-01-01T10:00:00.000Z' });
+    const extra = pack({ id: 'own-pack', installed: true });
+    const start = applyModelEvents(listed([installed, extra]), [updated(task({ state: 'done', bytesDone: 1000, file: null }), installed)]);
+    const uninstalled = { ...installed, installed: false, installedAt: null };
+    const data = applyModelEvents(start, [
+      { type: 'model.removed', id: 'whisper-small', pack: uninstalled },
+      { type: 'model.removed', id: 'own-pack', pack: null },
+    ]);
+    expect(data.packs['whisper-small']).toEqual(uninstalled);
+    expect(data.tasks['whisper-small']).toBeUndefined();
+    expect(data.packs['own-pack']).toBeUndefined();
+    expect(data.order).toEqual(['whisper-small']);
+  });
+
   it('keeps a failed task with its error and leaves the pack as it was', () => {
     const error = { code: 'E_INTERNAL' as const, message: 'The download stopped.', action: 'Try again.' };
     const before = listed([pack()]);
