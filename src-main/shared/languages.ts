@@ -12,6 +12,11 @@ const iso639_2: Record<string, string> = {
 
 export const languageCodePattern = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
 
+/** 'en', 'en-US' and 'EN_gb' share a base language: for choosing a model or skipping translation. */
+export function sameBaseLanguage(a: string | undefined, b: string): boolean {
+  return normalizeLanguage(a ?? '').split('-')[0] === normalizeLanguage(b).split('-')[0];
+}
+
 export function normalizeLanguage(code: string): string {
   return code.trim().toLowerCase().replace(/_/g, '-');
 }

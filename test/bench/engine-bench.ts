@@ -69,7 +69,7 @@ try {
     piper: { loadMs: round(piper.ms), cuesPerSecond },
   };
   console.log(`engines (tiny generated packs, CPU, ${seconds} s per figure): ${JSON.stringify(figures)}`);
-  await Promise.all([whisper.value.dispose()]);
+  await whisper.value.dispose();
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

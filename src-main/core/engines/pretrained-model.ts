@@ -67,7 +67,7 @@ export function requirePackFiles(pack: PackFiles): void {
   if (missing.length > 0) throw missingPack(pack, `The model pack "${pack.packId}" is missing ${missing.join(', ')}.`);
 }
 
-export function missingPack(pack: Pick<PackFiles, 'packId'>, sentence: string): RedubError {
+function missingPack(pack: Pick<PackFiles, 'packId'>, sentence: string): RedubError {
   return new RedubError('E_MODEL_MISSING', {
     message: sentence,
     action: `Run \`redub models install ${pack.packId}\` (or \`redub models verify ${pack.packId}\` to see what is wrong with it).`,
@@ -91,7 +91,7 @@ export interface ProviderOptions {
 }
 
 /** Loads on the first provider in order that starts; the CPU failing is the pack's fault. */
-export async function loadOnProviders<T>(pack: PackFiles, load: PretrainedLoader<T>, options: ProviderOptions): Promise<LoadedOn<T>> {
+async function loadOnProviders<T>(pack: PackFiles, load: PretrainedLoader<T>, options: ProviderOptions): Promise<LoadedOn<T>> {
   requirePackFiles(pack);
   const order = [...(options.order ?? providerOrder(options.preference))];
   if (!order.includes('cpu')) order.push('cpu');

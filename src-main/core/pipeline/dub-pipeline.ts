@@ -15,10 +15,10 @@ import type { ExportResult } from './stages/output-stages.js';
 import type { MixResult } from './stages/mix-stage.js';
 import { findMixBase } from './mix-base.js';
 import type { FitParams, FittedCue, SynthesizeParams, SynthesizeResult } from './stages/speech-stages.js';
+import { modelStageResource } from './stage.js';
 import { StageRunner, type PipelineServices, type StageOutput } from './stage-runner.js';
 import type { MachineTranslationParams, TranscribeResult, WhisperTranscriptParams } from './stages/text-stages.js';
 import { speechCoverageWarnings } from './speech-coverage.js';
-import { modelStageResource } from './stage-resources.js';
 
 export interface DubRunResult {
   outputs: JobOutputs;

@@ -3,7 +3,7 @@
 // the job needs one that is not installed, so nothing fails halfway through a long job.
 
 import { RedubError } from '../../shared/errors.js';
-import { normalizeLanguage } from '../../shared/languages.js';
+import { sameBaseLanguage } from '../../shared/languages.js';
 import { loadCatalog, type CatalogPack } from '../models/catalog.js';
 import type { InstalledPack, PackManifest } from '../models/model-store.js';
 import type { TranscriberChoice, TranslatorChoice } from './dub-options.js';
@@ -57,7 +57,7 @@ export function chooseTranscriber(models: InstalledModels | null, requested?: st
  * (Whisper will detect it) every Marian pack into `target` is a candidate, NLLB last.
  */
 export function chooseTranslators(models: InstalledModels | null, source: string | null, target: string, requested?: string | null): TranslatorChoice[] {
-  if (source && sameBase(source, target)) return [];
+  if (source && sameBaseLanguage(source, target)) return [];
   if (requested) {
     const pack = requireInstalled(models, requested, 'Translating');
     const choice = translatorOf(pack);
@@ -96,7 +96,7 @@ export function catalogPacksOrNone(): CatalogPack[] {
 }
 
 function missingTranslator(catalog: readonly CatalogPack[], source: string | null, target: string): RedubError {
-  const pair = source ? catalog.find((pack) => pack.kind === 'mt' && pack.engine === 'marian' && sameBase(pack.languages[0], source) && sameBase(pack.languages[1], target)) : undefined;
+  const pair = source ? catalog.find((pack) => pack.kind === 'mt' && pack.engine === 'marian' && sameBaseLanguage(pack.languages[0], source) && sameBaseLanguage(pack.languages[1], target)) : undefined;
   const nllb = suggestion(catalog, (pack) => pack.kind === 'mt' && pack.engine === 'nllb', nllbFallback);
   const suggestions = [pair?.id, nllb].filter((id): id is string => Boolean(id));
   const from = source ? `from ${source} ` : '';
@@ -116,7 +116,7 @@ function translatorOf(pack: InstalledPack): TranslatorChoice | null {
 function covers(choice: TranslatorChoice, source: string | null, target: string): boolean {
   if (choice.engine === 'nllb') return true;
   const [from, to] = choice.languages;
-  return sameBase(to, target) && (source === null || sameBase(from, source));
+  return sameBaseLanguage(to, target) && (source === null || sameBaseLanguage(from, source));
 }
 
 function rank(choice: TranslatorChoice): number {
@@ -128,10 +128,6 @@ function requireInstalled(models: InstalledModels | null, id: string, doing: str
   return models.requirePack(id);
 }
 
-/** 'en' and 'en-US' are one language for choosing a model. */
-function sameBase(a: string | undefined, b: string): boolean {
-  return normalizeLanguage(a ?? '').split('-')[0] === normalizeLanguage(b).split('-')[0];
-}
 
 function usage(sentence: string): RedubError {
   return new RedubError('E_USAGE', { message: sentence });

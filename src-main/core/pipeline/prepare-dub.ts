@@ -9,7 +9,7 @@ import { languageCodePattern, normalizeLanguage } from '../../shared/languages.j
 import { defaultMaxLipSyncSegments, lipSyncFileSchema, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { readSubtitleFile } from '../media/subtitles.js';
-import type { GlossaryEntry } from '../engines/mt/glossary.js';
+import type { GlossaryEntry } from '../../shared/glossary.js';
 import type { InstalledPack, PackManifest } from '../models/model-store.js';
 import { chooseTranscriber, chooseTranslators, type InstalledModels } from './model-choice.js';
 import { defaultMaxSpeed, defaultTargetLufs, type DubJobOptions, type SpeechChoice } from './dub-options.js';
@@ -41,15 +41,13 @@ export interface DubRequest {
 /** Checks that a voice exists for a language; throws E_LANGUAGE_UNSUPPORTED otherwise. */
 export type VoiceCheck = (language: string, voice?: string) => Promise<void>;
 
-/** The installed model packs, as far as choosing engines needs them (a ModelStore). */
-export type SpeechModels = InstalledModels;
 
 /**
  * The speech engine for one language (SPEC: Piper when a voice pack for the language is
  * installed, eSpeak NG otherwise). `--voice` values: `espeak`, `espeak:<voice>` or a bare eSpeak
  * voice force eSpeak NG; `piper:<packId>` forces that installed Piper pack.
  */
-export async function chooseSpeechEngine(language: string, value: string | undefined, checkVoice: VoiceCheck, models: SpeechModels | null): Promise<SpeechChoice> {
+export async function chooseSpeechEngine(language: string, value: string | undefined, checkVoice: VoiceCheck, models: InstalledModels | null): Promise<SpeechChoice> {
   const requested = value?.trim();
   if (requested !== undefined && /^piper:/i.test(requested)) {
     const id = requested.slice('piper:'.length).trim();
@@ -83,7 +81,7 @@ export async function chooseSpeechEngine(language: string, value: string | undef
 }
 
 /** Installed Piper packs for a language: an exact language match first, then by id. */
-function installedPiperPacks(models: SpeechModels | null, language: string): PackManifest[] {
+function installedPiperPacks(models: InstalledModels | null, language: string): PackManifest[] {
   if (!models) return [];
   const piper = models.listInstalled().filter(({ pack }) => pack.kind === 'tts' && pack.engine === 'piper' && pack.languages.some((candidate) => sameLanguage(candidate, language)));
   const exact = (manifest: PackManifest) => (manifest.pack.languages.some((candidate) => normalizeLanguage(candidate) === language) ? 0 : 1);
@@ -108,7 +106,7 @@ function sameLanguage(a: string, b: string): boolean {
   return leftBase === rightBase && (leftRegion === undefined || rightRegion === undefined);
 }
 
-export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck, models: SpeechModels | null = null): Promise<DubJobOptions[]> {
+export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck, models: InstalledModels | null = null): Promise<DubJobOptions[]> {
   const languages = targetLanguages(request.to);
   const translations = normalizeKeys(request.translations ?? {}, '--translation');
   const voices = normalizeKeys(request.voices ?? {}, '--voice');

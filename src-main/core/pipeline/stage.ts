@@ -35,9 +35,15 @@ export const stageVersions: Record<StageName, number> = {
 };
 
 /**
- * The pool a stage runs in by default. Stages that run a neural model (Whisper, a translator, a
- * Piper voice) go to the model pool instead: see stage-resources.ts.
+ * The pool for a stage that holds a neural model (Whisper, a translator, a Piper voice): the model
+ * pool (the 'gpu' resource class), one worker by default (SPEC §2: GPU stages run one at a time).
+ * On a GPU that keeps two jobs from loading models onto one card at once; on a CPU it keeps one
+ * warm copy of each model instead of one per CPU worker (a Whisper and an NLLB per core would
+ * exhaust memory), and ONNX Runtime already spreads one run over every core.
  */
+export const modelStageResource: ResourceClass = 'gpu';
+
+/** The pool a stage runs in by default; stages running a model pass modelStageResource instead. */
 export const stageResources: Record<StageName, ResourceClass> = {
   probe: 'cpu',
   extract: 'cpu',

@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JobState, JobSummary } from '../../../src-main/shared/jobs.js';
 import { JobNotices } from '../../../src-main/electron/job-notices.js';
+import { jobSummary } from '../../helpers/job-fixtures.js';
 
 function job(state: JobState, overrides: Partial<JobSummary> = {}): JobSummary {
-  return {
-    id: 'job-1',
-    input: '/home/ana/videos/talk.mp4',
-    language: 'es',
-    sourceLanguage: 'en',
-    state,
-    priority: 0,
-    progress: state === 'done' ? 1 : 0.5,
-    attempts: 1,
-    maxAttempts: 3,
-    createdAt: '2025-01-01T00:00:00Z',
-    updatedAt: '2025-01-01T00:00:00Z',
-    startedAt: null,
-    finishedAt: null,
-    etaMs: null,
-    error: null,
-    outputs: {},
-    ...overrides,
-  };
+  return jobSummary({ id: 'job-1', state, progress: state === 'done' ? 1 : 0.5, attempts: 1, ...overrides });
 }
 
 const updated = (summary: JobSummary) => ({ type: 'job.updated' as const, job: summary });

@@ -3,7 +3,7 @@ import type { RedubApi } from '../../../src-main/shared/contract.js';
 import { ApiError } from '../../../src-renderer/bridge/api-error.js';
 import { chooseBridge, draftToPaths } from '../../../src-renderer/bridge/choose-bridge.js';
 import { diskFile } from '../../../src-renderer/bridge/files.js';
-import { jobSummary } from './job-fixtures.js';
+import { jobSummary } from '../../helpers/job-fixtures.js';
 
 function fakeIpcApi(overrides: Partial<RedubApi> = {}): RedubApi {
   const unused = () => Promise.reject(new Error('not used in this test'));

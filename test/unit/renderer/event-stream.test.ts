@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RedubEvent } from '../../../src-main/shared/contract.js';
 import { createEventStream, parseEventMessage, reconnectDelaysMs, type ConnectionState, type EventSourceLike } from '../../../src-renderer/bridge/event-stream.js';
-import { jobSummary } from './job-fixtures.js';
+import { jobSummary } from '../../helpers/job-fixtures.js';
 
 class FakeEventSource implements EventSourceLike {
   readyState = 0;

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../src-renderer/bridge/api-error.js';
 import { buildUploadForm, createHttpBridge } from '../../../src-renderer/bridge/http-bridge.js';
 import { buildQuery } from '../../../src-renderer/bridge/http-request.js';
-import { jobSummary } from './job-fixtures.js';
+import { jobSummary } from '../../helpers/job-fixtures.js';
 
 interface Call {
   url: string;

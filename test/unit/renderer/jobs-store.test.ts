@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RedubEvent } from '../../../src-main/shared/contract.js';
 import { applyJobEvents, countJobsByState, emptyJobsData, matchesSearch, mergeJobs, replaceJobs, visibleJobs } from '../../../src-renderer/stores/jobs-reducers.js';
 import { useJobsStore } from '../../../src-renderer/stores/jobs-store.js';
-import { jobSummary } from './job-fixtures.js';
+import { jobSummary } from '../../helpers/job-fixtures.js';
 
 const at = (seconds: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, seconds)).toISOString();
 

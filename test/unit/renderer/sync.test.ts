@@ -5,7 +5,7 @@ import type { RendererBridge } from '../../../src-renderer/bridge/choose-bridge.
 import { useJobsStore } from '../../../src-renderer/stores/jobs-store.js';
 import { mergeLogEntries, useLogsStore } from '../../../src-renderer/stores/logs-store.js';
 import { useQueueStore } from '../../../src-renderer/stores/queue-store.js';
-import { jobSummary } from './job-fixtures.js';
+import { jobSummary } from '../../helpers/job-fixtures.js';
 
 const entry = (id: number): LogEntry => ({ id, at: '2025-01-01T10:00:00.000Z', level: 'info', stage: 'probe', message: `line ${id}` });
 const queue = (depth: number): QueueStatus => ({ paused: false, depth, counts: { queued: depth, running: 0, retry_wait: 0, done: 0, failed: 0, cancelled: 0 } });

@@ -64,7 +64,6 @@ interface WhisperGenerationConfig {
 }
 
 export class WhisperTranscriber {
-  readonly id = 'whisper';
   readonly version: string;
   private readonly tokens: TimestampTokens & { startOfTranscript: number; languages: Map<number, string>; maxLength: number; multilingual: boolean };
   /** One transcription at a time: sessions are heavy and may move to the CPU mid-run. */

@@ -5,8 +5,6 @@
 
 import type { GlossaryEntry } from '../../../shared/glossary.js';
 
-export type { GlossaryEntry };
-
 export interface GlossaryApplied {
   text: string;
   /** The target terms this text must contain after translation. */

@@ -3,10 +3,12 @@
 // generation with a cache, cutting each row at its end, and the glossary.
 
 import { RedubError } from '../../../shared/errors.js';
+import { sameBaseLanguage } from '../../../shared/languages.js';
 import type { ExecutionProviderName } from '../../models/execution-providers.js';
 import { loadTransformers, ProviderBound, type PackFiles, type PretrainedLoader, type ProviderOptions } from '../pretrained-model.js';
 import { floresCode } from './flores-codes.js';
-import { applyGlossary, missingTerms, type GlossaryEntry } from './glossary.js';
+import type { GlossaryEntry } from '../../../shared/glossary.js';
+import { applyGlossary, missingTerms } from './glossary.js';
 
 /** Bump when batching, prompting or decoding changes, so cached translations are redone. */
 const pipelineRevision = 1;
@@ -54,8 +56,8 @@ export interface TranslatorParts {
   /** The token id of a special token (a FLORES language code), or undefined. */
   tokenId(token: string): number | undefined;
   endOfSentence: number;
-  /** transformers.js's LogitsProcessor base, for the processor that holds finished rows on </s>. */
-  finishedRows(endOfSentence: number): unknown;
+  /** A transformers.js LogitsProcessor that holds finished rows on </s>. */
+  finishedRows(): unknown;
 }
 
 export class Seq2SeqTranslator {
@@ -77,10 +79,6 @@ export class Seq2SeqTranslator {
 
   get provider(): ExecutionProviderName {
     return this.bound.provider;
-  }
-
-  get id(): TranslatorFamily {
-    return this.pack.family;
   }
 
   /** Translates with the glossary; each result names the fixed terms its translation lost. */
@@ -118,7 +116,7 @@ export class Seq2SeqTranslator {
   private languageTokens(source: string, target: string): { source?: string; target?: string } {
     if (this.pack.family === 'marian') {
       const [from, to] = this.pack.languages;
-      if (!sameBase(from, source) || !sameBase(to, target)) {
+      if (!sameBaseLanguage(from, source) || !sameBaseLanguage(to, target)) {
         throw new RedubError('E_LANGUAGE_UNSUPPORTED', {
           message: `The translation pack "${this.pack.packId}" translates ${from} to ${to}, not ${source} to ${target}.`,
           action: 'Install a translation pack for this pair (`redub models list` shows them), or pass --translator with one that covers it.',
@@ -154,7 +152,7 @@ async function generateBatch(parts: TranslatorParts, texts: string[], languages:
     ...generation,
     // Room for a translation about twice as long as its source, and no more: a model that loops stops.
     max_new_tokens: Math.min(512, longest * 2 + 16),
-    logits_processor: [parts.finishedRows(parts.endOfSentence)],
+    logits_processor: [parts.finishedRows()],
   });
   return rowsOf(output).map((ids) => {
     // transformers.js keeps generating for rows that have ended; everything after </s> is dropped.
@@ -209,6 +207,3 @@ function rowsOf(output: unknown): number[][] {
   return rows.map((row) => row.map(Number));
 }
 
-function sameBase(a: string | undefined, b: string): boolean {
-  return (a ?? '').toLowerCase().split(/[-_]/)[0] === b.toLowerCase().split(/[-_]/)[0];
-}

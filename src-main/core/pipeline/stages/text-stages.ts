@@ -5,7 +5,8 @@ import type { ExecutionPreference } from '../../../shared/contract.js';
 import { readWav } from '../../media/wav.js';
 import { readSubtitleFile, type SubtitleCue } from '../../media/subtitles.js';
 import type { SpeechRegion } from '../../engines/vad/voice-activity-detector.js';
-import type { GlossaryEntry } from '../../engines/mt/glossary.js';
+import type { GlossaryEntry } from '../../../shared/glossary.js';
+import { sameBaseLanguage } from '../../../shared/languages.js';
 import { alignCues, type DubCue } from '../align-cues.js';
 import type { TranslatorChoice } from '../dub-options.js';
 import { catalogPacksOrNone, pickTranslator } from '../model-choice.js';
@@ -108,7 +109,7 @@ export const translateStage: StageImplementation<ImportTranslationParams | Machi
       context.log('info', `Imported ${target.length} translated cues from ${params.translationPath}.`);
       return { cues: alignCues(params.sourceCues, target) };
     }
-    if (sameLanguage(params.source, params.target)) {
+    if (sameBaseLanguage(params.source, params.target)) {
       context.log('info', `The speech is already in ${params.target}: the dub speaks the transcript as it is.`);
       return { cues: alignCues(params.sourceCues, params.sourceCues) };
     }
@@ -137,7 +138,3 @@ export const translateStage: StageImplementation<ImportTranslationParams | Machi
   },
 };
 
-/** 'en' and 'en-GB' are the same language: nothing to translate. */
-function sameLanguage(a: string, b: string): boolean {
-  return a.toLowerCase().split('-')[0] === b.toLowerCase().split('-')[0];
-}

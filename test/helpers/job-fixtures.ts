@@ -1,6 +1,6 @@
-// Job summaries for the renderer's tests: a complete, valid summary with only what a test cares
+// Job summaries for tests (renderer, notifications): a complete, valid summary with only what a test cares
 // about overridden.
-import type { JobSummary } from '../../../src-main/shared/jobs.js';
+import type { JobSummary } from '../../src-main/shared/jobs.js';
 
 let counter = 0;
 
