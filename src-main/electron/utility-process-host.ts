@@ -6,7 +6,8 @@ import type { UtilityProcess, utilityProcess as ElectronUtilityProcess } from 'e
 import type { HostMessage, WorkerMessage } from '../core/worker-host/protocol.js';
 import { isWorkerMessage } from '../core/worker-host/protocol.js';
 import type { WorkerHost, WorkerProcess } from '../core/worker-host/worker-host.js';
-import { killProcessTree } from './process-tree.js';
+import type { ChildProcessEntry } from '../core/worker-host/child-processes.js';
+import { killProcessTree, killReportedChildren, waitUntilGone } from '../core/worker-host/process-tree.js';
 
 const keptErrorLines = 20;
 
@@ -103,6 +104,14 @@ export class UtilityWorker implements WorkerProcess {
       return;
     }
     this.killTreeOf(this.pid);
+  }
+
+  async killRemains(reported: readonly ChildProcessEntry[], timeoutMs = 2000): Promise<number[]> {
+    // A utility process leads no process group: its helpers are found by what it reported, as
+    // a dead worker's children have left its tree for init's.
+    this.killTree();
+    killReportedChildren(reported);
+    return waitUntilGone(reported.map((child) => child.pid), null, timeoutMs);
   }
 
   recentErrorOutput(): string[] {

@@ -5,6 +5,7 @@ import { toErrorData } from '../shared/errors.js';
 import { EngineCache } from '../core/pipeline/engine-cache.js';
 import { stageRegistry } from '../core/pipeline/stage-registry.js';
 import type { StageContext } from '../core/pipeline/stage.js';
+import { onDidChangeChildProcesses } from '../core/worker-host/child-processes.js';
 import type { HostMessage, StageTask, WorkerMessage } from '../core/worker-host/protocol.js';
 
 const heartbeatIntervalMs = 1000;
@@ -77,6 +78,8 @@ if (parentPort) {
   process.on('disconnect', killOwnProcessGroup);
 }
 setInterval(() => send({ type: 'heartbeat' }), heartbeatIntervalMs);
+// The host kills these should this process die: they would outlive it and go on writing.
+onDidChangeChildProcesses((children) => send({ type: 'children', children }));
 
 const preload = (process.env.REDUB_PRELOAD_ENGINES ?? 'vad,tts').split(',').filter(Boolean);
 void engines.preload(preload);

@@ -1,7 +1,9 @@
 // Owns running ffmpeg and ffprobe as child processes: progress, cancellation, and turning their
 // failures into RedubErrors a person can read.
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { RedubError } from '../../shared/errors.js';
+import { trackChildProcess } from '../worker-host/child-processes.js';
 import { resolveMediaTools } from './ffmpeg-binaries.js';
 
 export interface FfmpegRunOptions {
@@ -96,6 +98,8 @@ function runProcess(
   if (signal?.aborted) return Promise.reject(new RedubError('E_CANCELLED'));
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    // Reported to the worker's host, which kills it should this worker die before it ends.
+    const untrack = child.pid === undefined ? () => undefined : trackChildProcess(child.pid, path.basename(binary));
     let stderr = '';
     let aborted = false;
     let killTimer: NodeJS.Timeout | undefined;
@@ -109,6 +113,7 @@ function runProcess(
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const cleanUp = () => {
+      untrack();
       signal?.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
     };

@@ -3,6 +3,8 @@
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import type { HostMessage, WorkerMessage } from './protocol.js';
 import { isWorkerMessage } from './protocol.js';
+import type { ChildProcessEntry } from './child-processes.js';
+import { killProcessGroup, killReportedChildren, waitUntilGone } from './process-tree.js';
 import type { WorkerHost, WorkerProcess } from './worker-host.js';
 
 const keptErrorLines = 20;
@@ -86,6 +88,20 @@ class ForkedWorker implements WorkerProcess {
         /* already exited */
       }
     }
+  }
+
+  async killRemains(reported: readonly ChildProcessEntry[], timeoutMs = 2000): Promise<number[]> {
+    const pid = this.child.pid;
+    if (pid === undefined) return [];
+    if (process.platform === 'win32') {
+      this.killTree();
+      killReportedChildren(reported);
+      return waitUntilGone(reported.map((child) => child.pid), null, timeoutMs);
+    }
+    // The worker led its own group: everything it started is in it, even once re-parented.
+    killProcessGroup(pid);
+    killReportedChildren(reported);
+    return waitUntilGone(reported.map((child) => child.pid), pid, timeoutMs);
   }
 
   recentErrorOutput(): string[] {

@@ -2,6 +2,7 @@
 // child_process IPC today and Electron's utilityProcess later, unchanged.
 import type { RedubErrorData } from '../../shared/errors.js';
 import type { StageName } from '../../shared/jobs.js';
+import type { ChildProcessEntry } from './child-processes.js';
 
 export interface StageTask {
   taskId: string;
@@ -18,6 +19,8 @@ export type HostMessage = { type: 'run'; task: StageTask } | { type: 'shutdown' 
 export type WorkerMessage =
   | { type: 'ready'; pid: number }
   | { type: 'heartbeat' }
+  /** The helper processes (ffmpeg) the worker has running now, sent whenever that changes. */
+  | { type: 'children'; children: ChildProcessEntry[] }
   | { type: 'progress'; taskId: string; fraction: number }
   | { type: 'log'; taskId: string; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'done'; taskId: string; result: unknown; executionProvider: string | null }

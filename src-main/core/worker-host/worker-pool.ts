@@ -1,7 +1,10 @@
 // A pool of long-lived worker processes for one resource class (cpu or gpu). Workers stay up
 // between tasks so the engines they loaded stay warm; a worker that dies or stops sending
 // heartbeats is killed, its task rejected with a retryable error, and a fresh one takes its place.
+// A task is rejected only once everything its worker started is dead too, so a retry never
+// shares its files with a helper of the attempt before.
 import { RedubError } from '../../shared/errors.js';
+import type { ChildProcessEntry } from './child-processes.js';
 import type { StageTask, WorkerMessage } from './protocol.js';
 import type { WorkerHost, WorkerProcess } from './worker-host.js';
 
@@ -32,6 +35,8 @@ interface PooledWorker {
   current: PendingTask | null;
   lastSeenMs: number;
   killReason: KillReason | null;
+  /** The helpers (ffmpeg) it last said it runs. */
+  children: ChildProcessEntry[];
 }
 
 export class WorkerPool {
@@ -104,7 +109,7 @@ export class WorkerPool {
   }
 
   private startWorker(): PooledWorker {
-    const worker: PooledWorker = { process: this.host.spawn(), current: null, lastSeenMs: Date.now(), killReason: null };
+    const worker: PooledWorker = { process: this.host.spawn(), current: null, lastSeenMs: Date.now(), killReason: null, children: [] };
     this.workers.add(worker);
     worker.process.onMessage((message) => this.handleMessage(worker, message));
     worker.process.onExit((code, signal) => this.handleExit(worker, code, signal));
@@ -113,6 +118,10 @@ export class WorkerPool {
 
   private handleMessage(worker: PooledWorker, message: WorkerMessage): void {
     worker.lastSeenMs = Date.now();
+    if (message.type === 'children') {
+      worker.children = message.children;
+      return;
+    }
     const current = worker.current;
     if (!current || !('taskId' in message) || message.taskId !== current.task.taskId) return;
     switch (message.type) {
@@ -139,16 +148,21 @@ export class WorkerPool {
     this.workers.delete(worker);
     const current = worker.current;
     worker.current = null;
-    if (current) {
-      const reason = worker.killReason;
-      if (reason === 'cancelled' || reason === 'shutdown') current.reject(new RedubError('E_CANCELLED'));
-      else if (reason === 'hung') current.reject(new RedubError('E_WORKER_HUNG', { details: [`No heartbeat for ${this.heartbeatTimeoutMs} ms during ${current.task.stage}.`] }));
-      else {
-        const how = signal ? `signal ${signal}` : `exit code ${code}`;
-        current.reject(new RedubError('E_WORKER_CRASHED', { details: [`The ${current.task.stage} worker ended with ${how}.`, ...worker.process.recentErrorOutput()] }));
-      }
-    }
-    if (!this.closed) this.dispatch();
+    // Its ffmpeg may still be writing into the task's folder: the task is settled (and may be
+    // retried) only once that is dead.
+    void worker.process.killRemains(worker.children).then((survivors) => {
+      if (current) current.reject(this.exitError(worker, current, code, signal, survivors));
+      if (!this.closed) this.dispatch();
+    });
+  }
+
+  private exitError(worker: PooledWorker, current: PendingTask, code: number | null, signal: string | null, survivors: number[]): RedubError {
+    const reason = worker.killReason;
+    const lingering = survivors.length > 0 ? [`Processes ${survivors.join(', ')} it started did not stop within 2 s of being killed.`] : [];
+    if (reason === 'cancelled' || reason === 'shutdown') return new RedubError('E_CANCELLED', { details: lingering });
+    if (reason === 'hung') return new RedubError('E_WORKER_HUNG', { details: [`No heartbeat for ${this.heartbeatTimeoutMs} ms during ${current.task.stage}.`, ...lingering] });
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    return new RedubError('E_WORKER_CRASHED', { details: [`The ${current.task.stage} worker ended with ${how}.`, ...lingering, ...worker.process.recentErrorOutput()] });
   }
 
   private cancel(pending: PendingTask): void {

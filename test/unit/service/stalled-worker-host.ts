@@ -29,6 +29,10 @@ export class StalledWorker implements WorkerProcess {
     setImmediate(() => this.events.emit('exit', null, 'SIGKILL'));
   }
 
+  async killRemains(): Promise<number[]> {
+    return [];
+  }
+
   recentErrorOutput(): string[] {
     return [];
   }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedubError, type ErrorCode } from '../../../src-main/shared/errors.js';
+import type { ChildProcessEntry } from '../../../src-main/core/worker-host/child-processes.js';
 import type { HostMessage, StageTask, WorkerMessage } from '../../../src-main/core/worker-host/protocol.js';
 import type { WorkerHost, WorkerProcess } from '../../../src-main/core/worker-host/worker-host.js';
 import { WorkerPool } from '../../../src-main/core/worker-host/worker-pool.js';
@@ -51,6 +52,17 @@ class FakeWorker implements WorkerProcess {
   killTree(): void {
     this.killTreeCalls++;
     this.exit(null, 'SIGKILL');
+  }
+
+  /** What the pool asked to be killed after the worker ended, and when. */
+  readonly remainsKilled: { reported: ChildProcessEntry[]; exited: boolean }[] = [];
+  /** Tests hold the pool here to see that nothing is settled before the remains are dead. */
+  remainsDelayMs = 0;
+
+  async killRemains(reported: readonly ChildProcessEntry[]): Promise<number[]> {
+    this.remainsKilled.push({ reported: [...reported], exited: this.exited });
+    if (this.remainsDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.remainsDelayMs));
+    return [];
   }
 
   recentErrorOutput(): string[] {
@@ -189,6 +201,23 @@ describe('WorkerPool', () => {
     expect(error.details[0]).toContain('extract');
     expect(error.details).toContain('Segmentation fault in onnxruntime');
     expect(error.details).toContain('core dumped');
+  });
+
+  it('kills what a crashed worker reported running, and settles its task only once that is dead', async () => {
+    const ffmpeg = { pid: 4242, command: 'ffmpeg' };
+    const host = new FakeHost((worker, task) => {
+      worker.remainsDelayMs = 100;
+      worker.reply({ type: 'children', children: [ffmpeg] });
+      worker.reply({ type: 'progress', taskId: task.taskId, fraction: 0.5 });
+      setTimeout(() => worker.exit(null, 'SIGKILL'), 30);
+    });
+    const pool = makePool(host, 1);
+    const task = pool.run(makeTask());
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    // Exited, but its ffmpeg is still being killed: the task (and so any retry) must wait.
+    expect(await settledState(task)).toBe('pending');
+    await expectRejectedWith(task, 'E_WORKER_CRASHED');
+    expect(host.spawned[0]!.remainsKilled).toEqual([{ reported: [ffmpeg], exited: true }]);
   });
 
   it('names the exit code when a crashed worker exited without a signal', async () => {

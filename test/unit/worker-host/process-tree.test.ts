@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { descendantsOf, killProcessTree, parseProcessTable, readProcessTable } from '../../../src-main/electron/process-tree.js';
+import { descendantsOf, killProcessTree, parseProcessTable, readProcessTable } from '../../../src-main/core/worker-host/process-tree.js';
 
 /** Alive and not a zombie: a killed orphan may linger as a zombie where nothing reaps it. */
 function isRunning(pid: number): boolean {
