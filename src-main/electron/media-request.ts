@@ -1,10 +1,9 @@
 // Answers a redub-media:// request, free of Electron so it can be tested under Node. The URL
 // names a job and a track, never a path: the file comes from the service's own record of the
-// job, so no URL can reach a file outside that job's own media. Range requests are honoured
+// job, and is opened so that no symbolic link can lead it outside that job's folder. Range requests are honoured
 // (206, 416) and the body streams from disk, so seeking in a multi-GB video loads nothing whole.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { openServedFile, type FileLocation, type ServedFile } from '../core/files/served-file.js';
 import { jobIdSchema } from '../shared/contract.js';
 import { RedubError, toErrorData, type RedubErrorData } from '../shared/errors.js';
 import { parseByteRange } from '../core/media/byte-range.js';
@@ -12,21 +11,16 @@ import { appOrigin, mediaHost, mediaScheme, mediaTracks, type MediaTrack } from 
 import { contentTypeFor } from '../core/media/content-types.js';
 
 export interface MediaSource {
-  /** The file that holds a job's track; throws E_JOB_NOT_FOUND or E_NOT_READY. */
-  mediaPath(jobId: string, track: MediaTrack): string;
+  /** Where a job's track is and the folder it must lie in; throws E_JOB_NOT_FOUND or E_NOT_READY. */
+  mediaLocation(jobId: string, track: MediaTrack): FileLocation;
 }
 
 /** How the handler reaches the disk; tests substitute spies. */
 export interface MediaFiles {
-  stat(filePath: string): Promise<{ size: number; isFile(): boolean }>;
-  /** A stream of bytes start..end inclusive. */
-  openRange(filePath: string, start: number, end: number): ReadableStream<Uint8Array>;
+  open(location: FileLocation): Promise<ServedFile>;
 }
 
-export const diskMediaFiles: MediaFiles = {
-  stat: (filePath) => stat(filePath),
-  openRange: (filePath, start, end) => Readable.toWeb(createReadStream(filePath, { start, end })) as ReadableStream<Uint8Array>,
-};
+export const diskMediaFiles: MediaFiles = { open: openServedFile };
 
 export type MediaRoute = { jobId: string; track: MediaTrack } | { status: 400 | 404; reason: string };
 
@@ -67,7 +61,8 @@ function errorResponse(status: number, error: RedubErrorData): Response {
 }
 
 function statusFor(error: RedubErrorData): number {
-  if (error.code === 'E_JOB_NOT_FOUND' || error.code === 'E_NOT_READY' || error.code === 'E_FORBIDDEN_PATH') return 404;
+  if (error.code === 'E_JOB_NOT_FOUND' || error.code === 'E_NOT_READY' || error.code === 'E_INPUT_MISSING') return 404;
+  if (error.code === 'E_FORBIDDEN_PATH') return 403;
   return 500;
 }
 
@@ -78,26 +73,25 @@ export async function handleMediaRequest(request: Request, source: MediaSource, 
   const route = parseMediaUrl(request.url);
   if ('status' in route) return errorResponse(route.status, new RedubError(route.status === 400 ? 'E_BAD_REQUEST' : 'E_ROUTE_NOT_FOUND', { details: [route.reason] }).toData());
 
-  let filePath: string;
-  let size: number;
+  let file: ServedFile;
   try {
-    filePath = source.mediaPath(route.jobId, route.track);
-    const info = await files.stat(filePath);
-    if (!info.isFile()) throw new RedubError('E_NOT_READY', { details: [`The ${route.track} track is not a file.`] });
-    size = info.size;
+    file = await files.open(source.mediaLocation(route.jobId, route.track));
   } catch (error) {
     const data = isMissingFile(error) ? new RedubError('E_NOT_READY', { details: [`The ${route.track} track is not on disk.`] }).toData() : toErrorData(error);
     return errorResponse(statusFor(data), { code: data.code, message: data.message, action: data.action });
   }
-
-  const headers = { ...baseHeaders(), 'Content-Type': contentTypeFor(filePath) };
+  const size = file.size;
+  const headers = { ...baseHeaders(), 'Content-Type': contentTypeFor(file.path) };
   const range = parseByteRange(request.headers.get('range') ?? undefined, size);
   if (range === 'unsatisfiable') {
+    await file.close();
     return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } });
   }
   const { start, end } = range ?? { start: 0, end: size - 1 };
   const length = end - start + 1;
-  const body = request.method === 'HEAD' || length <= 0 ? null : files.openRange(filePath, start, end);
+  let body: ReadableStream<Uint8Array> | null = null;
+  if (request.method === 'HEAD' || length <= 0) await file.close();
+  else body = Readable.toWeb(file.stream(start, end)) as ReadableStream<Uint8Array>;
   const rangeHeaders: Record<string, string> = range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {};
   return new Response(body, { status: range ? 206 : 200, headers: { ...headers, ...rangeHeaders, 'Content-Length': String(Math.max(0, length)) } });
 }

@@ -55,7 +55,7 @@ const importModelBodySchema = z.object({ source: z.string() });
 const json = (status: number, produce: (call: ApiCall) => Promise<unknown>): Handler => async (call) => sendJson(call.res, status, await produce(call));
 
 export const routes: Route[] = [
-  { pattern: ['health'], open: true, handlers: { GET: json(200, async ({ context }) => ({ ok: true, version: context.version })) } },
+  { pattern: ['health'], open: true, handlers: { GET: sendHealth } },
   { pattern: ['metrics'], handlers: { GET: sendMetrics } },
   { pattern: ['jobs'], handlers: { GET: json(200, ({ query, context }) => context.service.listJobs(listQuery(query))), POST: createJobs } },
   {
@@ -145,8 +145,16 @@ async function createJobs(call: ApiCall): Promise<void> {
 }
 
 async function sendMedia(call: ApiCall, track: MediaTrack, disposition: 'inline' | 'attachment'): Promise<void> {
-  const file = call.context.service.mediaPath(call.params.id!, track);
+  const file = await call.context.service.openMedia(call.params.id!, track);
   await sendFile(call.req, call.res, file, { disposition });
+}
+
+/** 200 while the server can do its work; 503, naming the storage problem, while it cannot. The
+ * data folder's path stays out: this endpoint answers without a token. */
+async function sendHealth({ res, context }: ApiCall): Promise<void> {
+  const storage = context.service.storageHealth();
+  const problem = storage.problem ? { code: storage.problem.code, message: storage.problem.message, action: storage.problem.action } : null;
+  sendJson(res, storage.ok ? 200 : 503, { ok: storage.ok, version: context.version, storage: { ok: storage.ok, freeBytes: storage.freeBytes, problem } });
 }
 
 async function sendMetrics({ res, context }: ApiCall): Promise<void> {

@@ -1,11 +1,10 @@
 // Owns sending one file with HTTP range support (206, 416, Accept-Ranges), which is what lets a
 // <video> element seek a two-hour dub without downloading it first, and a download resume.
-import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseByteRange } from '../core/media/byte-range.js';
-import { RedubError } from '../shared/errors.js';
+import type { ServedFile } from '../core/files/served-file.js';
 import { contentTypeFor } from '../core/media/content-types.js';
 
 export interface FileReplyOptions {
@@ -13,26 +12,18 @@ export interface FileReplyOptions {
   disposition: 'inline' | 'attachment';
 }
 
-export async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, options: FileReplyOptions): Promise<void> {
-  let size: number;
-  let modified: Date;
-  try {
-    const stats = statSync(file);
-    if (!stats.isFile()) throw new Error('not a file');
-    size = stats.size;
-    modified = stats.mtime;
-  } catch {
-    throw new RedubError('E_NOT_READY', { details: ['The file is no longer where the job left it.'], action: 'Retry the job to make the file again.' });
-  }
+export async function sendFile(req: IncomingMessage, res: ServerResponse, file: ServedFile, options: FileReplyOptions): Promise<void> {
+  const { size, modified } = file;
   const range = ifRangeHolds(req, modified) ? parseByteRange(req.headers.range, size) : null;
   res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('Content-Type', contentTypeFor(file));
+  res.setHeader('Content-Type', contentTypeFor(file.path));
   res.setHeader('Last-Modified', modified.toUTCString());
-  res.setHeader('Content-Disposition', contentDisposition(options.disposition, path.basename(file)));
+  res.setHeader('Content-Disposition', contentDisposition(options.disposition, path.basename(file.path)));
   // Media is the one thing worth caching: it changes only when a job is redone (new mtime).
   res.setHeader('Cache-Control', 'private, no-cache');
 
   if (range === 'unsatisfiable') {
+    await file.close();
     res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': 0 });
     res.end();
     return;
@@ -42,11 +33,12 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
   if (range) res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
   res.writeHead(range ? 206 : 200, { 'Content-Length': length });
   if (req.method === 'HEAD' || length === 0) {
+    await file.close();
     res.end();
     return;
   }
   try {
-    await pipeline(createReadStream(file, { start, end }), res);
+    await pipeline(file.stream(start, end), res);
   } catch {
     // The viewer seeked or closed the tab: the socket went away mid-file, which is normal.
     res.destroy();

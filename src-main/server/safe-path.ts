@@ -2,6 +2,9 @@
 // static files are served this way. Pure: it decides from strings alone, so it can be tested
 // against every traversal trick; the caller still checks the real path (symbolic links).
 import path from 'node:path';
+import { isInside } from '../core/files/served-file.js';
+
+export { isInside };
 
 /**
  * The absolute file under `root` that `urlPath` (the raw path of a request, before any decoding)
@@ -26,9 +29,3 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return isInside(base, resolved) ? resolved : null;
 }
 
-/** Whether `candidate` is `root` itself or below it (both absolute, normalized). */
-export function isInside(root: string, candidate: string): boolean {
-  const relative = path.relative(root, candidate);
-  if (relative === '') return true;
-  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
-}

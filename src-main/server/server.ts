@@ -155,7 +155,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, { context, toke
     res.setHeader('Allow', 'GET, HEAD');
     throw new RedubError('E_METHOD_NOT_ALLOWED');
   }
-  serveRenderer(req, res, rendererDir, rawPath);
+  await serveRenderer(req, res, rendererDir, rawPath);
 }
 
 function allowedMethods(methods: string[]): string {

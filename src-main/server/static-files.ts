@@ -1,12 +1,12 @@
 // Owns serving the renderer's built files (out/renderer) to a plain browser: the file a path
 // names if it lies inside the renderer folder, else index.html for the app's own routes (a
 // single-page app), with the content security policy the desktop window has too.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { RedubError } from '../shared/errors.js';
 import { contentTypeFor } from '../core/media/content-types.js';
-import { isInside, resolveInside } from './safe-path.js';
+import { openFileInFolder, readServedFile, type ServedFile } from '../core/files/served-file.js';
+import { resolveInside } from './safe-path.js';
 
 /** The desktop window's policy: only the app's own origin; media may also come from blob: URLs. */
 export const contentSecurityPolicy =
@@ -29,37 +29,27 @@ export function setHtmlHeaders(res: ServerResponse): void {
   res.setHeader('X-Frame-Options', 'DENY');
 }
 
-export function serveRenderer(req: IncomingMessage, res: ServerResponse, rendererDir: string, rawPath: string): void {
+export async function serveRenderer(req: IncomingMessage, res: ServerResponse, rendererDir: string, rawPath: string): Promise<void> {
   const root = path.resolve(rendererDir);
   const requested = resolveInside(root, rawPath);
   if (!requested) throw new RedubError('E_FORBIDDEN_PATH', { message: 'That path is not one of the app\'s files.', action: 'Open / and use the app from there.' });
-  const file = existingFileInside(root, rawPath.endsWith('/') ? path.join(requested, 'index.html') : requested);
+  const file = await openFileInFolder(root, rawPath.endsWith('/') ? path.join(requested, 'index.html') : requested);
   if (file) return sendStatic(req, res, file);
   // A missing asset (it has an extension) is a 404; anything else is a route of the app itself.
   if (path.extname(requested) !== '') throw new RedubError('E_ROUTE_NOT_FOUND', { message: 'There is no such file.', action: 'Open / and use the app from there.' });
-  const index = existingFileInside(root, path.join(root, 'index.html'));
+  const index = await openFileInFolder(root, path.join(root, 'index.html'));
   if (index) return sendStatic(req, res, index);
   setHtmlHeaders(res);
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(notBuiltPage), 'Cache-Control': 'no-store' });
   res.end(notBuiltPage);
 }
 
-/** The file if it exists and, with every symbolic link followed, still lies inside the root. */
-function existingFileInside(root: string, file: string): string | null {
-  try {
-    if (!existsSync(file) || !statSync(file).isFile()) return null;
-    return isInside(realpathSync(root), realpathSync(file)) ? file : null;
-  } catch {
-    return null;
-  }
-}
-
-function sendStatic(req: IncomingMessage, res: ServerResponse, file: string): void {
-  const body = readFileSync(file);
-  const type = contentTypeFor(file);
+async function sendStatic(req: IncomingMessage, res: ServerResponse, file: ServedFile): Promise<void> {
+  const body = await readServedFile(file);
+  const type = contentTypeFor(file.path);
   if (type.startsWith('text/html')) setHtmlHeaders(res);
   // Vite names built assets by content hash: they may be cached for good; the page itself not.
-  const immutable = /[.-][A-Za-z0-9_-]{8,}\.(js|css|woff2?|png|svg|jpg|webp)$/.test(file) && file.includes(`${path.sep}assets${path.sep}`);
+  const immutable = /[.-][A-Za-z0-9_-]{8,}\.(js|css|woff2?|png|svg|jpg|webp)$/.test(file.path) && file.path.includes(`${path.sep}assets${path.sep}`);
   res.writeHead(200, {
     'Content-Type': type,
     'Content-Length': body.length,

@@ -1,7 +1,7 @@
 // The one core every transport calls (desktop IPC, the local HTTP API): it validates each call
 // with the contract's schemas, runs one long-lived scheduler over all jobs, and turns the store
 // into events. Transports only translate; what a call means is decided here, once.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { ZodError, type z } from 'zod';
 import {
@@ -9,12 +9,14 @@ import {
   type LogsQuery, type ModelPackInfo, type ModelTask, type ModelVerification, type PreviewSources, type QueueStatus,
   type RedubApi, type RedubEvent, type Settings, type SettingsPatch,
 } from '../../shared/contract.js';
-import { RedubError } from '../../shared/errors.js';
+import { RedubError, type RedubErrorData } from '../../shared/errors.js';
 import { isTerminalJobState, jobStates, type JobDetails, type JobState, type JobSummary } from '../../shared/jobs.js';
 import type { JobRow } from '../queue/job-store.js';
 import type { Scheduler } from '../queue/scheduler.js';
 import { RedubCore, type CoreOptions } from '../redub-core.js';
 import type { WorkerHost } from '../worker-host/worker-host.js';
+import { openServedFile, type FileLocation, type ServedFile } from '../files/served-file.js';
+import { dubJobOptionsSchema } from '../pipeline/dub-options.js';
 import { readSettings, requestDefaults, writeSettings } from './app-settings.js';
 import { JobEventFeed } from './job-event-feed.js';
 import { ModelManager, type ModelDownloadOptions } from './model-manager.js';
@@ -40,6 +42,18 @@ export interface RedubServiceOptions {
   /** The least time between two progress events of one model install (250 ms by default). */
   modelProgressIntervalMs?: number;
 }
+
+export interface StorageHealth {
+  ok: boolean;
+  dataDir: string;
+  /** Space left on the disk of the data folder, where the platform tells. */
+  freeBytes: number | null;
+  /** What keeps Redub from recording its work, with the sentence and the next step. */
+  problem: RedubErrorData | null;
+}
+
+/** Below this much free space the next artifact or database page will not fit. */
+const storageReserveBytes = 1024 * 1024;
 
 /** How long a delete waits for a cancelled job's worker to be stopped before deleting anyway. */
 const deleteWaitMs = 10_000;
@@ -147,6 +161,24 @@ export class RedubService implements RedubApi {
     return { id: job.id, deleted: true };
   }
 
+  /**
+   * Whether the data folder takes writes: the scheduler's last refused write (cleared once one
+   * lands again), or a disk with next to no space left, which refuses the next write anyway.
+   */
+  storageHealth(): StorageHealth {
+    let freeBytes: number | null = null;
+    try {
+      const stats = statfsSync(this.dataDir);
+      freeBytes = stats.bavail * stats.bsize;
+    } catch {
+      // Not every platform tells; the scheduler's own record still does.
+    }
+    const noted = this.scheduler.storageProblem;
+    const nearlyFull = freeBytes !== null && freeBytes < storageReserveBytes;
+    const problem = noted ?? (nearlyFull ? new RedubError('E_DISK_FULL', { details: [`The disk that holds ${this.dataDir} has ${freeBytes} bytes left.`] }).toData() : null);
+    return { ok: problem === null, dataDir: this.dataDir, freeBytes, problem };
+  }
+
   async queueStatus(): Promise<QueueStatus> {
     return this.currentQueueStatus();
   }
@@ -200,13 +232,13 @@ export class RedubService implements RedubApi {
     return this.models.remove(validId);
   }
 
-  /** The file to serve for a job's track. It never takes a path from the caller, only a job id,
-   * which is what makes reaching any other file through a media route impossible. */
-  mediaPath(jobId: string, track: MediaTrack): string {
+  /** Where a job's track is and the folder it must lie in. It never takes a path from the caller,
+   * only a job id; openServedFile then refuses anything that leads outside that folder. */
+  mediaLocation(jobId: string, track: MediaTrack): FileLocation {
     const job = this.requireJob('getJob', jobId);
     if (track === 'original') {
       if (!existsSync(job.inputPath)) throw new RedubError('E_INPUT_MISSING', { details: [`The original video ${job.inputPath} was moved or deleted.`] });
-      return job.inputPath;
+      return { file: job.inputPath, folder: path.dirname(job.inputPath) };
     }
     if (job.state !== 'done' || !job.outputs.video) {
       throw new RedubError('E_NOT_READY', { details: [`Job ${job.id} is ${job.state}; its dubbed video exists once it is done.`] });
@@ -217,7 +249,13 @@ export class RedubService implements RedubApi {
         action: 'Retry the job to make the file again.',
       });
     }
-    return job.outputs.video;
+    const options = dubJobOptionsSchema.safeParse(job.options);
+    return { file: job.outputs.video, folder: options.success ? options.data.outDir : path.dirname(job.outputs.video) };
+  }
+
+  /** The track opened for sending, refused (E_FORBIDDEN_PATH) when a link leads it out of its folder. */
+  openMedia(jobId: string, track: MediaTrack): Promise<ServedFile> {
+    return openServedFile(this.mediaLocation(jobId, track));
   }
 
   onEvent(listener: (event: RedubEvent) => void): () => void {

@@ -50,7 +50,7 @@ describe('local API security', () => {
     for (const route of ['/health', '/api/v1/health']) {
       const reply = await send(h.port, { path: route });
       expect(reply.status).toBe(200);
-      expect(reply.json()).toEqual({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+      expect(reply.json()).toEqual({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/), storage: { ok: true, freeBytes: expect.any(Number), problem: null } });
     }
   });
 

@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RedubError } from '../../../src-main/shared/errors.js';
 import { diskMediaFiles, handleMediaRequest, parseMediaUrl, type MediaFiles, type MediaSource } from '../../../src-main/electron/media-request.js';
+import type { FileLocation, ServedFile } from '../../../src-main/core/files/served-file.js';
 import { mediaUrlFor } from '../../../src-main/electron/app-origin.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 
@@ -13,27 +14,36 @@ const content = Buffer.from(Array.from({ length: 1000 }, (_, index) => index % 2
 describe('media requests (redub-media://)', () => {
   const temporaryDirectory = useTemporaryDirectory('redub-media-');
   let videoPath: string;
-  let source: MediaSource & { mediaPath: ReturnType<typeof vi.fn> };
-  let files: { stat: ReturnType<typeof vi.fn>; openRange: ReturnType<typeof vi.fn> } & MediaFiles;
+  let source: MediaSource & { mediaLocation: ReturnType<typeof vi.fn> };
+  /** `open` is the disk's, spied on; `ranges` records each range a body was streamed from. */
+  let files: MediaFiles & { open: ReturnType<typeof vi.fn> };
+  let ranges: [string, number, number][];
 
   beforeEach(() => {
     videoPath = path.join(temporaryDirectory(), 'talk.mp4');
     writeFileSync(videoPath, content);
     source = {
-      mediaPath: vi.fn((id: string, track: string) => {
+      mediaLocation: vi.fn((id: string, track: string): FileLocation => {
         if (id !== jobId) throw new RedubError('E_JOB_NOT_FOUND');
         if (track === 'dub') throw new RedubError('E_NOT_READY', { details: ['The dub is still being made.'] });
-        return videoPath;
+        return { file: videoPath, folder: path.dirname(videoPath) };
       }),
     };
-    files = { stat: vi.fn(diskMediaFiles.stat), openRange: vi.fn(diskMediaFiles.openRange) };
+    ranges = [];
+    files = {
+      open: vi.fn(async (location: FileLocation): Promise<ServedFile> => {
+        const opened = await diskMediaFiles.open(location);
+        return { ...opened, stream: (start, end) => (ranges.push([opened.path, start, end]), opened.stream(start, end)) };
+      }),
+    };
   });
 
   const get = (url: string, headers: Record<string, string> = {}, method = 'GET') => handleMediaRequest(new Request(url, { method, headers }), source, files);
 
   /** Whatever was asked, the disk was only ever touched at the job's own file. */
   function expectOnlyTheJobFileTouched(): void {
-    for (const [filePath] of [...files.stat.mock.calls, ...files.openRange.mock.calls]) expect(filePath).toBe(videoPath);
+    for (const [location] of files.open.mock.calls as [FileLocation][]) expect(location.file).toBe(videoPath);
+    for (const [filePath] of ranges) expect(filePath).toBe(videoPath);
   }
 
   it('builds URLs that carry a job id and a track, never a path', () => {
@@ -48,7 +58,7 @@ describe('media requests (redub-media://)', () => {
     expect(response.headers.get('content-length')).toBe('1000');
     expect(response.headers.get('content-type')).toBe('video/mp4');
     expect(Buffer.from(await response.arrayBuffer())).toEqual(content);
-    expect(files.openRange).toHaveBeenCalledWith(videoPath, 0, 999);
+    expect(ranges).toEqual([[videoPath, 0, 999]]);
   });
 
   it('answers a range with 206 and exactly those bytes, streamed from that offset', async () => {
@@ -57,7 +67,7 @@ describe('media requests (redub-media://)', () => {
     expect(response.headers.get('content-range')).toBe('bytes 100-199/1000');
     expect(response.headers.get('content-length')).toBe('100');
     expect(Buffer.from(await response.arrayBuffer())).toEqual(content.subarray(100, 200));
-    expect(files.openRange).toHaveBeenCalledWith(videoPath, 100, 199);
+    expect(ranges).toEqual([[videoPath, 100, 199]]);
   });
 
   it('answers an open-ended range to the end of the file', async () => {
@@ -71,26 +81,26 @@ describe('media requests (redub-media://)', () => {
     const response = await get(mediaUrlFor(jobId, 'original'), { Range: 'bytes=5000-6000' });
     expect(response.status).toBe(416);
     expect(response.headers.get('content-range')).toBe('bytes */1000');
-    expect(files.openRange).not.toHaveBeenCalled();
+    expect(ranges).toEqual([]);
   });
 
   it('answers HEAD with the headers only', async () => {
     const response = await get(mediaUrlFor(jobId, 'original'), {}, 'HEAD');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-length')).toBe('1000');
-    expect(files.openRange).not.toHaveBeenCalled();
+    expect(ranges).toEqual([]);
   });
 
   it('refuses other methods with 405', async () => {
     expect((await get(mediaUrlFor(jobId, 'original'), {}, 'POST')).status).toBe(405);
-    expect(source.mediaPath).not.toHaveBeenCalled();
+    expect(source.mediaLocation).not.toHaveBeenCalled();
   });
 
   it('answers an unknown job with 404 and E_JOB_NOT_FOUND', async () => {
     const response = await get(mediaUrlFor(otherJobId, 'original'));
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('E_JOB_NOT_FOUND');
-    expect(files.stat).not.toHaveBeenCalled();
+    expect(files.open).not.toHaveBeenCalled();
   });
 
   it('answers a track that is not made yet with 404 and E_NOT_READY', async () => {
@@ -100,10 +110,10 @@ describe('media requests (redub-media://)', () => {
   });
 
   it('answers 404 when the job names a file that is no longer on disk', async () => {
-    source.mediaPath.mockReturnValue(path.join(temporaryDirectory(), 'gone.mp4'));
+    source.mediaLocation.mockReturnValue({ file: path.join(temporaryDirectory(), 'gone.mp4'), folder: temporaryDirectory() });
     const response = await get(mediaUrlFor(jobId, 'original'));
     expect(response.status).toBe(404);
-    expect(files.openRange).not.toHaveBeenCalled();
+    expect(ranges).toEqual([]);
   });
 
   const malformed: [string, string, number][] = [
@@ -122,9 +132,9 @@ describe('media requests (redub-media://)', () => {
   it.each(malformed)('answers %s with an error status and never opens a path from the URL', async (_name, url, status) => {
     const response = await get(url);
     expect(response.status).toBe(status);
-    expect(source.mediaPath).not.toHaveBeenCalled();
-    expect(files.stat).not.toHaveBeenCalled();
-    expect(files.openRange).not.toHaveBeenCalled();
+    expect(source.mediaLocation).not.toHaveBeenCalled();
+    expect(files.open).not.toHaveBeenCalled();
+    expect(ranges).toEqual([]);
   });
 
   it('opens only the file the service names, whatever the URL asks', async () => {
@@ -132,7 +142,24 @@ describe('media requests (redub-media://)', () => {
       expect((await get(url, { Range: 'bytes=0-9' })).status).toBe(206);
     }
     expectOnlyTheJobFileTouched();
-    expect(files.openRange).toHaveBeenCalledTimes(3);
+    expect(ranges).toHaveLength(3);
+  });
+
+  it('refuses (403) a track that became a symbolic link, or that a link leads outside its folder', async () => {
+    const outside = path.join(temporaryDirectory(), 'outside');
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 'secret.txt'), 'not the job\'s');
+    rmSync(videoPath);
+    symlinkSync(path.join(outside, 'secret.txt'), videoPath);
+    const linked = await get(mediaUrlFor(jobId, 'original'));
+    expect(linked.status).toBe(403);
+    expect(((await linked.json()) as { error: { code: string } }).error.code).toBe('E_FORBIDDEN_PATH');
+    // A link higher up: the job's folder as recorded now leads elsewhere.
+    const jobFolder = path.join(temporaryDirectory(), 'job-folder');
+    symlinkSync(outside, jobFolder);
+    source.mediaLocation.mockReturnValue({ file: path.join(jobFolder, 'secret.txt'), folder: path.join(temporaryDirectory(), 'real-job-folder') });
+    expect((await get(mediaUrlFor(jobId, 'original'))).status).toBe(403);
+    expect(ranges).toEqual([]);
   });
 
   it('lets the app origin read the answers (CORS) and keeps them out of the cache', async () => {

@@ -58,7 +58,7 @@ describe('RedubService', () => {
     for (const call of [service.getJob(id), service.getLogs(id), service.cancelJob(id), service.retryJob(id), service.deleteJob(id), service.previewSources(id)]) {
       expect((await rejectionOf(call)).code).toBe('E_JOB_NOT_FOUND');
     }
-    expect(() => service.mediaPath(id, 'original')).toThrow(expect.objectContaining({ code: 'E_JOB_NOT_FOUND' }));
+    expect(() => service.mediaLocation(id, 'original')).toThrow(expect.objectContaining({ code: 'E_JOB_NOT_FOUND' }));
   });
 
   it('creates a job, runs it on the one scheduler, and serves its original but not yet its dub', async () => {
@@ -70,8 +70,8 @@ describe('RedubService', () => {
     await until(() => host.busy);
     expect((await service.getJob(job!.id)).state).toBe('running');
     expect(await service.previewSources(job!.id)).toEqual({ original: `media://${job!.id}/original`, dub: null });
-    expect(service.mediaPath(job!.id, 'original')).toBe(bundledSample.video);
-    expect(() => service.mediaPath(job!.id, 'dub')).toThrow(expect.objectContaining({ code: 'E_NOT_READY' }));
+    expect(service.mediaLocation(job!.id, 'original')).toEqual({ file: bundledSample.video, folder: path.dirname(bundledSample.video) });
+    expect(() => service.mediaLocation(job!.id, 'dub')).toThrow(expect.objectContaining({ code: 'E_NOT_READY' }));
     // The same request finds the same job rather than queuing a second one.
     expect((await service.createJobs(sampleRequest())).jobs[0]!.id).toBe(job!.id);
     const listed = await service.listJobs({ states: ['running'], search: 'SAMPLE.mp4' });
