@@ -1,10 +1,11 @@
 // Owns the probe stage: what an input file holds (streams, duration, fps, size), and rejecting,
 // each with its own error code, every file that cannot be dubbed — before anything is queued.
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { RedubError, type ErrorCode } from '../../shared/errors.js';
 import { formatTimestamp, secondsToMs } from '../../shared/time.js';
+import { checkInputFile } from '../files/input-files.js';
 import { tailIsPresent, walkIsoBmffBoxes } from './integrity.js';
 import { runFfprobeJson } from './run-ffmpeg.js';
 import { formatBytes } from '../../shared/format.js';
@@ -123,17 +124,8 @@ export async function probeMedia(inputPath: string, limits: MediaLimits = {}, op
 }
 
 async function statInput(filePath: string, reject: (code: ErrorCode, extra?: string[]) => RedubError): Promise<Stats> {
-  let stats: Stats;
-  try {
-    stats = await stat(filePath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw reject('E_INPUT_MISSING');
-    throw reject('E_INPUT_UNREADABLE', [(error as Error).message]);
-  }
-  if (stats.isDirectory()) throw reject('E_INPUT_IS_DIRECTORY');
   // A pipe or device would block ffprobe or stream forever; neither is a file to dub.
-  if (!stats.isFile()) throw reject('E_INPUT_UNREADABLE', ['It is not a regular file (a device, pipe or socket).']);
+  const stats = checkInputFile(filePath, 'video');
   try {
     await (await open(filePath, 'r')).close();
   } catch (error) {

@@ -1,10 +1,11 @@
 // Owns reading SRT/WebVTT files into clean, ordered, non-overlapping cues, and writing them back.
 // The `subtitle` package parses the grammar; this file fixes up the real-world files it rejects
 // (CR line endings, VTT blocks and cue ids it does not know) and cleans what it leaves as is.
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseSync, stringifySync, type NodeList } from 'subtitle';
 import { RedubError } from '../../shared/errors.js';
+import { checkInputFile, readInputFile } from '../files/input-files.js';
 
 export interface SubtitleCue {
   startMs: number;
@@ -17,22 +18,20 @@ export type SubtitleFormat = 'srt' | 'vtt';
 const formatsByExtension: Record<string, SubtitleFormat> = { '.srt': 'srt', '.vtt': 'vtt' };
 
 /** Reads an .srt or .vtt file (any case) into cues sorted by start, trimmed so none overlap. */
-export async function readSubtitleFile(filePath: string): Promise<SubtitleCue[]> {
+export async function readSubtitleFile(filePath: string, kind: 'subtitles' | 'translation' = 'subtitles'): Promise<SubtitleCue[]> {
+  return (await loadSubtitleFile(filePath, kind)).cues;
+}
+
+/** The cues and a hash of the file's bytes (its identity in cache keys), from one bounded read. */
+export async function loadSubtitleFile(filePath: string, kind: 'subtitles' | 'translation' = 'subtitles'): Promise<{ cues: SubtitleCue[]; sha256: string }> {
   const fileDetail = `File: ${filePath}`;
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(filePath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new RedubError('E_SUBTITLES_MISSING', { details: [fileDetail] });
-    if (code === 'EISDIR') throw new RedubError('E_SUBTITLES_MISSING', { message: 'A subtitle path that was given is a folder, not a file.', details: [fileDetail] });
-    throw new RedubError('E_INPUT_UNREADABLE', { message: 'A subtitle file cannot be read.', details: [fileDetail, (error as Error).message] });
-  }
+  checkInputFile(filePath, kind);
   const extension = path.extname(filePath).toLowerCase();
   if (!formatsByExtension[extension]) {
     throw new RedubError('E_SUBTITLES_FORMAT', { details: [fileDetail, `Files ending in "${extension || '(no extension)'}" are not read; use .srt or .vtt.`] });
   }
-  return parseSubtitles(decodeText(bytes), fileDetail);
+  const bytes = await readInputFile(filePath, kind);
+  return { cues: parseSubtitles(decodeText(bytes), fileDetail), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** Parses SRT or WebVTT text (the parser tells them apart by the WEBVTT header). */

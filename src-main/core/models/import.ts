@@ -12,6 +12,7 @@ import type { CatalogPack } from './catalog.js';
 import { hashFile, randomSuffix, resolveInside, type FileDigest } from './files.js';
 import type { InstallResult } from './install.js';
 import { commitPack, stagingFolder, type InstalledFile } from './model-store.js';
+import { checkInputFile } from '../files/input-files.js';
 import { extractTar } from './tar-reader.js';
 
 function failed(message: string, details: string[] = []): RedubError {
@@ -61,6 +62,8 @@ async function copyAndHash(source: string, target: string): Promise<FileDigest> 
 export async function importPack(pack: CatalogPack, source: string, dataDir: string): Promise<InstallResult> {
   const info = await stat(source).catch(() => null);
   if (!info) throw failed(`There is nothing at ${source}.`);
+  // A pipe or a device would block the archive reader forever: only folders and files are read.
+  if (!info.isDirectory()) checkInputFile(source, 'archive');
   if (info.isFile() && (await looksLikeZip(source))) {
     throw failed('Zip archives are unsupported: extract it first, then import the folder.', [source]);
   }

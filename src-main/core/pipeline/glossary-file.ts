@@ -1,22 +1,16 @@
 // Owns reading a glossary file the user keeps beside their videos: one term per line as
 // "source<Tab>target" or "source = target" (# starts a comment), or JSON — a list of
 // {"source", "target"} or an object of source → target.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { RedubError } from '../../shared/errors.js';
+import { readInputFileSync } from '../files/input-files.js';
 import { parseGlossaryText, type GlossaryEntry } from '../../shared/glossary.js';
 
 const jsonGlossarySchema = z.union([z.array(z.object({ source: z.string().min(1), target: z.string().min(1) })), z.record(z.string().min(1), z.string().min(1))]);
 
 export function readGlossaryFile(file: string): GlossaryEntry[] {
-  const resolved = path.resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(resolved, 'utf8');
-  } catch (error) {
-    throw new RedubError('E_GLOSSARY_FILE', { details: [`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`] });
-  }
+  const text = readInputFileSync(path.resolve(file), 'glossary').toString('utf8').replace(/^\uFEFF/, '');
   return text.trimStart().startsWith('[') || text.trimStart().startsWith('{') ? parseJson(text, file) : parseLines(text, file);
 }
 

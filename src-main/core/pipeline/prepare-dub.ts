@@ -1,19 +1,21 @@
 // Validates a dub request before anything is queued (SPEC §2): the video, the subtitle files,
 // the languages and voices, the lip-sync segments. Every rejection is a RedubError of the input
 // kind with a sentence naming what is wrong; nothing reaches the queue until all of it is right.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutionPreference } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
 import { languageCodePattern, normalizeLanguage } from '../../shared/languages.js';
 import { defaultMaxLipSyncSegments, lipSyncFileSchema, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
-import { readSubtitleFile } from '../media/subtitles.js';
+import { loadSubtitleFile } from '../media/subtitles.js';
+import { readInputFile } from '../files/input-files.js';
+import { prepareOutputFolder } from '../files/output-folder.js';
 import type { GlossaryEntry } from '../../shared/glossary.js';
 import type { InstalledPack, PackManifest } from '../models/model-store.js';
 import { chooseTranscriber, chooseTranslators, type InstalledModels } from './model-choice.js';
 import { defaultMaxSpeed, defaultTargetLufs, type DubJobOptions, type SpeechChoice } from './dub-options.js';
-import { fingerprintMedia, hashFileContent } from './fingerprint.js';
+import { fingerprintMedia } from './fingerprint.js';
 
 export interface DubRequest {
   input: string;
@@ -114,12 +116,14 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
     if (!languages.includes(language)) throw usage(`"${language}" has a translation or voice but is not one of the target languages (${languages.join(', ')}).`);
   }
 
-  const inputPath = path.resolve(request.input);
   const limits = request.limits ?? {};
-  const media = await probeMedia(inputPath, limits);
+  const media = await probeMedia(path.resolve(request.input), limits);
+  // Kept with symbolic links resolved: the job serves this file and no other, even if a link
+  // along the way is changed later.
+  const inputPath = realpathSync(media.path);
   const subtitlesPath = request.subtitles ? path.resolve(request.subtitles) : null;
-  if (subtitlesPath) await readSubtitleFile(subtitlesPath);
-  const lipSyncSegments = request.lipSyncFile ? readLipSyncSegments(request.lipSyncFile, media, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
+  const subtitlesHash = subtitlesPath ? (await loadSubtitleFile(subtitlesPath, 'subtitles')).sha256 : null;
+  const lipSyncSegments = request.lipSyncFile ? await readLipSyncSegments(request.lipSyncFile, media, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
 
   const sourceLanguage = request.from ? normalizeLanguage(request.from) : null;
   if (sourceLanguage !== null && !languageCodePattern.test(sourceLanguage)) throw usage(`"${request.from}" is not a language code; use codes such as en, es or pt-br.`);
@@ -131,10 +135,11 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
     throw usage(`Say which language the subtitles are in with --from <lang>, so they can be translated into ${machineTranslated.join(', ')}.`);
   }
 
+  const outDir = prepareOutputFolder(request.outDir ?? path.dirname(inputPath));
   const jobs: DubJobOptions[] = [];
   for (const language of languages) {
     const translationPath = translations[language] ? path.resolve(translations[language]) : null;
-    if (translationPath) await readSubtitleFile(translationPath);
+    const translationHash = translationPath ? (await loadSubtitleFile(translationPath, 'translation')).sha256 : null;
     const translators = translationPath ? undefined : chooseTranslators(models, sourceLanguage, language, request.translator);
     const speech = await chooseSpeechEngine(language, voices[language], checkVoice, models);
     jobs.push({
@@ -143,12 +148,12 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
       language,
       sourceLanguage,
       subtitlesPath,
-      subtitlesHash: subtitlesPath ? hashFileContent(subtitlesPath) : null,
+      subtitlesHash,
       translationPath,
-      translationHash: translationPath ? hashFileContent(translationPath) : null,
+      translationHash,
       // The eSpeak override as before (null for Piper), so eSpeak jobs look as they always did.
       voice: speech.engine === 'espeak' ? speech.voice : null,
-      outDir: path.resolve(request.outDir ?? path.dirname(inputPath)),
+      outDir,
       maxSpeed: request.maxSpeed ?? defaultMaxSpeed,
       targetLufs: request.targetLufs ?? defaultTargetLufs,
       limits,
@@ -180,10 +185,11 @@ function normalizeKeys(entries: Record<string, string>, flag: string): Record<st
   return result;
 }
 
-function readLipSyncSegments(file: string, media: MediaInfo, maxSegments: number): LipSyncSegment[] {
+async function readLipSyncSegments(file: string, media: MediaInfo, maxSegments: number): Promise<LipSyncSegment[]> {
+  const bytes = await readInputFile(path.resolve(file), 'lipsync');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw new RedubError('E_LIPSYNC_FILE', { details: [`${file}: ${(error as Error).message}`] });
   }

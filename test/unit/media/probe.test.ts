@@ -54,8 +54,8 @@ describe('probeMedia', () => {
     await expectCode(folder, 'E_INPUT_IS_DIRECTORY');
   });
 
-  it.skipIf(process.platform === 'win32')('E_INPUT_UNREADABLE for something that is not a regular file', async () => {
-    await expectCode('/dev/null', 'E_INPUT_UNREADABLE');
+  it.skipIf(process.platform === 'win32')('E_FILE_IS_DEVICE for a device such as /dev/null', async () => {
+    await expectCode('/dev/null', 'E_FILE_IS_DEVICE');
   });
 
   // Root reads files whatever their mode, so this one runs only as an ordinary user.

@@ -152,11 +152,11 @@ describe('readSubtitleFile', () => {
     await expect(read('[Script Info]\n', 'cues.ass')).rejects.toMatchObject({ code: 'E_SUBTITLES_FORMAT' });
   });
 
-  it('E_SUBTITLES_MISSING for a path that does not exist, or a folder', async () => {
+  it('E_SUBTITLES_MISSING for a path that does not exist, E_PATH_IS_FOLDER for a folder', async () => {
     await expect(readSubtitleFile(path.join(temporaryDirectory(), 'none.srt'))).rejects.toMatchObject({ code: 'E_SUBTITLES_MISSING' });
     const folder = path.join(temporaryDirectory(), 'folder.srt');
     await mkdir(folder);
-    await expect(readSubtitleFile(folder)).rejects.toMatchObject({ code: 'E_SUBTITLES_MISSING' });
+    await expect(readSubtitleFile(folder)).rejects.toMatchObject({ code: 'E_PATH_IS_FOLDER', message: expect.stringContaining('folder.srt is a folder') });
   });
 
   it('E_SUBTITLES_INVALID for a file with no cues, naming the file', async () => {

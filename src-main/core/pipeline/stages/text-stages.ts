@@ -105,7 +105,7 @@ export const translateStage: StageImplementation<ImportTranslationParams | Machi
   name: 'translate',
   async run(params, context) {
     if (!('engine' in params)) {
-      const target = await readSubtitleFile(params.translationPath);
+      const target = await readSubtitleFile(params.translationPath, 'translation');
       context.log('info', `Imported ${target.length} translated cues from ${params.translationPath}.`);
       return { cues: alignCues(params.sourceCues, target) };
     }
