@@ -1,7 +1,7 @@
 // The `redub` command: parses the command line, opens the core on the data folder, runs the
 // command and exits with SPEC §4's codes. Nothing thrown here reaches a person as a stack trace.
 import { mkdirSync } from 'node:fs';
-import { RedubError, toErrorData } from '../shared/errors.js';
+import { RedubError, storageErrorCode, toErrorData } from '../shared/errors.js';
 import { resolveDataFolder } from '../core/data-folder.js';
 import { RedubCore } from '../core/redub-core.js';
 import { parseCommandArguments } from './arguments.js';
@@ -65,6 +65,23 @@ async function main(argv: string[]): Promise<number> {
     return exitCodeForError(data);
   }
 }
+
+// The last line of defence: whatever escapes (a callback of a library, a timer) still ends as the
+// sentence, the JSON and the exit code the command promises, never as a stack trace.
+function failHard(error: unknown): void {
+  const data = toErrorData(error);
+  // The server rides out a storage failure (it answers /health with it and recovers when space
+  // returns); it does not exit over one that escaped a callback.
+  if (process.argv[2] === 'serve' && storageErrorCode(error)) {
+    process.stderr.write(`redub serve: ${data.code}: ${data.message}\n`);
+    return;
+  }
+  createOutput(process.argv.includes('--json')).error(data);
+  if (process.env.REDUB_DEBUG) console.error(error);
+  process.exit(exitCodeForError(data));
+}
+process.on('uncaughtException', failHard);
+process.on('unhandledRejection', failHard);
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -34,6 +34,14 @@ export class ProgressDisplay {
   }
 
   private render(): void {
+    try {
+      this.renderJobs();
+    } catch {
+      // A display that cannot read the store this time shows the next time; it never stops a dub.
+    }
+  }
+
+  private renderJobs(): void {
     for (const id of this.jobIds) {
       const job = this.store.get(id);
       if (!job) continue;

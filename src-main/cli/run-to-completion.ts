@@ -1,6 +1,7 @@
 // Runs the given jobs in this process with a progress display until each is done, failed or
 // cancelled, and returns SPEC §4's exit code. Ctrl+C cancels them.
 import type { RedubCore } from '../core/redub-core.js';
+import { RedubError } from '../shared/errors.js';
 import { isTerminalJobState } from '../shared/jobs.js';
 import { exitCodes } from './exit-codes.js';
 import { describeJob, jobView } from './job-view.js';
@@ -26,6 +27,10 @@ export async function runToCompletion(core: RedubCore, jobIds: string[], output:
   await scheduler.stop();
   process.removeListener('SIGINT', cancel);
   process.removeListener('SIGTERM', cancel);
+  // A job that ended here but could not be recorded (the disk is full): say so, as an error. Its
+  // row stays running until its lease runs out; the next command resumes it.
+  const unrecorded = finished.some((job) => !isTerminalJobState(job.state));
+  if (unrecorded && scheduler.storageProblem) throw RedubError.fromData(scheduler.storageProblem);
 
   const views = finished.map((job) => jobView(core.store, job));
   output.result({ jobs: views }, () => views.map(describeJob).join('\n\n'));

@@ -9,7 +9,7 @@ import { runDubJob } from './pipeline/dub-pipeline.js';
 import { prepareDubJobs, type DubRequest } from './pipeline/prepare-dub.js';
 import { removePartialOutputs } from './pipeline/publish-outputs.js';
 import { JobStore, type JobRow } from './queue/job-store.js';
-import { Scheduler } from './queue/scheduler.js';
+import { createOwnerId, isOwnerAlive, Scheduler } from './queue/scheduler.js';
 import { openDatabase, type Database } from './store/database.js';
 import { ForkWorkerHost } from './worker-host/fork-worker-host.js';
 import { WorkerPool } from './worker-host/worker-pool.js';
@@ -36,7 +36,10 @@ export class RedubCore {
   constructor(private readonly options: CoreOptions) {
     this.database = openDatabase(path.join(options.dataDir, 'redub.db'));
     this.store = new JobStore(this.database, { retryBaseMs: options.retryBaseMs ?? 1000 });
-    this.cache = new ArtifactCache(path.join(options.dataDir, 'artifacts'));
+    this.cache = new ArtifactCache(path.join(options.dataDir, 'artifacts'), createOwnerId());
+    // What attempts of dead processes left half-written (killed mid-stage, a power cut) would
+    // otherwise keep the disk full for good.
+    this.cache.clearAbandonedTemporaries(isOwnerAlive);
   }
 
   async prepareDub(request: DubRequest): Promise<DubJobOptions[]> {

@@ -31,6 +31,13 @@ export const errorDefinitions = {
   E_NO_SPEECH: { kind: 'input', message: 'No speech was found in the video, so there is nothing to dub.', action: 'If the video does have speech, pass its text with --subtitles <file.srt> (and each translation with --translation <lang>=<file.srt>).' },
   E_GLOSSARY_FILE: { kind: 'input', message: 'The glossary file cannot be read.', action: 'Write one term per line as "source term<Tab>fixed translation" (or "source = translation"), or a JSON list of {"source", "target"}.' },
   E_LIPSYNC_FILE: { kind: 'input', message: 'The lip-sync segments file cannot be read as JSON of the form {"segments": [...]}.', action: 'Check the file; each segment needs id, startMs, endMs and audio.refId.' },
+  E_PATH_IS_FOLDER: { kind: 'input', message: 'A path that was given is a folder, not a file.', action: 'Pass the path of the file itself.' },
+  E_FILE_IS_FIFO: { kind: 'input', message: 'A path that was given is a named pipe (FIFO), not a file; reading it could wait forever.', action: 'Save what the pipe carries to a regular file and pass that file.' },
+  E_FILE_IS_DEVICE: { kind: 'input', message: 'A path that was given is a device, not a file.', action: 'Pass a regular file; devices such as /dev/zero are never read.' },
+  E_FILE_IS_SOCKET: { kind: 'input', message: 'A path that was given is a socket, not a file.', action: 'Pass a regular file.' },
+  E_FILE_TOO_LARGE: { kind: 'input', message: 'A file that was given is larger than Redub reads for its kind.', action: 'Check that the path names the right file; subtitle, glossary and segment files are a few MB at most.' },
+  E_FILE_READ_TIMEOUT: { kind: 'input', message: 'A file that was given could not be read in time.', action: 'Copy the file to a local disk and pass the copy.' },
+  E_OUTPUT_NOT_WRITABLE: { kind: 'input', message: 'The output folder cannot be written to.', action: 'Pass another folder with --out (or "outDir"), one you can create files in.' },
   E_FFMPEG_MISSING: { kind: 'processing', message: 'ffmpeg or ffprobe could not be found.', action: 'Run `npm install` again, install ffmpeg from your system packages, or set REDUB_FFMPEG and REDUB_FFPROBE.' },
   E_FFMPEG_FAILED: { kind: 'processing', message: 'ffmpeg failed while processing the media.', action: 'See the job log for ffmpeg\'s own message; retry with `redub jobs retry <id>`.' },
   E_VAD_FAILED: { kind: 'processing', message: 'Speech detection failed.', action: 'Retry the job; if it fails again, run `redub doctor` and report the log.' },
@@ -39,6 +46,12 @@ export const errorDefinitions = {
   E_WORKER_CRASHED: { kind: 'processing', message: 'A worker process stopped unexpectedly.', action: 'Redub retries automatically; if it keeps failing, run `redub doctor`.' },
   E_WORKER_HUNG: { kind: 'processing', message: 'A worker process stopped responding.', action: 'Redub retries automatically; if it keeps failing, run `redub doctor`.' },
   E_STAGE_FAILED: { kind: 'processing', message: 'A processing stage failed.', action: 'See the job log, then retry with `redub jobs retry <id>`.' },
+  E_STORAGE_IO: { kind: 'processing', message: 'The data folder could not be read or written (an input/output error from the disk).', action: 'Check the disk that holds the data folder (its cable, its mount, its health), then retry.' },
+  E_STORAGE_READONLY: { kind: 'processing', message: 'The data folder is read-only, so Redub cannot record its work.', action: 'Make the data folder writable, or point --data-dir (REDUB_DATA_DIR) at a writable folder.' },
+  E_DATABASE_BUSY: { kind: 'processing', message: 'The job database stayed locked by another Redub process for too long.', action: 'Wait a moment and try again; if it keeps happening, check which Redub processes use this data folder.' },
+  E_DATABASE_CORRUPT: { kind: 'processing', message: 'The job database is damaged.', action: 'Move redub.db out of the data folder (Redub starts a new one; cached artifacts are found again), and report the problem.' },
+  E_LEASE_LOST: { kind: 'processing', message: 'Another Redub process took this job over, so this one stopped working on it.', action: 'Nothing to do: the job goes on in the other process. See `redub jobs show <id>`.' },
+  E_ARTIFACT_INVALID: { kind: 'processing', message: 'A stage wrote output that does not hold what it should.', action: 'Redub retries automatically; if it keeps failing, retry with `redub jobs retry <id>` and report the job log.' },
   E_DATABASE_NEWER: { kind: 'processing', message: 'The job database was written by a newer version of Redub.', action: 'Update Redub, or point --data-dir at another folder.' },
   E_DATABASE_UNREADABLE: { kind: 'processing', message: 'The job database cannot be opened.', action: 'Check the data folder\'s permissions, or point --data-dir at another folder.' },
   E_DATABASE_MIGRATION: { kind: 'processing', message: 'The job database could not be upgraded to this version of Redub; it was left unchanged.', action: 'Report this with the output of `redub doctor`, or point --data-dir at another folder.' },
@@ -113,7 +126,8 @@ export function toErrorData(error: unknown): RedubErrorData {
   if (error instanceof RedubError) return error.toData();
   if (isRedubErrorData(error)) return error;
   const text = error instanceof Error ? error.message : String(error);
-  if (/ENOSPC/.test(text)) return new RedubError('E_DISK_FULL', { details: [text] }).toData();
+  const storage = storageErrorCode(error, text);
+  if (storage) return new RedubError(storage, { details: [text] }).toData();
   return new RedubError('E_INTERNAL', { details: [text] }).toData();
 }
 
@@ -125,4 +139,19 @@ export function isRedubErrorData(value: unknown): value is RedubErrorData {
 
 export function errorKind(code: ErrorCode): ErrorKind {
   return errorDefinitions[code].kind;
+}
+
+/**
+ * The Redub code for a storage failure: an SQLite result code (better-sqlite3 puts it on `code`,
+ * e.g. SQLITE_FULL, SQLITE_IOERR_WRITE) or a file-system errno (ENOSPC). Null for anything else.
+ * Read from the code alone, so it works on errors from any library and after crossing processes.
+ */
+export function storageErrorCode(error: unknown, text = error instanceof Error ? error.message : String(error)): ErrorCode | null {
+  const code = typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : '';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || /\bENOSPC\b|No space left on device|database or disk is full/i.test(text)) return 'E_DISK_FULL';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'E_DATABASE_BUSY';
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return 'E_STORAGE_READONLY';
+  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_') || code === 'SQLITE_NOTADB') return 'E_DATABASE_CORRUPT';
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'E_STORAGE_IO';
+  return null;
 }

@@ -26,7 +26,7 @@ export interface DubRunResult {
 }
 
 export async function runDubJob(
-  job: { id: string; options: unknown },
+  job: { id: string; options: unknown; allocationId?: string | null },
   services: PipelineServices,
   signal: AbortSignal,
   onProgress: (progress: number, etaMs: number | null) => void,
@@ -35,7 +35,7 @@ export async function runDubJob(
   const { store } = services;
   // Jobs that transcribe or translate with a model spend much of their time there.
   const neural = (!options.subtitlesPath && options.transcription) || (!options.translationPath && options.translators);
-  const runner = new StageRunner(job.id, services, signal, onProgress, neural ? neuralStageWeights : stageWeights);
+  const runner = new StageRunner(job.id, services, signal, onProgress, neural ? neuralStageWeights : stageWeights, job.allocationId ?? null);
   const input = { fingerprint: options.inputFingerprint };
 
   const probe = await runner.run<MediaInfo>('probe', { ...input, limits: options.limits }, { inputPath: options.inputPath, limits: options.limits });
@@ -109,6 +109,8 @@ export async function runDubJob(
     },
   );
 
+  // The user's folder is written only by the process that still holds the job.
+  runner.assertLeaseHeld();
   const outputs = publishOutputs(options.inputPath, options.outDir, options.language, {
     video: exported.file(exported.result.videoFile),
     subtitles: exported.file(exported.result.subtitlesFile),

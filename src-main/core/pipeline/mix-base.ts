@@ -16,6 +16,8 @@ export function findMixBase(services: PipelineServices, extractKey: string, targ
   for (const artifact of recent) {
     const result = cache.read<Partial<MixResult>>(artifact.key);
     if (result.extractKey !== extractKey || result.targetLufs !== targetLufs || !result.cues || result.gainDb === undefined) continue;
+    // The patch copies the base's files: a damaged base would spread into the new mix.
+    if (cache.verify(artifact.key).state !== 'valid') continue;
     const directory = cache.directory(artifact.key);
     return { voicePath: path.join(directory, result.voiceFile!), mixPath: path.join(directory, result.mixFile!), gainDb: result.gainDb, cues: result.cues };
   }

@@ -2,8 +2,9 @@
 // a user who edits an output in place must not corrupt the cached artifact behind it. Where the
 // file system supports it the copy is a copy-on-write clone and costs nothing. Each file appears
 // under its final name only once complete.
-import { constants, copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { constants, copyFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { RedubError } from '../../shared/errors.js';
 import type { JobOutputs } from '../../shared/jobs.js';
 
 export function outputNames(inputPath: string, outDir: string, language: string): Required<Pick<JobOutputs, 'video' | 'subtitles' | 'dubStem'>> {
@@ -14,15 +15,33 @@ export function outputNames(inputPath: string, outDir: string, language: string)
 export function publishOutputs(inputPath: string, outDir: string, language: string, sources: { video: string; subtitles: string; dubStem: string }): JobOutputs {
   const targets = outputNames(inputPath, outDir, language);
   mkdirSync(path.resolve(outDir), { recursive: true });
-  for (const name of ['video', 'subtitles', 'dubStem'] as const) place(sources[name], targets[name]);
+  const placed: string[] = [];
+  try {
+    for (const name of ['video', 'subtitles', 'dubStem'] as const) {
+      place(sources[name], targets[name]);
+      placed.push(targets[name]);
+    }
+  } catch (error) {
+    // A job that did not finish leaves no outputs that look finished (a video without its stem).
+    for (const file of placed) rmSync(file, { force: true });
+    throw error;
+  }
   return targets;
 }
 
 function place(source: string, target: string): void {
   const partial = `${target}.partial`;
   rmSync(partial, { force: true });
-  copyFileSync(source, partial, constants.COPYFILE_FICLONE);
-  renameSync(partial, target);
+  try {
+    copyFileSync(source, partial, constants.COPYFILE_FICLONE);
+    // A full disk can cut a copy short without an error from every file system: check its length.
+    if (statSync(partial).size !== statSync(source).size) throw new RedubError('E_DISK_FULL', { details: [`Only part of ${path.basename(target)} could be written.`] });
+    renameSync(partial, target);
+  } catch (error) {
+    // Nothing half-written stays in the user's folder.
+    rmSync(partial, { force: true });
+    throw error;
+  }
 }
 
 /** Removes what a cancelled job may have left half-written in the output folder. */

@@ -1,13 +1,18 @@
 // Runs one job's stages on the host side: computes each stage's artifact key, reuses the cached
-// artifact when there is one, otherwise sends the stage to a worker and commits what it wrote.
-// It records every stage's state, timing and execution provider, and the job's weighted progress.
+// artifact when there is one and it still holds up, otherwise sends the stage to a worker and
+// commits what it wrote. Every attempt of a stage writes into a fresh folder of its own, and only
+// an attempt whose output passed its check, made while this process still holds the job's lease,
+// is committed. It records every stage's state, timing and execution provider, and the job's
+// weighted progress; a failure to record (a full disk) stops the stage with that error instead
+// of crashing the process that writes.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { RedubError } from '../../shared/errors.js';
+import { RedubError, toErrorData } from '../../shared/errors.js';
 import { stageWeights, type ResourceClass, type StageName } from '../../shared/jobs.js';
 import type { JobStore } from '../queue/job-store.js';
 import type { WorkerPool } from '../worker-host/worker-pool.js';
 import { ArtifactCache } from './artifact-cache.js';
+import { checkStageOutput, itemProblems } from './stage-checks.js';
 import { stageResources, stageVersions } from './stage.js';
 
 export interface StageOutput<Result> {
@@ -32,52 +37,53 @@ export class StageRunner {
   private completedWeight = 0;
   private lastProgressWrite = 0;
   private readonly startedAt = Date.now();
+  /** Set when a write to the store failed mid-stage; the stage then stops with this error. */
+  private storageFailure: RedubError | null = null;
+  private readonly storageAbort = new AbortController();
+  private readonly signal: AbortSignal;
 
   constructor(
     private readonly jobId: string,
     private readonly services: PipelineServices,
-    private readonly signal: AbortSignal,
+    jobSignal: AbortSignal,
     private readonly onProgress: (progress: number, etaMs: number | null) => void,
     /** Each stage's share of the job's 0–100 progress (they sum to 100). */
     private readonly weights: Record<StageName, number> = stageWeights,
+    /** The attempt's allocation id: only while the store still names it may outputs be committed. */
+    private readonly allocationId: string | null = null,
   ) {
+    this.signal = AbortSignal.any([jobSignal, this.storageAbort.signal]);
     services.store.resetStages(jobId);
   }
 
   /** `resource` overrides the stage's default pool (a neural stage whose model runs on a GPU). */
   async run<Result>(name: StageName, keyInputs: unknown, params: unknown, resource: ResourceClass = stageResources[name]): Promise<StageOutput<Result>> {
-    if (this.signal.aborted) throw new RedubError('E_CANCELLED');
-    const { store, cache } = this.services;
+    this.throwIfStopped();
+    const { store } = this.services;
     const key = ArtifactCache.keyFor(name, stageVersions[name], keyInputs);
     const startedMs = Date.now();
     store.upsertStage(this.jobId, name, { state: 'running', progress: 0, startedMs, artifactKey: key, error: null, reused: false });
 
-    if (cache.has(key)) {
+    const reused = this.reusable<Result>(name, key);
+    if (reused !== null) {
       store.touchArtifact(key);
       store.upsertStage(this.jobId, name, { state: 'done', progress: 100, reused: true, finishedMs: Date.now(), durationMs: Date.now() - startedMs });
       this.finishStage(name);
-      return this.output<Result>(key, cache.read<Result>(key), true);
+      return this.output<Result>(key, reused, true);
     }
 
-    const temporary = cache.createTemporary(key);
     try {
-      const outcome = await this.runOnWorker(name, params, temporary, resource);
-      const committed = cache.commit(key, temporary, outcome.result);
+      const { result, committed, executionProvider } = await this.runAttempts(name, key, params, resource);
       store.recordArtifact({ key, stage: name, path: committed.directory, bytes: committed.bytes });
-      store.upsertStage(this.jobId, name, {
-        state: 'done',
-        progress: 100,
-        finishedMs: Date.now(),
-        durationMs: Date.now() - startedMs,
-        executionProvider: outcome.executionProvider,
-      });
+      store.upsertStage(this.jobId, name, { state: 'done', progress: 100, finishedMs: Date.now(), durationMs: Date.now() - startedMs, executionProvider });
       this.finishStage(name);
-      return this.output<Result>(key, outcome.result as Result, false);
-    } catch (error) {
-      cache.discard(temporary);
-      const data = error instanceof RedubError ? error.toData() : new RedubError('E_STAGE_FAILED', { details: [String(error)] }).toData();
-      store.upsertStage(this.jobId, name, { state: 'failed', finishedMs: Date.now(), durationMs: Date.now() - startedMs, error: data });
-      throw error;
+      return this.output<Result>(key, result as Result, false);
+    } catch (thrown) {
+      const error = this.storageFailure ?? thrown;
+      const data = error instanceof RedubError ? error.toData() : toErrorData(error);
+      // Recording the failure may fail the same way (the disk is still full): the error stands.
+      this.record(() => store.upsertStage(this.jobId, name, { state: 'failed', finishedMs: Date.now(), durationMs: Date.now() - startedMs, error: data }));
+      throw error instanceof RedubError ? error : RedubError.fromData(data);
     }
   }
 
@@ -86,26 +92,80 @@ export class StageRunner {
     this.finishStage(name);
   }
 
-  private async runOnWorker(name: StageName, params: unknown, outDir: string, resource: ResourceClass) {
+  /** Throws unless this process still holds the job: before anything leaves for the user. */
+  assertLeaseHeld(): void {
+    this.throwIfStopped();
+    if (this.allocationId !== null && !this.services.store.holdsLease(this.jobId, this.allocationId)) throw new RedubError('E_LEASE_LOST');
+  }
+
+  /** The cached result when the artifact is there and checks out; a damaged one is removed, with a warning. */
+  private reusable<Result>(name: StageName, key: string): Result | null {
+    const { store, cache } = this.services;
+    const check = cache.verify(key);
+    if (check.state === 'missing') return null;
+    let problems = check.state === 'damaged' ? [check.reason] : [];
+    let result: Result | null = null;
+    if (problems.length === 0) {
+      result = cache.read<Result>(key);
+      // Per-cue speech lives beside the artifact, not in it.
+      if (name === 'synthesize' || name === 'fit') problems = itemProblems((result as { cues?: { index: number; file: string | null }[] }).cues ?? []);
+    }
+    if (problems.length === 0) return result;
+    store.log(this.jobId, 'warn', name, `The cached ${name} output failed its check (${problems.join(' ')}); it is discarded and made again.`);
+    cache.remove(key);
+    store.deleteArtifact(key);
+    return null;
+  }
+
+  private async runAttempts(name: StageName, key: string, params: unknown, resource: ResourceClass) {
     const { store, cache, pools } = this.services;
     for (let attempt = 1; ; attempt++) {
       store.upsertStage(this.jobId, name, { attempts: attempt });
+      // A fresh folder per attempt: whatever a dead attempt's helpers still write goes nowhere a
+      // later attempt reads.
+      const temporary = cache.createTemporary(key);
       try {
-        return await pools[resource].run(
-          { taskId: randomUUID(), stage: name, params, outDir, artifactsRoot: cache.root },
+        const outcome = await pools[resource].run(
+          { taskId: randomUUID(), stage: name, params, outDir: temporary, artifactsRoot: cache.root },
           {
             signal: this.signal,
-            onStart: (pid) => store.log(this.jobId, 'info', name, `Stage ${name} started on worker ${pid ?? '?'} (attempt ${attempt}).`),
-            onLog: (level, message) => store.log(this.jobId, level, name, message),
-            onProgress: (fraction) => this.reportStageProgress(name, fraction),
+            onStart: (pid) => this.record(() => store.log(this.jobId, 'info', name, `Stage ${name} started on worker ${pid ?? '?'} (attempt ${attempt}).`)),
+            onLog: (level, message) => this.record(() => store.log(this.jobId, level, name, message)),
+            onProgress: (fraction) => this.record(() => this.reportStageProgress(name, fraction)),
           },
         );
+        this.throwIfStopped();
+        await checkStageOutput(name, params, temporary, outcome.result);
+        this.assertLeaseHeld();
+        const committed = cache.commit(key, temporary, outcome.result);
+        return { result: outcome.result, committed, executionProvider: outcome.executionProvider };
       } catch (error) {
+        cache.discard(temporary);
+        if (this.storageFailure) throw this.storageFailure;
         const workerDied = error instanceof RedubError && (error.code === 'E_WORKER_CRASHED' || error.code === 'E_WORKER_HUNG');
         if (!workerDied || attempt > workerFailureRetries || this.signal.aborted) throw error;
         store.log(this.jobId, 'warn', name, `${error.message} ${error.details.join(' ')} Retrying the stage on a fresh worker.`);
       }
     }
+  }
+
+  /**
+   * Runs a write made from a worker's message (a log line, progress). Such a write runs inside an
+   * event handler, where a throw would crash the process: a storage failure is kept instead and
+   * stops the stage, which then fails with it.
+   */
+  private record(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.storageFailure ??= error instanceof RedubError ? error : RedubError.fromData(toErrorData(error));
+      this.storageAbort.abort();
+    }
+  }
+
+  private throwIfStopped(): void {
+    if (this.storageFailure) throw this.storageFailure;
+    if (this.signal.aborted) throw new RedubError('E_CANCELLED');
   }
 
   private reportStageProgress(name: StageName, fraction: number): void {
@@ -133,4 +193,3 @@ export class StageRunner {
     return { key, result, directory, reused, file: (name) => path.join(directory, name) };
   }
 }
-

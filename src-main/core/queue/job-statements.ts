@@ -38,6 +38,8 @@ export function prepareJobStatements(db: Database) {
     select: db.prepare<[string], JobTableRow>('SELECT * FROM jobs WHERE id = ?'),
     selectByKey: db.prepare<[string], JobTableRow>('SELECT * FROM jobs WHERE idempotency_key = ?'),
     selectRunning: db.prepare<[], JobTableRow>("SELECT * FROM jobs WHERE state = 'running' ORDER BY created_ms"),
+    selectExpired: db.prepare<[number], JobTableRow>("SELECT * FROM jobs WHERE state = 'running' AND lease_expires_ms <= ? ORDER BY created_ms"),
+    refundAttempt: db.prepare<[string]>('UPDATE jobs SET attempts = attempts - 1 WHERE id = ? AND attempts > 0'),
     changedSince: db.prepare<[number], JobTableRow>('SELECT * FROM jobs WHERE updated_ms >= ? ORDER BY updated_ms, rowid'),
     list: db.prepare<[ListParams], JobTableRow>(
       `SELECT * FROM jobs WHERE ${filter} ORDER BY created_ms DESC, rowid DESC LIMIT @limit OFFSET @offset`,

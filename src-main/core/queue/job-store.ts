@@ -52,6 +52,8 @@ export class JobStore extends JobRecords {
   private readonly retryBaseMs: number;
   private readonly sql: JobStatements;
   private readonly changeListeners = new Set<JobChangeListener>();
+  /** Jobs a claim put back (their lease ran out), announced once the claim has committed. */
+  private readonly changedInClaim: string[] = [];
 
   constructor(db: Database, options: JobStoreOptions = {}) {
     const clock = options.clock ?? Date.now;
@@ -114,6 +116,7 @@ export class JobStore extends JobRecords {
     const claimed = this.db.transaction((): JobRow | null => {
       if (this.isPaused()) return null;
       const now = this.clock();
+      this.requeueExpired(now);
       const candidate = this.sql.claimCandidate.get({ now, only: onlyJobIds ? JSON.stringify(onlyJobIds) : null });
       if (!candidate) return null;
       assertTransition(candidate.state, 'running');
@@ -123,8 +126,15 @@ export class JobStore extends JobRecords {
       });
       return claimed.changes === 1 ? this.require(candidate.id) : null;
     }).immediate();
+    for (const id of this.changedInClaim.splice(0)) this.didChange(id);
     if (claimed) this.didChange(claimed.id);
     return claimed;
+  }
+
+  /** Whether `allocationId` is still the running attempt of the job: only its holder may publish. */
+  holdsLease(id: string, allocationId: string): boolean {
+    const row = this.sql.select.get(id);
+    return row !== undefined && row.state === 'running' && row.allocation_id === allocationId;
   }
 
   renewLease(id: string, allocationId: string, leaseMs: number): boolean {
@@ -152,12 +162,16 @@ export class JobStore extends JobRecords {
 
   /** Ends the holder's attempt: back off and retry while attempts remain and the error is
    * retryable, otherwise park the job in failed (the dead-letter list). Null for a non-holder. */
-  fail(id: string, allocationId: string, error: RedubErrorData, options: { retryable?: boolean } = {}): JobState | null {
+  fail(id: string, allocationId: string, error: RedubErrorData, options: { retryable?: boolean; countAttempt?: boolean } = {}): JobState | null {
     const settled = this.db.transaction((): JobState | null => {
       const row = this.sql.select.get(id);
       if (!row || row.state !== 'running' || row.allocation_id !== allocationId) return null;
       const now = this.clock();
-      const retry = (options.retryable ?? true) && row.attempts < row.max_attempts;
+      // An attempt that failed through no fault of its own (the database stayed locked by another
+      // process) is given back, so contention never pushes a job towards the failed list.
+      const refunded = options.countAttempt === false && row.attempts > 0;
+      if (refunded) this.sql.refundAttempt.run(id);
+      const retry = (options.retryable ?? true) && (refunded || row.attempts < row.max_attempts);
       const to: JobState = retry ? 'retry_wait' : 'failed';
       assertTransition(row.state, to);
       const runAfterMs = retry ? now + retryDelayMs(row.attempts, { baseMs: this.retryBaseMs, random: this.random }) : row.run_after_ms;
@@ -168,6 +182,25 @@ export class JobStore extends JobRecords {
     }).immediate();
     if (settled) this.didChange(id);
     return settled;
+  }
+
+  /**
+   * Puts back running jobs whose lease ran out, inside a claim: a holder that stopped renewing
+   * (it died, or lost its disk) gives its job up to whichever process claims next, without a
+   * restart of anything (as liteque and graphile-worker do).
+   */
+  private requeueExpired(now: number): void {
+    for (const row of this.sql.selectExpired.all(now)) {
+      assertTransition(row.state, 'queued');
+      if (this.sql.requeueInterrupted.run({ id: row.id, allocationId: row.allocation_id, now }).changes !== 1) continue;
+      this.log(row.id, 'warn', null, 'The lease of the process running this job ran out (it stopped or lost its disk); the job resumes from its last finished stage.');
+      this.changedInClaim.push(row.id);
+    }
+  }
+
+  /** A cheap write that fails while the database cannot grow: how a full disk is found to be over. */
+  probeWrite(): void {
+    this.settings.set('storage.probeMs', this.clock());
   }
 
   /** Puts back running jobs whose holder is gone: its lease ran out or its process is dead. */

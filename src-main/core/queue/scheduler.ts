@@ -1,10 +1,11 @@
 // Claims jobs from the store and runs them, up to a concurrency limit: renews each job's lease
 // while it runs, notices cancellation made by any process (CLI, API) within a poll interval,
 // and settles every attempt as done, retry-wait or failed. One writer: only the lease holder
-// may settle a job.
+// may settle a job. The store may refuse writes (a full disk): the scheduler then keeps going,
+// names the problem (storageProblem) and writes the settlements it owes once it can.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { errorKind, toErrorData } from '../../shared/errors.js';
+import { errorKind, toErrorData, type RedubErrorData } from '../../shared/errors.js';
 import { isTerminalJobState, type JobOutputs } from '../../shared/jobs.js';
 import type { JobRow, JobStore } from './job-store.js';
 
@@ -54,6 +55,9 @@ export class Scheduler {
   private readonly settled = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Settlements the store refused (a full disk), by job: written again on every tick until they land. */
+  private readonly owed = new Map<string, () => void>();
+  private problem: RedubErrorData | null = null;
   private readonly leaseMs: number;
   private readonly pollMs: number;
 
@@ -69,7 +73,15 @@ export class Scheduler {
     this.timer = setInterval(() => this.tick(), this.pollMs);
   }
 
-  /** Resolves when every given job has reached done, failed or cancelled. */
+  /** What keeps the store from taking writes now (a full disk), or null when it takes them. */
+  get storageProblem(): RedubErrorData | null {
+    return this.problem;
+  }
+
+  /**
+   * Resolves when every given job has reached done, failed or cancelled — or has ended here but
+   * could not be recorded as such (see storageProblem): a command waiting for it would wait forever.
+   */
   waitFor(jobIds: string[]): Promise<JobRow[]> {
     return new Promise((resolve) => {
       const check = () => {
@@ -77,7 +89,8 @@ export class Scheduler {
         const jobs = jobIds.map((id) => this.options.store.get(id)).filter((job): job is JobRow => job !== null);
         // A cancelled job still running here is not settled until its worker is dead and its
         // partial outputs are gone.
-        if (jobs.every((job) => isTerminalJobState(job.state) && !this.running.has(job.id))) {
+        const ended = (job: JobRow) => (isTerminalJobState(job.state) || this.owed.has(job.id)) && !this.running.has(job.id);
+        if (jobs.every(ended)) {
           this.settled.delete(check);
           resolve(jobs);
         }
@@ -101,13 +114,50 @@ export class Scheduler {
   private tick(): void {
     if (this.stopped) return;
     const { store } = this.options;
-    for (const entry of this.running.values()) this.watch(entry);
-    while (this.running.size < this.options.concurrency) {
-      const job = store.claimNext(this.owner, this.leaseMs, this.options.jobIds ? [...this.options.jobIds] : undefined);
-      if (!job) break;
-      this.launch(job);
+    try {
+      this.payOwedSettlements();
+      for (const entry of this.running.values()) this.watch(entry);
+      // A full disk refuses new work as well: nothing is claimed until the store takes writes.
+      while (this.problem === null && this.running.size < this.options.concurrency) {
+        const job = store.claimNext(this.owner, this.leaseMs, this.options.jobIds ? [...this.options.jobIds] : undefined);
+        if (!job) break;
+        this.launch(job);
+      }
+    } catch (error) {
+      this.noteStorageProblem(error);
     }
-    for (const check of [...this.settled]) check();
+    for (const check of [...this.settled]) {
+      try {
+        check();
+      } catch (error) {
+        this.noteStorageProblem(error);
+      }
+    }
+  }
+
+  /** Writes what the store refused before; clears the problem once a write lands. */
+  private payOwedSettlements(): void {
+    if (this.problem === null) return;
+    for (const [jobId, settle] of [...this.owed]) {
+      settle();
+      this.owed.delete(jobId);
+    }
+    this.options.store.probeWrite();
+    this.problem = null;
+  }
+
+  private noteStorageProblem(error: unknown): void {
+    this.problem = toErrorData(error);
+  }
+
+  /** Runs a settlement; one the store refuses is kept and written again on later ticks. */
+  private settle(jobId: string, write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.owed.set(jobId, write);
+      this.noteStorageProblem(error);
+    }
   }
 
   private watch(entry: RunningJob): void {
@@ -132,15 +182,20 @@ export class Scheduler {
     const entry: RunningJob = { job, controller: new AbortController(), lastRenewMs: Date.now(), cancelled: false };
     this.running.set(job.id, entry);
     const { store } = this.options;
-    store.log(job.id, 'info', null, `Attempt ${job.attempts} of ${job.maxAttempts} started.`);
     const onProgress = (progress: number, etaMs: number | null) => store.updateProgress(job.id, job.allocationId!, progress, etaMs);
-    this.options
-      .runJob(job, entry.controller.signal, onProgress)
-      .then(({ outputs }) => {
-        store.complete(job.id, job.allocationId!, outputs);
-        store.log(job.id, 'info', null, 'Done.');
+    Promise.resolve()
+      .then(() => {
+        store.log(job.id, 'info', null, `Attempt ${job.attempts} of ${job.maxAttempts} started.`);
+        return this.options.runJob(job, entry.controller.signal, onProgress);
       })
-      .catch((error: unknown) => this.settleFailure(entry, error))
+      .then(
+        ({ outputs }) =>
+          this.settle(job.id, () => {
+            store.complete(job.id, job.allocationId!, outputs);
+            store.log(job.id, 'info', null, 'Done.');
+          }),
+        (error: unknown) => this.settleFailure(entry, error),
+      )
       .finally(() => {
         this.running.delete(job.id);
         this.tick();
@@ -151,16 +206,24 @@ export class Scheduler {
     const { store } = this.options;
     const { job } = entry;
     if (entry.cancelled) {
-      this.options.onCancelled?.(job);
-      store.log(job.id, 'warn', null, 'Cancelled; the worker was stopped and partial outputs removed.');
+      try {
+        this.options.onCancelled?.(job);
+      } catch {
+        // Partial outputs that cannot be removed now are removed by the next cancel or run.
+      }
+      this.settle(job.id, () => store.log(job.id, 'warn', null, 'Cancelled; the worker was stopped and partial outputs removed.'));
       return;
     }
     const data = toErrorData(error);
-    // Bad input fails at once: retrying cannot fix it. Everything else gets backoff retries.
+    // Bad input fails at once: retrying cannot fix it. Everything else gets backoff retries;
+    // a database that stayed locked costs the job no attempt (another process held the lock).
     const retryable = errorKind(data.code) !== 'input';
-    const state = store.fail(job.id, job.allocationId!, data, { retryable });
-    const details = data.details?.length ? ` (${data.details.join(' ')})` : '';
-    store.log(job.id, 'error', null, `${data.code}: ${data.message}${details}${state === 'retry_wait' ? ' Retrying after a pause.' : ''}`);
+    const countAttempt = data.code !== 'E_DATABASE_BUSY';
+    this.settle(job.id, () => {
+      const state = store.fail(job.id, job.allocationId!, data, { retryable, countAttempt });
+      const details = data.details?.length ? ` (${data.details.join(' ')})` : '';
+      store.log(job.id, 'error', null, `${data.code}: ${data.message}${details}${state === 'retry_wait' ? ' Retrying after a pause.' : ''}`);
+    });
   }
 }
 

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { RedubError } from '../../shared/errors.js';
 import { migrations as defaultMigrations } from './migrations/index.js';
+import { applyWritePolicy } from './write-policy.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -48,6 +49,7 @@ function connect(file: string): Database {
   try {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const db = new BetterSqlite3(file);
+    applyWritePolicy(db);
     // Connection-level settings change nothing on disk, so they are safe before the version check.
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArtifactCache, hashOf, stableJson } from '../../../src-main/core/pipeline/artifact-cache.js';
@@ -72,7 +72,8 @@ describe('ArtifactCache storage', () => {
     expect(directory).toBe(cache.directory(key));
     expect(existsSync(temporary)).toBe(false);
     expect(readFileSync(path.join(directory, 'audio.wav'), 'utf8')).toBe('wav bytes');
-    expect(bytes).toBe(Buffer.byteLength('wav bytes') + Buffer.byteLength(JSON.stringify({ wav: 'audio.wav' })));
+    const manifest = readFileSync(path.join(directory, 'manifest.json'));
+    expect(bytes).toBe(Buffer.byteLength('wav bytes') + Buffer.byteLength(JSON.stringify({ wav: 'audio.wav' })) + manifest.length);
   });
 
   it('discard() removes the temporary folder and publishes nothing', () => {
@@ -127,34 +128,95 @@ describe('ArtifactCache storage', () => {
     expect(reader.read(key)).toEqual({ durationMs: 2000 });
   });
 
-  it('clearTemporaries removes only temporary folders older than the given age', () => {
-    const cache = makeCache();
-    const oldFolder = cache.createTemporary(ArtifactCache.keyFor('extract', 1, 'old'));
-    const newFolder = cache.createTemporary(ArtifactCache.keyFor('extract', 1, 'new'));
-    const now = Date.now();
-    const hourAgo = new Date(now - 60 * 60_000);
-    utimesSync(oldFolder, hourAgo, hourAgo);
-
-    cache.clearTemporaries(10 * 60_000, now);
-    expect(existsSync(oldFolder)).toBe(false);
-    expect(existsSync(newFolder)).toBe(true);
+  it('clearAbandonedTemporaries removes the folders of dead owners and keeps those of live ones', () => {
+    const root = path.join(temporaryDirectory(), 'owners');
+    const dead = new ArtifactCache(root, 'host:1:dead');
+    const alive = new ArtifactCache(root, 'host:2:alive');
+    const deadFolder = dead.createTemporary(ArtifactCache.keyFor('export', 1, 'x'));
+    writeFileSync(path.join(deadFolder, 'dub.mp4'), 'half an mp4');
+    const aliveFolder = alive.createTemporary(ArtifactCache.keyFor('export', 1, 'y'));
+    const starting = new ArtifactCache(root, 'host:3:new');
+    expect(starting.clearAbandonedTemporaries((owner) => owner === 'host:2:alive')).toBe(1);
+    expect(existsSync(deadFolder)).toBe(false);
+    expect(existsSync(aliveFolder)).toBe(true);
   });
 
-  it('clearTemporaries judges age against the injected clock', () => {
+  it('clearAbandonedTemporaries keeps an unowned folder for a few minutes (it may be being made), then removes it', () => {
     const cache = makeCache();
-    const folder = cache.createTemporary(ArtifactCache.keyFor('extract', 1, 'g'));
-    cache.clearTemporaries(10 * 60_000, Date.now());
-    expect(existsSync(folder)).toBe(true);
-    cache.clearTemporaries(10 * 60_000, Date.now() + 11 * 60_000);
+    const folder = path.join(cache.root, 'tmp', 'legacy-folder');
+    mkdirSync(folder);
+    expect(cache.clearAbandonedTemporaries(() => false)).toBe(0);
+    expect(cache.clearAbandonedTemporaries(() => false, Date.now() + 11 * 60_000)).toBe(1);
     expect(existsSync(folder)).toBe(false);
   });
 
-  it('clearTemporaries leaves committed artifacts alone', () => {
+  it('clearAbandonedTemporaries leaves committed artifacts alone', () => {
     const cache = makeCache();
     const key = ArtifactCache.keyFor('extract', 1, 'h');
     cache.commit(key, cache.createTemporary(key), { ok: true });
-    cache.clearTemporaries(0, Date.now() + 24 * 60 * 60_000);
+    cache.clearAbandonedTemporaries(() => false, Date.now() + 24 * 60 * 60_000);
     expect(cache.has(key)).toBe(true);
+    expect(readdirSync(path.join(cache.root, 'tmp'))).toEqual([]);
+  });
+
+  it('a crash after the files are written but before the rename leaves nothing a later run trusts', () => {
+    const root = path.join(temporaryDirectory(), 'crash');
+    const key = ArtifactCache.keyFor('mix', 1, 'crash');
+    const crashed = new ArtifactCache(root, 'host:4242:gone');
+    const temporary = crashed.createTemporary(key);
+    writeFileSync(path.join(temporary, 'mix.wav'), 'complete-looking bytes');
+    writeFileSync(path.join(temporary, 'result.json'), JSON.stringify({ mixFile: 'mix.wav' }));
+    // The process dies here: no commit. A later start:
+    const later = new ArtifactCache(root, 'host:1:later');
+    expect(later.has(key)).toBe(false);
+    expect(later.verify(key)).toEqual({ state: 'missing' });
+    later.clearAbandonedTemporaries(() => false);
+    expect(readdirSync(path.join(root, 'tmp'))).toEqual([]);
+  });
+});
+
+describe('ArtifactCache verification', () => {
+  function committed(files: Record<string, string>) {
+    const cache = makeCache();
+    const key = ArtifactCache.keyFor('export', 1, Object.keys(files));
+    const temporary = cache.createTemporary(key);
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(temporary, name), text);
+    cache.commit(key, temporary, { files: Object.keys(files) });
+    return { cache, key, directory: cache.directory(key) };
+  }
+
+  it('finds a committed artifact valid, and no owner marker left in it', () => {
+    const { cache, key, directory } = committed({ 'dub.mp4': 'x'.repeat(200_000), 'dub.srt': 'text' });
+    expect(cache.verify(key)).toEqual({ state: 'valid' });
+    expect(readdirSync(directory).sort()).toEqual(['dub.mp4', 'dub.srt', 'manifest.json', 'result.json']);
+  });
+
+  it('finds a file cut short damaged', () => {
+    const { cache, key, directory } = committed({ 'dub.mp4': 'x'.repeat(200_000) });
+    truncateSync(path.join(directory, 'dub.mp4'), 100_000);
+    expect(cache.verify(key)).toMatchObject({ state: 'damaged', reason: expect.stringContaining('dub.mp4 is 100000 bytes') });
+  });
+
+  it('finds a file of the same size but other content (a second writer) damaged', () => {
+    const { cache, key, directory } = committed({ 'dub.mp4': 'a'.repeat(200_000) });
+    writeFileSync(path.join(directory, 'dub.mp4'), 'b'.repeat(200_000));
+    expect(cache.verify(key)).toMatchObject({ state: 'damaged', reason: expect.stringContaining('does not hold what was written') });
+  });
+
+  it('finds a changed result and a missing manifest damaged', () => {
+    const first = committed({ 'a.wav': 'a' });
+    writeFileSync(path.join(first.directory, 'result.json'), '{"files":["other"]}');
+    expect(first.cache.verify(first.key).state).toBe('damaged');
+    const second = committed({ 'b.wav': 'b' });
+    rmSync(path.join(second.directory, 'manifest.json'));
+    expect(second.cache.verify(second.key).state).toBe('damaged');
+  });
+
+  it('remove() takes the artifact out of its key at once', () => {
+    const { cache, key, directory } = committed({ 'a.wav': 'a' });
+    cache.remove(key);
+    expect(cache.has(key)).toBe(false);
+    expect(existsSync(directory)).toBe(false);
     expect(readdirSync(path.join(cache.root, 'tmp'))).toEqual([]);
   });
 });
