@@ -1,65 +1,14 @@
 // Crashes and cancellation, for real: kill -9 the CLI mid-job and run the same command again;
 // kill a worker mid-stage; cancel a running job from another process.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src-main/core/store/database.js';
-import { JobStore } from '../../src-main/core/queue/job-store.js';
+import { isRunning, runningStage, waitFor, withStore, workerProcesses } from '../helpers/job-watch.js';
 import { parseJson, runRedub, sampleDubArguments, startRedub, type DubInputs, type DubJson } from '../helpers/cli.js';
 import { generateSpokenVideo, sampleLines } from '../fixtures/spoken-video.js';
 import { useTemporaryDirectory } from '../helpers/temporary-directory.js';
-
-/** Reads the store the way another process would, closing the connection afterwards. */
-function withStore<T>(dataDir: string, read: (store: JobStore) => T): T {
-  const database = openDatabase(path.join(dataDir, 'redub.db'));
-  try {
-    return read(new JobStore(database));
-  } finally {
-    database.close();
-  }
-}
-
-/** Polls until `check` returns a value, or fails after `timeoutMs`. */
-async function waitFor<T>(what: string, check: () => T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const value = check();
-      if (value) return value;
-    } catch {
-      // The database may not exist yet.
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function workerProcesses(dataDir: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', '--', `--redub-data-dir=${dataDir}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function runningStage(dataDir: string, stage: string): string | null {
-  return withStore(dataDir, (store) => {
-    const job = store.list({ states: ['running'] })[0];
-    return job && store.stages(job.id).some((record) => record.name === stage && record.state === 'running') ? job.id : null;
-  });
-}
 
 // Each test runs real dubs; on a busy 2-core machine that can take well over a minute.
 describe('crash and cancel', { timeout: 240_000 }, () => {
@@ -123,7 +72,7 @@ describe('crash and cancel', { timeout: 240_000 }, () => {
     expect(cancel.code, cancel.stderr).toBe(0);
     // The cancellation is on record once that command returns; from there, 2 s (SPEC §2).
     const cancelledAt = Date.now();
-    await waitFor('the workers to be gone', () => workers.every((pid) => !isAlive(pid)), 5_000);
+    await waitFor('the workers to be gone', () => workers.every((pid) => !isRunning(pid)), 5_000);
     expect(Date.now() - cancelledAt).toBeLessThan(2_000);
 
     const result = await run.done;

@@ -5,8 +5,9 @@
 // folder into place. A folder under its key is therefore whole, and verify() tells a folder that
 // was damaged since (a truncated file, a file swapped for another) from a good one.
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { syncToDisk } from '../files/sync-to-disk.js';
 import { contentSample } from './fingerprint.js';
 
 const resultFile = 'result.json';
@@ -101,18 +102,18 @@ export class ArtifactCache {
       resultSha256: createHash('sha256').update(resultText).digest('hex'),
       files: files.map((name) => {
         const full = path.join(temporary, name);
-        syncFile(full);
+        syncToDisk(full);
         return { name, bytes: statSync(full).size, sample: contentSample(full) };
       }),
     };
     writeDurably(path.join(temporary, manifestFile), JSON.stringify(manifest));
-    for (const folder of subfolders(temporary)) syncFile(folder);
-    syncFile(temporary);
+    for (const folder of subfolders(temporary)) syncToDisk(folder);
+    syncToDisk(temporary);
     const target = this.directory(key);
     const parent = path.dirname(target);
     if (!existsSync(parent)) {
       mkdirSync(parent, { recursive: true });
-      syncFile(this.root);
+      syncToDisk(this.root);
     }
     if (existsSync(target)) {
       // Another job produced the same artifact meanwhile; theirs is as good as ours.
@@ -120,7 +121,7 @@ export class ArtifactCache {
     } else {
       renameSync(temporary, target);
       // The rename itself is durable only once the folder that holds it is synced.
-      syncFile(parent);
+      syncToDisk(parent);
     }
     return { directory: target, bytes: folderBytes(target) };
   }
@@ -189,21 +190,7 @@ export function hashOf(value: unknown): string {
 
 function writeDurably(file: string, text: string): void {
   writeFileSync(file, text);
-  syncFile(file);
-}
-
-/** fsync of a file or a folder (a folder's entries are what make a rename durable). */
-function syncFile(file: string): void {
-  const descriptor = openSync(file, 'r');
-  try {
-    fsyncSync(descriptor);
-  } catch (error) {
-    // Some file systems (and Windows, for folders) cannot sync a folder; the files were synced.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'EPERM' && code !== 'EISDIR' && code !== 'ENOTSUP') throw error;
-  } finally {
-    closeSync(descriptor);
-  }
+  syncToDisk(file);
 }
 
 /** Every file below `folder`, as paths relative to it with forward slashes. */

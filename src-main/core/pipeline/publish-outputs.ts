@@ -5,6 +5,7 @@
 import { constants, copyFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RedubError } from '../../shared/errors.js';
+import { syncToDisk } from '../files/sync-to-disk.js';
 import type { JobOutputs } from '../../shared/jobs.js';
 
 export function outputNames(inputPath: string, outDir: string, language: string): Required<Pick<JobOutputs, 'video' | 'subtitles' | 'dubStem'>> {
@@ -36,7 +37,10 @@ function place(source: string, target: string): void {
     copyFileSync(source, partial, constants.COPYFILE_FICLONE);
     // A full disk can cut a copy short without an error from every file system: check its length.
     if (statSync(partial).size !== statSync(source).size) throw new RedubError('E_DISK_FULL', { details: [`Only part of ${path.basename(target)} could be written.`] });
+    // On disk before it takes its name: after a power cut the file is whole or absent.
+    syncToDisk(partial);
     renameSync(partial, target);
+    syncToDisk(path.dirname(target));
   } catch (error) {
     // Nothing half-written stays in the user's folder.
     rmSync(partial, { force: true });
@@ -48,3 +52,4 @@ function place(source: string, target: string): void {
 export function removePartialOutputs(inputPath: string, outDir: string, language: string): void {
   for (const target of Object.values(outputNames(inputPath, outDir, language))) rmSync(`${target}.partial`, { force: true });
 }
+

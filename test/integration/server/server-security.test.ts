@@ -2,7 +2,7 @@
 // ?token= on media and events only), path traversal on the static and the API routes, the Host
 // check, and every kind of bad request answered with its 4xx and the API's error shape, never a
 // 500 and never a file's contents. Workers are stalled: no job here needs to finish.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -246,6 +246,19 @@ describe('local API security', () => {
     expect(asset.text).toContain('console.log');
     expect((await send(h.port, { path: '/jobs/123/timeline' })).text).toContain('Redub app');
     expectApiError(await send(h.port, { path: '/assets/missing.js' }), 404, 'E_ROUTE_NOT_FOUND');
+  });
+
+  it('never serves a symbolic link planted in the renderer folder, whether it names a file or a folder outside', async () => {
+    const h = await start();
+    const root = temporary();
+    const rendererDir = path.join(root, 'renderer');
+    symlinkSync(path.join(root, 'secret.txt'), path.join(rendererDir, 'assets', 'leak-AbCdEf12.js'));
+    symlinkSync(root, path.join(rendererDir, 'outside'));
+    for (const route of ['/assets/leak-AbCdEf12.js', '/outside/secret.txt']) {
+      const reply = await send(h.port, { path: route });
+      expect(reply.status, route).toBe(404);
+      expect(reply.text).not.toContain(secret);
+    }
   });
 
   it('says how to build the renderer when it is not built', async () => {
