@@ -108,19 +108,9 @@ export function readInputFileSync(file: string, kind: InputFileKind, options: In
   }
   try {
     assertReadable(file, kind, fstatSync(descriptor), options);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const deadline = Date.now() + (options.timeoutMs ?? inputReadTimeoutMs);
-    for (;;) {
-      const chunk = Buffer.alloc(Math.min(chunkBytes, limit + 1 - total));
-      const bytesRead = readSync(descriptor, chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > limit) throw tooLarge(file, kind, limit, total);
-      if (Date.now() > deadline) throw timeoutError(file, kind);
-    }
-    return Buffer.concat(chunks, total);
+    const collector = new BoundedCollector(file, kind, limit, Date.now() + (options.timeoutMs ?? inputReadTimeoutMs));
+    for (let chunk = collector.next(); collector.take(readSync(descriptor, chunk, 0, chunk.length, null)); chunk = collector.next());
+    return collector.result();
   } finally {
     closeSync(descriptor);
   }
@@ -135,19 +125,43 @@ async function readUpTo(
   deadline: number,
   read: (buffer: Buffer, offset: number, length: number) => Promise<number>,
 ): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for (;;) {
-    // One byte past the limit tells a file that grew after the check from one that fits.
-    const chunk = Buffer.alloc(Math.min(chunkBytes, limit + 1 - total));
-    const bytesRead = await read(chunk, 0, chunk.length);
-    if (bytesRead === 0) break;
-    chunks.push(chunk.subarray(0, bytesRead));
-    total += bytesRead;
-    if (total > limit) throw tooLarge(file, kind, limit, total);
-    if (Date.now() > deadline) throw timeoutError(file, kind);
+  const collector = new BoundedCollector(file, kind, limit, deadline);
+  for (let chunk = collector.next(); collector.take(await read(chunk, 0, chunk.length)); chunk = collector.next());
+  return collector.result();
+}
+
+/** Gathers a file's bytes chunk by chunk, refusing it once past the size or the time limit. */
+class BoundedCollector {
+  private readonly chunks: Buffer[] = [];
+  private total = 0;
+  private current = Buffer.alloc(0);
+
+  constructor(
+    private readonly file: string,
+    private readonly kind: InputFileKind,
+    private readonly limit: number,
+    private readonly deadline: number,
+  ) {}
+
+  /** Where the next read goes: one byte past the limit tells a file that grew after the check from one that fits. */
+  next(): Buffer {
+    this.current = Buffer.alloc(Math.min(chunkBytes, this.limit + 1 - this.total));
+    return this.current;
   }
-  return Buffer.concat(chunks, total);
+
+  /** Keeps what a read returned; false at the end of the file. */
+  take(bytesRead: number): boolean {
+    if (bytesRead === 0) return false;
+    this.chunks.push(this.current.subarray(0, bytesRead));
+    this.total += bytesRead;
+    if (this.total > this.limit) throw tooLarge(this.file, this.kind, this.limit, this.total);
+    if (Date.now() > this.deadline) throw timeoutError(this.file, this.kind);
+    return true;
+  }
+
+  result(): Buffer {
+    return Buffer.concat(this.chunks, this.total);
+  }
 }
 
 /** Read-only, and non-blocking so that opening a named pipe returns at once instead of waiting for a writer. */

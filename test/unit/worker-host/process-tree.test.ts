@@ -1,17 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { descendantsOf, killProcessTree, parseProcessTable, readProcessTable } from '../../../src-main/core/worker-host/process-tree.js';
-
-/** Alive and not a zombie: a killed orphan may linger as a zombie where nothing reaps it. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const state = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
-  return state !== '' && !state.startsWith('Z');
-}
+import { descendantsOf, isRunning, killProcessTree, parseProcessTable, readProcessTable } from '../../../src-main/core/worker-host/process-tree.js';
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
