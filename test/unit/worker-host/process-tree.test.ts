@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { descendantsOf, isRunning, killProcessTree, parseProcessTable, readProcessTable } from '../../../src-main/core/worker-host/process-tree.js';
+import { descendantsOf, isRunning, killProcessGroup, killProcessTree, killReportedChildren, parseProcessTable, readProcessTable, waitUntilGone } from '../../../src-main/core/worker-host/process-tree.js';
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -48,5 +48,27 @@ describe('process tree', () => {
     await exited;
     await waitFor(() => descendants.every((pid) => !isRunning(pid)));
     expect(isRunning(rootPid)).toBe(false);
+  });
+
+  it.skipIf(process.platform !== 'linux')('kills a reported helper only while its pid still runs that program', async () => {
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => sleeper.once('exit', resolve));
+    // A pid reused by another program since the report is left alone.
+    killReportedChildren([{ pid: sleeper.pid!, command: 'ffmpeg' }]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isRunning(sleeper.pid!)).toBe(true);
+    killReportedChildren([{ pid: sleeper.pid!, command: 'sleep' }]);
+    await exited;
+    expect(await waitUntilGone([sleeper.pid!], null, 1000)).toEqual([]);
+  });
+
+  it.skipIf(process.platform === 'win32')('kills a whole process group, children that outlived their leader included', async () => {
+    // The leader exits at once; its sleep lives on in the group, as a dead worker's ffmpeg does.
+    const leader = spawn('sh', ['-c', 'sleep 60 & exit 0'], { stdio: 'ignore', detached: true });
+    await new Promise((resolve) => leader.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await waitUntilGone([], leader.pid!, 0)).not.toEqual([]);
+    expect(killProcessGroup(leader.pid!)).toBe(true);
+    expect(await waitUntilGone([], leader.pid!, 2000)).toEqual([]);
   });
 });
