@@ -3,12 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import { RedubError, storageErrorCode, toErrorData } from '../shared/errors.js';
 import { resolveDataFolder } from '../core/data-folder.js';
-import { RedubCore } from '../core/redub-core.js';
+import { RedubService } from '../core/service/redub-service.js';
 import { parseCommandArguments } from './arguments.js';
 import { dubCommand, dubOptions } from './commands/dub.js';
 import { doctorCommand } from './commands/doctor.js';
 import { jobsCommand, jobsOptions } from './commands/jobs.js';
 import { modelsCommand, modelsOptions } from './commands/models.js';
+import { pruneCommand, pruneOptions } from './commands/prune.js';
 import { serveCommand, serveOptions } from './commands/serve.js';
 import { exitCodeForError } from './exit-codes.js';
 import { createOutput } from './output.js';
@@ -25,6 +26,7 @@ Usage:
   redub jobs show|logs|cancel|retry|delete <id>
   redub models list | install <id> [--force] | import <id> <folder-or-archive> | verify [<id>] | remove <id>
   redub serve [--port 8383]   the local HTTP API and browser app on 127.0.0.1 (--port 0: any free port)
+  redub prune [--dry-run]     shrink the artifact cache to the settings' size and age budget
   redub doctor
 
 Every command takes --data-dir <dir> (or REDUB_DATA_DIR) and --json (one JSON object on stdout).
@@ -39,8 +41,8 @@ async function main(argv: string[]): Promise<number> {
       output.result({ help }, () => help);
       return command ? 0 : 2;
     }
-    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, models: modelsOptions, doctor: {} } as const;
-    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, models, serve, doctor.` });
+    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, models: modelsOptions, prune: pruneOptions, doctor: {} } as const;
+    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, models, serve, prune, doctor.` });
     const parsed = parseCommandArguments(rest, optionsByCommand[command as keyof typeof optionsByCommand]);
     if (parsed.values.help) {
       output.result({ help }, () => help);
@@ -51,12 +53,14 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'doctor') return await doctorCommand(dataDir, output);
     if (command === 'models') return await modelsCommand(dataDir, parsed.positionals, parsed.values as { force?: boolean }, output);
     if (command === 'serve') return await serveCommand(dataDir, parsed.values as { port?: string }, output);
-    const core = new RedubCore({ dataDir });
+    // The same front door as the app and the API; this command runs only the jobs it is given.
+    const service = new RedubService({ dataDir, runQueue: false });
     try {
-      if (command === 'dub') return await dubCommand(core, parsed as Parameters<typeof dubCommand>[1], output);
-      return await jobsCommand(core, parsed.positionals, parsed.values as { state?: string; limit?: string; offset?: string }, output);
+      if (command === 'dub') return await dubCommand(service, parsed as Parameters<typeof dubCommand>[1], output);
+      if (command === 'prune') return pruneCommand(service, parsed.values as { 'dry-run'?: boolean }, output);
+      return await jobsCommand(service, parsed.positionals, parsed.values as { state?: string; limit?: string; offset?: string }, output);
     } finally {
-      await core.close();
+      await service.close();
     }
   } catch (error) {
     const data = toErrorData(error);

@@ -1,7 +1,7 @@
 // Live progress for `redub dub`: a bar per job on a terminal, a line per stage change when
 // output goes to a file or pipe, nothing with --json (stdout carries one JSON object).
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import type { JobStore } from '../core/queue/job-store.js';
+import type { RedubService } from '../core/service/redub-service.js';
 import { formatDuration } from './output.js';
 
 export class ProgressDisplay {
@@ -9,9 +9,11 @@ export class ProgressDisplay {
   private readonly multibar: MultiBar | null;
   private readonly lastLine = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private inFlight: Promise<void> | null = null;
 
   constructor(
-    private readonly store: JobStore,
+    private readonly service: Pick<RedubService, 'getJob'>,
     private readonly jobIds: string[],
     private readonly mode: 'bars' | 'lines' | 'silent',
   ) {
@@ -23,29 +25,34 @@ export class ProgressDisplay {
 
   start(): void {
     if (this.mode === 'silent') return;
-    this.render();
-    this.timer = setInterval(() => this.render(), 200);
+    void this.render();
+    this.timer = setInterval(() => void this.render(), 200);
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.mode !== 'silent') this.render();
+    if (this.mode !== 'silent') {
+      await this.inFlight;
+      await this.render();
+    }
     this.multibar?.stop();
   }
 
-  private render(): void {
-    try {
-      this.renderJobs();
-    } catch {
-      // A display that cannot read the store this time shows the next time; it never stops a dub.
-    }
+  private render(): Promise<void> {
+    // One render at a time; a tick that finds one running skips.
+    this.inFlight ??= this.renderJobs()
+      .catch(() => undefined) // A display that cannot read the store this time shows the next time; it never stops a dub.
+      .finally(() => (this.inFlight = null));
+    return this.inFlight;
   }
 
-  private renderJobs(): void {
+  private async renderJobs(): Promise<void> {
     for (const id of this.jobIds) {
-      const job = this.store.get(id);
+      const job = await this.service.getJob(id).catch(() => null);
       if (!job) continue;
-      const running = this.store.stages(id).find((stage) => stage.state === 'running');
+      const running = job.stages.find((stage) => stage.state === 'running');
       const stage = job.state === 'running' ? (running?.name ?? 'starting') : job.state.replace('_', ' ');
       const percentage = Math.round(job.progress);
       if (this.multibar) {

@@ -1,16 +1,19 @@
-// The one core that the CLI, the local API and the desktop app all drive: the job store, the
-// artifact cache, the worker pools, and the scheduler that runs dub jobs through them.
+// The machinery under the one service every transport calls: the store, the artifact cache, the
+// worker pools, and the schedulers that run dub jobs through the pipeline.
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ResourceClass } from '../shared/jobs.js';
 import { ArtifactCache } from './pipeline/artifact-cache.js';
-import { dubJobOptionsSchema, idempotencyKeyFor, type DubJobOptions } from './pipeline/dub-options.js';
+import { idempotencyKeyFor, readJobOptions, type DubJobOptions } from './pipeline/dub-options.js';
 import { runDubJob } from './pipeline/dub-pipeline.js';
 import { prepareDubJobs, type DubRequest } from './pipeline/prepare-dub.js';
 import { removePartialOutputs } from './pipeline/publish-outputs.js';
-import { JobStore, type JobRow } from './queue/job-store.js';
+import type { AnyStage } from './pipeline/stage.js';
+import { assertRunnable, dubStages } from './pipeline/stage-registry.js';
+import type { JobRow } from './queue/job-queue.js';
 import { createOwnerId, isOwnerAlive, Scheduler } from './queue/scheduler.js';
-import { openDatabase, type Database } from './store/database.js';
+import { openDatabase } from './store/database.js';
+import { Store } from './store/store.js';
 import { ForkWorkerHost } from './worker-host/fork-worker-host.js';
 import { WorkerPool } from './worker-host/worker-pool.js';
 import type { WorkerHost } from './worker-host/worker-host.js';
@@ -20,26 +23,41 @@ export interface CoreOptions {
   dataDir: string;
   /** CPU worker processes; SPEC default is cores − 1, at least one. */
   cpuWorkers?: number;
-  gpuWorkers?: number;
+  /** Workers of the model pool (neural stages); SPEC: one. */
+  modelWorkers?: number;
   heartbeatTimeoutMs?: number;
   retryBaseMs?: number;
   /** How worker processes are started: child_process.fork by default, utilityProcess in Electron. */
   workerHost?: WorkerHost;
+  /** The pipeline's stages; the dub pipeline by default. Tests add stages of their own. */
+  stages?: readonly AnyStage[];
+  /** Called when a job has finished (done, failed, cancelled): housekeeping hooks in here. */
+  onJobFinished?: (job: JobRow) => void;
 }
 
 export class RedubCore {
-  readonly store: JobStore;
+  readonly store: Store;
   readonly cache: ArtifactCache;
-  private readonly database: Database;
+  readonly stages: readonly AnyStage[];
   private pools: Record<ResourceClass, WorkerPool> | null = null;
 
   constructor(private readonly options: CoreOptions) {
-    this.database = openDatabase(path.join(options.dataDir, 'redub.db'));
-    this.store = new JobStore(this.database, { retryBaseMs: options.retryBaseMs ?? 1000 });
+    this.stages = options.stages ?? dubStages;
+    assertRunnable(this.stages);
+    this.store = new Store(openDatabase(path.join(options.dataDir, 'redub.db')), { retryBaseMs: options.retryBaseMs ?? 1000 });
     this.cache = new ArtifactCache(path.join(options.dataDir, 'artifacts'), createOwnerId());
     // What attempts of dead processes left half-written (killed mid-stage, a power cut) would
     // otherwise keep the disk full for good.
     this.cache.clearAbandonedTemporaries(isOwnerAlive);
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  /** The stage names in pipeline order: how a job's stage table reads. */
+  get stageNames(): string[] {
+    return this.stages.map((stage) => stage.name);
   }
 
   async prepareDub(request: DubRequest): Promise<DubJobOptions[]> {
@@ -64,7 +82,7 @@ export class RedubCore {
   /** Queues one job per option set; the same options find the job that already exists. */
   enqueue(jobs: DubJobOptions[], priority = 0): { job: JobRow; created: boolean }[] {
     return jobs.map((options) => {
-      const outcome = this.store.enqueue({
+      const outcome = this.store.jobs.enqueue({
         idempotencyKey: idempotencyKeyFor(options),
         inputPath: options.inputPath,
         language: options.language,
@@ -73,7 +91,7 @@ export class RedubCore {
         priority,
       });
       // The segments live with the job, where the timeline (and the lip-sync stage) will edit them.
-      if (outcome.created) this.store.replaceLipSyncSegments(outcome.job.id, options.lipSyncSegments);
+      if (outcome.created) this.store.lipSync.replaceSegments(outcome.job.id, options.lipSyncSegments);
       return outcome;
     });
   }
@@ -87,35 +105,41 @@ export class RedubCore {
       const host = this.options.workerHost ?? new ForkWorkerHost(workerEntryPath(), { args: [`--redub-data-dir=${this.options.dataDir}`] });
       this.pools = {
         cpu: new WorkerPool(host, this.cpuWorkers, this.options.heartbeatTimeoutMs),
-        gpu: new WorkerPool(host, this.options.gpuWorkers ?? 1, this.options.heartbeatTimeoutMs),
+        model: new WorkerPool(host, this.options.modelWorkers ?? 1, this.options.heartbeatTimeoutMs),
       };
     }
     return this.pools;
   }
 
+  /** A scheduler over every job, or (a command running its own) over the given ones. */
   createScheduler(jobIds?: string[]): Scheduler {
     const pools = this.workerPools();
     pools.cpu.warmUp();
-    const services = { store: this.store, cache: this.cache, pools };
+    const services = { store: this.store, cache: this.cache, pools, stages: this.stages };
     return new Scheduler({
       store: this.store,
-      // Every stage today is a CPU stage, so jobs beyond the CPU workers would only wait.
+      // CPU stages bound the work; jobs beyond the CPU workers would only wait.
       concurrency: this.cpuWorkers,
       jobIds: jobIds ? new Set(jobIds) : undefined,
       runJob: async (job, signal, onProgress) => {
         const result = await runDubJob(job, services, signal, onProgress);
-        this.store.setJobStats(job.id, { cuesSynthesized: result.cuesSynthesized });
+        this.store.jobs.setStats(job.id, { cuesSynthesized: result.cuesSynthesized });
         return result;
       },
       onCancelled: (job) => {
-        const options = dubJobOptionsSchema.safeParse(job.options);
-        if (options.success) removePartialOutputs(options.data.inputPath, options.data.outDir, options.data.language);
+        try {
+          const options = readJobOptions(job.options);
+          removePartialOutputs(options.inputPath, options.outDir, options.language);
+        } catch {
+          // Options that no longer read name no outputs to remove.
+        }
       },
+      onFinished: this.options.onJobFinished,
     });
   }
 
   async close(): Promise<void> {
     if (this.pools) await Promise.all(Object.values(this.pools).map((pool) => pool.close()));
-    this.database.close();
+    this.store.db.close();
   }
 }

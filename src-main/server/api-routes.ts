@@ -3,7 +3,7 @@
 // are checked by the service against the shared contract, so HTTP and IPC refuse the same things.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { createJobsRequestSchema, describeSchemaError, queuePauseSchema, settingsPatchSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
+import { apiMediaPath, createJobsRequestSchema, describeSchemaError, queuePauseSchema, settingsPatchSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
 import { RedubError } from '../shared/errors.js';
 import type { MediaTrack, RedubService } from '../core/service/redub-service.js';
 import { badRequest, readJsonBody, sendJson } from './http-io.js';
@@ -16,7 +16,7 @@ export const apiPrefix = '/api/v1';
 
 /** Where the API serves a job's media: what RedubService hands out as preview URLs. */
 export function mediaUrlFor(jobId: string, track: MediaTrack): string {
-  return `${apiPrefix}/jobs/${encodeURIComponent(jobId)}/media/${track}`;
+  return apiMediaPath(jobId, track);
 }
 
 export interface ApiContext {

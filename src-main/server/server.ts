@@ -55,13 +55,13 @@ export function createServer(options: ServerOptions): RedubHttpServer {
   const metrics = createMetrics({
     queueStatus: () => service.queueStatus(),
     onEvent: (listener) => service.onEvent(listener),
-    jobStages: (jobId) => service.core.store.stages(jobId),
+    jobStages: (jobId) => service.core.store.stages.list(jobId, service.core.stageNames),
   });
   const context: ApiContext = {
     service,
     metrics,
     version: packageVersion(),
-    uploadLimitBytes: async () => options.uploadLimitBytes ?? readSettings(service.core.store).maxInputMb * 1024 * 1024,
+    uploadLimitBytes: async () => options.uploadLimitBytes ?? readSettings(service.core.store.settings).maxInputMb * 1024 * 1024,
     streams: new Set(),
   };
   const report = (error: unknown) => {

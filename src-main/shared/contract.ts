@@ -2,12 +2,17 @@
 // any script speak: every request with its schema, every response and event shape. The same
 // schemas validate at every boundary, so a bad message gets the same error everywhere.
 import { z } from 'zod';
+import { lipSyncFileSchema } from './lipsync.js';
 import type { RedubErrorData } from './errors.js';
 import { parseGlossaryText } from './glossary.js';
 import { jobStates, type JobDetails, type JobState, type JobSummary, type LogLine } from './jobs.js';
 
 const languageList = z.array(z.string().min(2).max(16)).min(1, 'Name at least one target language.');
 const languageMap = z.record(z.string().min(2).max(16), z.string().min(1));
+
+/** Where ONNX engines should run: 'auto' picks an available GPU provider, then the CPU (SPEC §1). */
+export const executionPreferenceSchema = z.enum(['auto', 'cpu', 'cuda', 'directml', 'coreml']);
+export type ExecutionPreference = z.infer<typeof executionPreferenceSchema>;
 
 export const createJobsRequestSchema = z.object({
   /** A path on the machine that runs the core (uploads are saved first, then named here). */
@@ -25,8 +30,25 @@ export const createJobsRequestSchema = z.object({
   translator: z.string().min(1).max(200).optional(),
   /** Terms fixed in every machine translation. */
   glossary: z.array(z.object({ source: z.string().min(1).max(500), target: z.string().min(1).max(500) })).max(5000).optional(),
+  /** The most a line may be sped up to fit its slot; the maxSpeed setting by default. */
+  maxSpeed: z.number().min(1).max(4).optional(),
+  /** Size and length limits of the input; the settings' by default. */
+  maxInputMb: z.number().positive().max(1_000_000).optional(),
+  maxDurationMinutes: z.number().positive().max(24 * 60).optional(),
+  /** Where the ONNX engines run; the executionProvider setting by default. */
+  executionProvider: executionPreferenceSchema.optional(),
+  /** Lip-sync segments (SPEC §3), checked against the video before anything is queued. */
+  lipsync: lipSyncFileSchema.optional(),
 });
 export type CreateJobsRequest = z.infer<typeof createJobsRequestSchema>;
+
+/** A job's media: the video it was made from, or its dub. */
+export type MediaTrack = 'original' | 'dub';
+
+/** Where the local API serves a job's media: the preview URLs a service hands out by default. */
+export function apiMediaPath(jobId: string, track: MediaTrack): string {
+  return `/api/v1/jobs/${encodeURIComponent(jobId)}/media/${track}`;
+}
 
 export const jobIdSchema = z.string().uuid('A job id is a UUID, as the job list shows it.');
 
@@ -41,9 +63,6 @@ export type ListJobsQuery = z.input<typeof listJobsQuerySchema>;
 export const logsQuerySchema = z.object({ afterId: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).default(1000) });
 export type LogsQuery = z.input<typeof logsQuerySchema>;
 
-/** Where ONNX engines should run: 'auto' picks an available GPU provider, then the CPU (SPEC §1). */
-export const executionPreferenceSchema = z.enum(['auto', 'cpu', 'cuda', 'directml', 'coreml']);
-export type ExecutionPreference = z.infer<typeof executionPreferenceSchema>;
 
 export const settingsSchema = z.object({
   cpuWorkers: z.number().int().min(1).max(64),
@@ -52,6 +71,10 @@ export const settingsSchema = z.object({
   maxInputMb: z.number().min(1).max(1_000_000),
   maxDurationMinutes: z.number().min(1).max(24 * 60),
   theme: z.enum(['system', 'dark', 'light']),
+  /** The most the artifact cache may hold (GB); least recently used artifacts go first. */
+  artifactBudgetGb: z.number().min(0.1).max(100_000),
+  /** Artifacts unused for longer than this go, whatever the budget. */
+  artifactMaxAgeDays: z.number().min(1).max(3650),
   /** Terms fixed in every machine translation of new jobs, in the glossary's text form. */
   glossary: z
     .string()
@@ -85,10 +108,14 @@ export interface LogEntry extends LogLine {
 
 export const packIdSchema = z.string().regex(/^[a-z0-9._-]{1,100}$/, 'A model pack id is lower-case letters, digits, dots, dashes and underscores, as `redub models list` shows it.');
 
+/** What a model pack does: the engine kinds a pack can hold (lip-sync and separation come with their engines). */
+export const packKinds = ['asr', 'mt', 'tts', 'vad'] as const;
+export type PackKind = (typeof packKinds)[number];
+
 /** A model pack from the catalog, and whether this machine has it. */
 export interface ModelPackInfo {
   id: string;
-  kind: 'asr' | 'mt' | 'tts' | 'vad';
+  kind: PackKind;
   name: string;
   engine: string;
   languages: string[];

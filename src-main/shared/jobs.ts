@@ -12,42 +12,19 @@ export function isTerminalJobState(state: JobState): boolean {
   return terminalJobStates.includes(state);
 }
 
-export const stageNames = ['probe', 'extract', 'vad', 'transcribe', 'translate', 'synthesize', 'fit', 'mix', 'export'] as const;
-export type StageName = (typeof stageNames)[number];
+/**
+ * A pipeline stage's name (probe, extract, vad, …). The stages themselves are declared in the core
+ * (core/pipeline/stages); a job's details list them in pipeline order.
+ */
+export type StageName = string;
 
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
-/** Share of a job's progress each stage carries; they add up to 100. */
-export const stageWeights: Record<StageName, number> = {
-  probe: 2,
-  extract: 10,
-  vad: 10,
-  transcribe: 3,
-  translate: 3,
-  synthesize: 30,
-  fit: 12,
-  mix: 10,
-  export: 20,
-};
-
 /**
- * The shares when Whisper transcribes and a model translates: those stages then take a large
- * part of the time (a Whisper pass is a fraction of real time on a CPU), so the ETA would
- * otherwise promise the end too early.
+ * The worker pool a stage runs in: 'model' for a stage that loads a neural model (one worker by
+ * default, whatever device the model runs on), 'cpu' for everything else (cores − 1 workers).
  */
-export const neuralStageWeights: Record<StageName, number> = {
-  probe: 2,
-  extract: 6,
-  vad: 6,
-  transcribe: 30,
-  translate: 10,
-  synthesize: 20,
-  fit: 8,
-  mix: 6,
-  export: 12,
-};
-
-export type ResourceClass = 'cpu' | 'gpu';
+export type ResourceClass = 'cpu' | 'model';
 
 export interface StageRecord {
   name: StageName;

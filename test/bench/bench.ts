@@ -6,6 +6,7 @@ import path from 'node:path';
 import { RedubCore } from '../../src-main/core/redub-core.js';
 import { runFfmpeg } from '../../src-main/core/media/run-ffmpeg.js';
 import { generateSpokenVideo, sampleLines, type SpokenVideo } from '../fixtures/spoken-video.js';
+import { dubStageNames } from '../../src-main/core/pipeline/stage-registry.js';
 
 const benchDir = path.resolve('bench', '.generated');
 const durationMs = Number(process.env.REDUB_BENCH_SECONDS ?? 600) * 1000;
@@ -41,15 +42,15 @@ async function dub(core: RedubCore, video: SpokenVideo, translation: string, out
   scheduler.start();
   let stageSeconds: number | null = null;
   if (untilStage) {
-    while (core.store.stages(job.id).find((stage) => stage.name === untilStage)?.state !== 'done') await new Promise((resolve) => setTimeout(resolve, 5));
+    while (core.store.stages.list(job.id, dubStageNames).find((stage) => stage.name === untilStage)?.state !== 'done') await new Promise((resolve) => setTimeout(resolve, 5));
     stageSeconds = (performance.now() - start) / 1000;
   }
   const [finished] = await scheduler.waitFor([job.id]);
   const seconds = (performance.now() - start) / 1000;
   await scheduler.stop();
   if (finished?.state !== 'done') throw new Error(`The bench dub ended ${finished?.state}: ${JSON.stringify(finished?.error)}`);
-  const stages = Object.fromEntries(core.store.stages(job.id).map((stage) => [stage.name, stage.reused ? 0 : Number(((stage.ms ?? 0) / 1000).toFixed(3))]));
-  return { seconds, stageSeconds, stages, cuesSynthesized: core.store.jobStats(job.id).cuesSynthesized ?? 0 };
+  const stages = Object.fromEntries(core.store.stages.list(job.id, dubStageNames).map((stage) => [stage.name, stage.reused ? 0 : Number(((stage.ms ?? 0) / 1000).toFixed(3))]));
+  return { seconds, stageSeconds, stages, cuesSynthesized: core.store.jobs.stats(job.id).cuesSynthesized ?? 0 };
 }
 
 const video = await fixture();

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JobStore } from '../../src-main/core/queue/job-store.js';
+import { Store } from '../../src-main/core/store/store.js';
 import { openDatabase } from '../../src-main/core/store/database.js';
 import { chromiumMissingReason, launchChromium, startServer } from '../helpers/browser.js';
 
@@ -12,12 +12,12 @@ const jobCount = 5000;
 
 function seedJobs(dataDir: string): void {
   const database = openDatabase(path.join(dataDir, 'redub.db'));
-  const store = new JobStore(database);
+  const store = new Store(database);
   // Paused, so the server does not start working through 5,000 made-up jobs while we measure.
-  store.setPaused(true);
+  store.jobs.setPaused(true);
   database.transaction(() => {
     for (let index = 0; index < jobCount; index++) {
-      store.enqueue({ idempotencyKey: `bench-${index}`, inputPath: `/videos/episode-${index}.mp4`, language: ['es', 'fr', 'de'][index % 3]!, sourceLanguage: 'en', options: {} });
+      store.jobs.enqueue({ idempotencyKey: `bench-${index}`, inputPath: `/videos/episode-${index}.mp4`, language: ['es', 'fr', 'de'][index % 3]!, sourceLanguage: 'en', options: {} });
     }
   })();
   database.close();

@@ -67,7 +67,7 @@ export interface DubJson {
     outputs: { video?: string; subtitles?: string; dubStem?: string };
     stages: { name: string; state: string; reused: boolean; ms: number | null; executionProvider: string | null }[];
     cuesSynthesized: number;
-    cues: { index: number; text: string; speedFactor: number | null; flag: string | null }[];
+    cues: { index: number; sourceText: string; targetText: string; speedFactor: number | null; flag: string | null }[];
     error: { code: string; message: string; action: string } | null;
   }[];
   error?: { code: string; message: string; action: string; details?: string[] };

@@ -3,16 +3,17 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { openDatabase } from '../../src-main/core/store/database.js';
-import { JobStore } from '../../src-main/core/queue/job-store.js';
+import { Store } from '../../src-main/core/store/store.js';
 import { isRunning } from '../../src-main/core/worker-host/process-tree.js';
+import { dubStageNames } from '../../src-main/core/pipeline/stage-registry.js';
 
 export { isRunning };
 
 /** Reads the store the way another process would, closing the connection afterwards. */
-export function withStore<T>(dataDir: string, read: (store: JobStore) => T): T {
+export function withStore<T>(dataDir: string, read: (store: Store) => T): T {
   const database = openDatabase(path.join(dataDir, 'redub.db'));
   try {
-    return read(new JobStore(database));
+    return read(new Store(database));
   } finally {
     database.close();
   }
@@ -54,15 +55,15 @@ function pgrep(args: string[]): number[] {
 /** The id of the running job whose `stage` is running, or null. */
 export function runningStage(dataDir: string, stage: string): string | null {
   return withStore(dataDir, (store) => {
-    const job = store.list({ states: ['running'] })[0];
-    return job && store.stages(job.id).some((record) => record.name === stage && record.state === 'running') ? job.id : null;
+    const job = store.jobs.list({ states: ['running'] })[0];
+    return job && store.stages.list(job.id, dubStageNames).some((record) => record.name === stage && record.state === 'running') ? job.id : null;
   });
 }
 
 /** The pid of the worker the job log names for the latest attempt of `stage`, or null. */
 export function stageWorkerPid(dataDir: string, jobId: string, stage: string): number | null {
   return withStore(dataDir, (store) => {
-    const lines = store.logs(jobId, {}).filter((line) => line.stage === stage && /started on worker \d+/.test(line.message));
+    const lines = store.logs.page(jobId, {}).filter((line) => line.stage === stage && /started on worker \d+/.test(line.message));
     const last = lines.at(-1);
     return last ? Number(/worker (\d+)/.exec(last.message)![1]) : null;
   });

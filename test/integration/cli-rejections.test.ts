@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/core/store/database.js';
-import { JobStore } from '../../src-main/core/queue/job-store.js';
+import { Store } from '../../src-main/core/store/store.js';
 import { makeEmptyFile, makeTextFile, makeTruncatedVideo, makeVideo } from '../helpers/media-fixtures.js';
 import { bundledSample, parseJson, runRedub, sampleDubArguments, type DubJson } from '../helpers/cli.js';
 import { useTemporaryDirectory } from '../helpers/temporary-directory.js';
@@ -21,8 +21,8 @@ describe('redub dub rejects bad input before queuing', () => {
     expect(json.error?.message.length).toBeGreaterThan(10);
     expect(json.error?.action.length).toBeGreaterThan(10);
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
-    const store = new JobStore(openDatabase(path.join(dataDir, 'redub.db')));
-    expect(store.count({})).toBe(0);
+    const store = new Store(openDatabase(path.join(dataDir, 'redub.db')));
+    expect(store.jobs.count({})).toBe(0);
     return json.error!;
   }
 

@@ -151,7 +151,7 @@ describe('redub dub with Whisper, a translation pack and Piper installed', { tim
     expect(job.state).toBe('done');
     expect(job.stages.find((stage) => stage.name === 'transcribe')?.executionProvider).toBeNull();
     // The copy model returns the joined sentence; it is shared out over its two cues by length.
-    expect(job.cues.map((cue) => cue.text)).toEqual(['Good morning to the', 'whole world.', 'Hello.']);
+    expect(job.cues.map((cue) => cue.targetText)).toEqual(['Good morning to the', 'whole world.', 'Hello.']);
     expect(written).toContain('Good morning to the');
     expect(messages(logs, 'translate').some((line) => line.includes('1 sentence spanning several cues translated whole'))).toBe(true);
   });

@@ -39,7 +39,7 @@ describe('crash and cancel', { timeout: 240_000 }, () => {
     expect(json.jobs[0]!.state).toBe('done');
     const stages = Object.fromEntries(json.jobs[0]!.stages.map((stage) => [stage.name, stage.reused]));
     expect(stages).toMatchObject({ probe: true, extract: true, vad: true });
-    expect(withStore(dataDir, (store) => store.count({}))).toBe(1);
+    expect(withStore(dataDir, (store) => store.jobs.count({}))).toBe(1);
   });
 
   it('retries a stage on a fresh worker when its worker is killed mid-stage', async () => {
@@ -48,7 +48,7 @@ describe('crash and cancel', { timeout: 240_000 }, () => {
     const run = startRedub(sampleDubArguments(dataDir, outDir, inputs));
     const jobId = await waitFor('the synthesize stage to start', () => runningStage(dataDir, 'synthesize'));
     const logLine = await waitFor('the worker pid in the job log', () =>
-      withStore(dataDir, (store) => store.logs(jobId, {}).find((line) => line.stage === 'synthesize' && /started on worker \d+/.test(line.message))),
+      withStore(dataDir, (store) => store.logs.page(jobId, {}).find((line) => line.stage === 'synthesize' && /started on worker \d+/.test(line.message))),
     );
     const pid = Number(/worker (\d+)/.exec(logLine.message)![1]);
     process.kill(pid, 'SIGKILL');
@@ -57,7 +57,7 @@ describe('crash and cancel', { timeout: 240_000 }, () => {
     const json = parseJson<DubJson>(result);
     expect(result.code, result.stderr).toBe(0);
     expect(json.jobs[0]!.state).toBe('done');
-    const logs = withStore(dataDir, (store) => store.logs(jobId, {}));
+    const logs = withStore(dataDir, (store) => store.logs.page(jobId, {}));
     expect(logs.some((line) => line.level === 'warn' && /worker/i.test(line.message) && /Retrying the stage/.test(line.message))).toBe(true);
   });
 

@@ -1,12 +1,14 @@
-// `redub dub <video> --to <lang>[,<lang>…]`: validates, queues one job per language (or finds
-// the jobs an earlier identical command queued), then runs them to completion.
-import { existsSync } from 'node:fs';
+// `redub dub <video> --to <lang>[,<lang>…]`: reads the files its flags name, asks the service to
+// queue one job per language (or to find the jobs an earlier identical command queued), then runs
+// them to completion in this process. The settings stored in the data folder (speed bound, input
+// limits, glossary, execution provider) apply as they do in the app; flags override them.
 import { executionPreferenceSchema } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
-import type { RedubCore } from '../../core/redub-core.js';
+import type { RedubService } from '../../core/service/redub-service.js';
 import { readGlossaryFile } from '../../core/pipeline/glossary-file.js';
 import { parsePairs, parsePositiveNumber } from '../arguments.js';
 import type { Output } from '../output.js';
+import { readLipSyncFile } from '../lipsync-file.js';
 import { runToCompletion } from '../run-to-completion.js';
 
 export const dubOptions = {
@@ -32,7 +34,7 @@ export interface DubArguments {
   values: { [Key in keyof typeof dubOptions]?: (typeof dubOptions)[Key] extends { multiple: true } ? string[] : string };
 }
 
-export async function dubCommand(core: RedubCore, args: DubArguments, output: Output): Promise<number> {
+export async function dubCommand(service: RedubService, args: DubArguments, output: Output): Promise<number> {
   const [input, ...extra] = args.positionals;
   if (!input || extra.length > 0) throw new RedubError('E_USAGE', { message: 'Usage: redub dub <video> --to <lang>[,<lang>…] [options]. Give exactly one video.' });
   if (!args.values.to) throw new RedubError('E_USAGE', { message: 'Name the target language(s) with --to, for example --to es.' });
@@ -45,30 +47,26 @@ export async function dubCommand(core: RedubCore, args: DubArguments, output: Ou
     throw new RedubError('E_USAGE', { message: `--execution-provider takes one of ${executionPreferenceSchema.options.join(', ')}; "${args.values['execution-provider']}" is not one.` });
   }
 
-  const prepared = await core.prepareDub({
+  const submitted = await service.submitJobs({
     input,
-    to: args.values.to.split(','),
-    from: args.values.from ?? null,
-    subtitles: args.values.subtitles ?? null,
+    to: args.values.to.split(',').map((language) => language.trim()).filter(Boolean),
+    ...(args.values.from ? { from: args.values.from } : {}),
+    ...(args.values.subtitles ? { subtitles: args.values.subtitles } : {}),
     translations: parsePairs(args.values.translation, '--translation'),
     voices: parsePairs(args.values.voice, '--voice'),
-    lipSyncFile: args.values.lipsync ?? null,
+    ...(args.values.lipsync ? { lipsync: readLipSyncFile(args.values.lipsync) } : {}),
     executionProvider: provider.data,
-    transcriber: args.values.transcriber ?? null,
-    translator: args.values.translator ?? null,
-    glossary: args.values.glossary ? readGlossaryFile(args.values.glossary) : [],
-    outDir: args.values.out ?? null,
-    maxSpeed,
-    limits: {
-      ...(maxSizeMb ? { maxBytes: Math.round(maxSizeMb * 1024 * 1024) } : {}),
-      ...(maxMinutes ? { maxDurationMs: Math.round(maxMinutes * 60_000) } : {}),
-    },
+    ...(args.values.transcriber ? { transcriber: args.values.transcriber } : {}),
+    ...(args.values.translator ? { translator: args.values.translator } : {}),
+    ...(args.values.glossary ? { glossary: readGlossaryFile(args.values.glossary) } : {}),
+    ...(args.values.out ? { outDir: args.values.out } : {}),
+    ...(maxSpeed !== undefined ? { maxSpeed } : {}),
+    ...(maxSizeMb !== undefined ? { maxInputMb: maxSizeMb } : {}),
+    ...(maxMinutes !== undefined ? { maxDurationMinutes: maxMinutes } : {}),
+    priority: Number(args.values.priority ?? 0) || 0,
   });
-  const enqueued = core.enqueue(prepared, Number(args.values.priority ?? 0) || 0);
-  for (const { job, created } of enqueued) {
-    if (job.state === 'done' && Object.values(job.outputs).some((file) => !file || !existsSync(file))) core.store.requeueDone(job.id);
+  for (const { job, created } of submitted) {
     if (!created) output.note(`Resuming job ${job.id} (${job.language}), which an earlier identical command started.`);
   }
-  return runToCompletion(core, enqueued.map(({ job }) => job.id), output);
+  return runToCompletion(service, submitted.map(({ job }) => job.id), output);
 }
-

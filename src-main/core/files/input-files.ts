@@ -155,7 +155,7 @@ class BoundedCollector {
     this.chunks.push(this.current.subarray(0, bytesRead));
     this.total += bytesRead;
     if (this.total > this.limit) throw tooLarge(this.file, this.kind, this.limit, this.total);
-    if (Date.now() > this.deadline) throw timeoutError(this.file, this.kind);
+    if (Date.now() >= this.deadline) throw timeoutError(this.file, this.kind);
     return true;
   }
 

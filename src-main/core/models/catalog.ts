@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { packKinds } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
 import { packageRoot } from '../package-root.js';
 import { isSafeRelativePath } from './files.js';
 
-export const packKinds = ['asr', 'mt', 'tts', 'vad'] as const;
 /** Pack ids become folder names in the data folder, so they are kept to a portable alphabet. */
 export const packIdPattern = /^[a-z0-9][a-z0-9._-]*$/;
 

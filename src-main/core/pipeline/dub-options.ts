@@ -1,9 +1,11 @@
-// The options one dub job runs with, as stored with the job, and the idempotency key derived
-// from them: the same input with the same options is the same job.
+// The options one dub job runs with, as stored with the job (in their current version; older
+// versions are upgraded on reading, see option-upgrades.ts), and the idempotency key derived from
+// them: the same input with the same options is the same job.
 import { z } from 'zod';
 import { executionPreferenceSchema } from '../../shared/contract.js';
 import { lipSyncSegmentSchema } from '../../shared/lipsync.js';
 import { hashOf } from './artifact-cache.js';
+import { upgradeJobOptions } from './option-upgrades.js';
 
 export const translatorChoiceSchema = z.object({
   engine: z.enum(['nllb', 'marian']),
@@ -16,7 +18,19 @@ export const translatorChoiceSchema = z.object({
 export type TranslatorChoice = z.infer<typeof translatorChoiceSchema>;
 export type TranscriberChoice = NonNullable<DubJobOptions['transcription']>;
 
+/** The version of the option sets Redub writes now; option-upgrades.ts brings older ones here. */
+export const currentOptionsVersion = 2;
+
+const speechChoiceSchema = z.object({
+  engine: z.enum(['espeak', 'piper']),
+  voice: z.string().nullable(),
+  packDir: z.string().optional(),
+  packId: z.string().optional(),
+  modelPath: z.string().optional(),
+});
+
 export const dubJobOptionsSchema = z.object({
+  version: z.literal(currentOptionsVersion),
   inputPath: z.string(),
   inputFingerprint: z.string(),
   language: z.string(),
@@ -31,22 +45,14 @@ export const dubJobOptionsSchema = z.object({
   targetLufs: z.number().min(-40).max(-5),
   limits: z.object({ maxBytes: z.number().optional(), maxDurationMs: z.number().optional() }),
   lipSyncSegments: z.array(lipSyncSegmentSchema),
-  /** Where the ONNX engines run (SPEC §1); jobs stored before this field existed mean 'auto'. */
-  executionProvider: executionPreferenceSchema.default('auto'),
+  /** Where the ONNX engines run (SPEC §1). */
+  executionProvider: executionPreferenceSchema,
   /**
-   * The speech engine chosen before queuing. Jobs stored before this field existed mean eSpeak NG
-   * with `voice`. For eSpeak, `voice` is the override (null: the language's own voice); for
-   * Piper it is the voice's name and `modelPath` its `.onnx` inside the installed pack `packDir`.
+   * The speech engine chosen before queuing. For eSpeak, `voice` is the override (null: the
+   * language's own voice); for Piper it is the voice's name and `modelPath` its `.onnx` inside
+   * the installed pack `packDir`.
    */
-  speech: z
-    .object({
-      engine: z.enum(['espeak', 'piper']),
-      voice: z.string().nullable(),
-      packDir: z.string().optional(),
-      packId: z.string().optional(),
-      modelPath: z.string().optional(),
-    })
-    .optional(),
+  speech: speechChoiceSchema,
   /** Whisper transcribes when there are no subtitles; absent when the user's subtitles are the source. */
   transcription: z.object({ engine: z.literal('whisper'), packId: z.string(), packDir: z.string() }).optional(),
   /**
@@ -59,18 +65,18 @@ export const dubJobOptionsSchema = z.object({
 });
 
 export type DubJobOptions = z.infer<typeof dubJobOptionsSchema>;
-export type SpeechChoice = NonNullable<DubJobOptions['speech']>;
+export type SpeechChoice = z.infer<typeof speechChoiceSchema>;
 
-/** The engine a job speaks with; option sets stored before `speech` existed mean eSpeak NG. */
-export function speechOf(options: Pick<DubJobOptions, 'voice' | 'speech'>): SpeechChoice {
-  return options.speech ?? { engine: 'espeak', voice: options.voice };
+/** The engine a job speaks with. */
+export function speechOf(options: Pick<DubJobOptions, 'speech'>): SpeechChoice {
+  return options.speech;
 }
 
 export const defaultMaxSpeed = 1.35;
 export const defaultTargetLufs = -16;
 
 /** Takes stored option sets too, with or without the fields that came later. */
-export function idempotencyKeyFor(options: z.input<typeof dubJobOptionsSchema>): string {
+export function idempotencyKeyFor(options: Partial<z.input<typeof dubJobOptionsSchema>> & Pick<DubJobOptions, 'inputPath'>): string {
   // Subtitle paths are left out on purpose, their content hashes stand in: moving a subtitle
   // file does not make a new job, editing it does. The execution provider is left out too: it
   // decides where the work runs, not what the result means, and leaving it out keeps the keys of
@@ -79,7 +85,13 @@ export function idempotencyKeyFor(options: z.input<typeof dubJobOptionsSchema>):
   // the keys they had before the field existed. A Piper choice is part of the job's identity.
   // Transcription and translation packs and the glossary are absent from older option sets,
   // and JSON leaves absent fields out of the hash, so those keys do not change either.
-  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, ...identity } = options;
+  // The version says how the options are written down, not what the job is.
+  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, version: _version, ...identity } = options as z.input<typeof dubJobOptionsSchema> & { version?: number };
   if (speech && speech.engine !== 'espeak') return hashOf({ ...identity, speech });
   return hashOf(identity);
+}
+
+/** A job's stored options, upgraded from whatever version wrote them, checked against the current schema. */
+export function readJobOptions(stored: unknown): DubJobOptions {
+  return dubJobOptionsSchema.parse(upgradeJobOptions(stored));
 }

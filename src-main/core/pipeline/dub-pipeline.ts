@@ -1,24 +1,28 @@
-// The dub of one video into one language, as a chain of cached stages. Each stage's key is built
-// from the keys of what it consumes, so a change anywhere invalidates exactly what follows it.
-import { statSync } from 'node:fs';
-import path from 'node:path';
-import { RedubError } from '../../shared/errors.js';
-import { neuralStageWeights, stageWeights, type CueRecord, type JobOutputs } from '../../shared/jobs.js';
-import type { SpeechRegion } from '../engines/vad/voice-activity-detector.js';
-import type { MediaInfo } from '../media/probe.js';
-import { manifestName } from '../models/model-store.js';
-import type { DubCue } from './align-cues.js';
-import { dubJobOptionsSchema, speechOf, type DubJobOptions } from './dub-options.js';
-import { publishOutputs } from './publish-outputs.js';
-import type { ExtractResult } from './stages/media-stages.js';
-import type { ExportResult } from './stages/output-stages.js';
-import type { MixResult } from './stages/mix-stage.js';
+// The dub of one video into one language: the pipeline's stages run in order, each planned from
+// the job's options and the outputs of the stages it consumes, each cached under a key derived
+// from its params — so a change anywhere invalidates exactly what follows it. Then the outputs
+// are published to the user's folder, by the process that still holds the job.
+import type { JobOutputs, ResourceClass, StageName } from '../../shared/jobs.js';
+import type { Store } from '../store/store.js';
+import type { WorkerPool } from '../worker-host/worker-pool.js';
+import type { ArtifactCache } from './artifact-cache.js';
+import { readJobOptions, type DubJobOptions } from './dub-options.js';
 import { findMixBase } from './mix-base.js';
-import type { FitParams, FittedCue, SynthesizeParams, SynthesizeResult } from './stages/speech-stages.js';
-import { modelStageResource } from './stage.js';
-import { StageRunner, type PipelineServices, type StageOutput } from './stage-runner.js';
-import type { MachineTranslationParams, TranscribeResult, WhisperTranscriptParams } from './stages/text-stages.js';
-import { speechCoverageWarnings } from './speech-coverage.js';
+import { publishOutputs } from './publish-outputs.js';
+import type { AnyStage, RecordContext, ResultOf, StageOutput } from './stage.js';
+import { dubStages } from './stage-registry.js';
+import { StageRunner } from './stage-runner.js';
+import { exportStage } from './stages/export.js';
+import { mixStage } from './stages/mix.js';
+import { synthesizeStage } from './stages/synthesize.js';
+
+export interface PipelineServices {
+  store: Store;
+  cache: ArtifactCache;
+  pools: Record<ResourceClass, WorkerPool>;
+  /** The stages to run; the dub pipeline by default (tests add their own). */
+  stages?: readonly AnyStage[];
+}
 
 export interface DubRunResult {
   outputs: JobOutputs;
@@ -31,172 +35,70 @@ export async function runDubJob(
   signal: AbortSignal,
   onProgress: (progress: number, etaMs: number | null) => void,
 ): Promise<DubRunResult> {
-  const options = dubJobOptionsSchema.parse(job.options);
-  const { store } = services;
-  // Jobs that transcribe or translate with a model spend much of their time there.
-  const neural = (!options.subtitlesPath && options.transcription) || (!options.translationPath && options.translators);
-  const runner = new StageRunner(job.id, services, signal, onProgress, neural ? neuralStageWeights : stageWeights, job.allocationId ?? null);
-  const input = { fingerprint: options.inputFingerprint };
-
-  const probe = await runner.run<MediaInfo>('probe', { ...input, limits: options.limits }, { inputPath: options.inputPath, limits: options.limits });
-  const media = probe.result;
-  const extract = await runner.run<ExtractResult>('extract', { ...input, audio: media.audio.index }, {
-    inputPath: options.inputPath,
-    audioIndex: media.audio.index,
-    durationMs: media.durationMs,
-  });
-  const vad = await runner.run<{ regions: SpeechRegion[] }>('vad', { extract: extract.key }, {
-    analysisPath: extract.file(extract.result.analysisFile),
-    // Not in the key: the provider changes where speech detection runs, not what it finds.
-    executionProvider: options.executionProvider,
-  });
-
-  const transcribe = await transcribeJob(runner, options, vad, extract);
-  if (!options.sourceLanguage && transcribe?.result.language) store.noteDetectedSourceLanguage(job.id, transcribe.result.language);
-  if (transcribe && !options.subtitlesPath && transcribe.result.cues.length === 0) {
-    throw new RedubError('E_NO_SPEECH', { details: [`Speech detection found ${vad.result.regions.length} speech regions; Whisper (${options.transcription?.packId}) wrote no text for them.`] });
-  }
-  const translate = await translateJob(runner, options, transcribe);
-  const cues = translate.result.cues;
-  store.replaceCues(job.id, cues.map(toCueRecord));
-  for (const warning of speechCoverageWarnings(cues, vad.result.regions)) store.log(job.id, 'warn', 'vad', warning);
-
-  const speech = speechOf(options);
-  const synthesizeKey = { language: options.language, voice: speech.voice, cues: cues.map((cue) => ({ index: cue.index, text: cue.targetText })) };
-  // eSpeak keeps the key it always had; a Piper voice adds its model and that file's state, so a
-  // reinstalled voice is synthesized again. The provider stays out: it changes where, not what.
-  const piperKey = speech.engine === 'piper' ? { engine: 'piper', model: speech.modelPath ?? null, modelState: fileState(speech.modelPath) } : {};
-  const synthesize = await runner.run<SynthesizeResult>('synthesize', { ...synthesizeKey, ...piperKey }, {
-    ...synthesizeKey,
-    engine: speech.engine,
-    modelPath: speech.modelPath ?? null,
-    executionProvider: options.executionProvider,
-  } satisfies SynthesizeParams, speech.engine === 'piper' ? modelStageResource : undefined);
-  store.log(job.id, 'info', 'synthesize', speech.engine === 'piper' ? `Speech engine: Piper, voice ${speech.voice} (pack ${speech.packId ?? speech.packDir ?? '?'}).` : `Speech engine: eSpeak NG, voice ${speech.voice ?? `the ${options.language} default`}.`);
-  const timing = new Map(cues.map((cue) => [cue.index, cue]));
-  const fit = await runner.run<{ cues: FittedCue[] }>(
-    'fit',
-    { synthesize: synthesize.key, slots: cues.map((cue) => [cue.startMs, cue.endMs]), maxSpeed: options.maxSpeed, end: media.durationMs },
+  const options = readJobOptions(job.options);
+  const { store, cache } = services;
+  const stages = services.stages ?? dubStages;
+  const runner = new StageRunner(
+    job.id,
     {
-      maxSpeed: options.maxSpeed,
-      timelineEndMs: media.durationMs,
-      cues: synthesize.result.cues.map((cue) => ({ ...cue, startMs: timing.get(cue.index)!.startMs, endMs: timing.get(cue.index)!.endMs, text: timing.get(cue.index)!.targetText })),
-      // Not in the key: the synthesize key already names the voice, and the provider changes where, not what.
-      ...(speech.engine === 'piper' && speech.modelPath ? { piper: { modelPath: speech.modelPath, voice: synthesize.result.voice, executionProvider: options.executionProvider } } : {}),
-    } satisfies FitParams,
-    speech.engine === 'piper' ? modelStageResource : undefined,
-  );
-  store.updateCues(job.id, fit.result.cues.map((cue) => ({ index: cue.index, speedFactor: cue.speedFactor, placedStartMs: cue.placedStartMs, placedEndMs: cue.placedEndMs, flag: cue.flag })));
-
-  const mixCues = fit.result.cues.map(({ file, placedStartMs, placedEndMs }) => ({ file, placedStartMs, placedEndMs }));
-  const mix = await runner.run<MixResult>('mix', { extract: extract.key, fit: fit.key, targetLufs: options.targetLufs }, {
-    extractKey: extract.key,
-    originalPath: extract.file(extract.result.mixFile),
-    targetLufs: options.targetLufs,
-    cues: mixCues,
-    base: findMixBase(services, extract.key, options.targetLufs),
-  });
-  const exported = await runner.run<ExportResult>(
-    'export',
-    { ...input, mix: mix.key, translate: translate.key, language: options.language, sourceLanguage: spokenLanguage(options, transcribe) },
-    {
-      inputPath: options.inputPath,
-      media,
-      mixPath: mix.file(mix.result.mixFile),
-      language: options.language,
-      sourceLanguage: spokenLanguage(options, transcribe),
-      cues: cues.map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, text: cue.targetText })),
+      stages: store.stages,
+      logs: store.logs,
+      artifacts: store.artifacts,
+      cache,
+      pools: services.pools,
+      holdsLease: () => !job.allocationId || store.jobs.holdsLease(job.id, job.allocationId),
     },
+    signal,
+    onProgress,
+    progressWeights(stages, options),
   );
+
+  const outputs = new Map<string, StageOutput<unknown> | null>();
+  const contextFor = (stage: AnyStage): RecordContext => ({
+    jobId: job.id,
+    options,
+    output: <Result>(consumed: AnyStage<Result>) => {
+      if (!stage.consumes.includes(consumed)) throw new Error(`Stage "${stage.name}" reads "${consumed.name}" without declaring it in consumes.`);
+      return (outputs.get(consumed.name) ?? null) as StageOutput<Result> | null;
+    },
+    mixBase: (extractKey, targetLufs) => findMixBase(store.artifacts, cache, extractKey, targetLufs),
+    log: (level, message) => store.logs.append(job.id, level, stage.name, message),
+    replaceCues: (cues) => store.cues.replace(job.id, cues),
+    updateCues: (patches) => store.cues.patch(job.id, patches),
+    noteDetectedSourceLanguage: (language) => store.jobs.noteDetectedSourceLanguage(job.id, language),
+  });
+
+  for (const stage of stages) {
+    const context = contextFor(stage);
+    const params = stage.plan(context);
+    if (params === null) {
+      runner.skip(stage.name);
+      outputs.set(stage.name, null);
+      continue;
+    }
+    const output = await runner.run(stage, params);
+    outputs.set(stage.name, output);
+    stage.recorded?.(output, context);
+  }
 
   // The user's folder is written only by the process that still holds the job.
   runner.assertLeaseHeld();
-  const outputs = publishOutputs(options.inputPath, options.outDir, options.language, {
+  const exported = outputs.get(exportStage.name) as StageOutput<ResultOf<typeof exportStage>>;
+  const mixed = outputs.get(mixStage.name) as StageOutput<ResultOf<typeof mixStage>>;
+  const published = publishOutputs(options.inputPath, options.outDir, options.language, {
     video: exported.file(exported.result.videoFile),
     subtitles: exported.file(exported.result.subtitlesFile),
-    dubStem: mix.file(mix.result.voiceFile),
+    dubStem: mixed.file(mixed.result.voiceFile),
   });
-  return { outputs, cuesSynthesized: synthesize.reused ? 0 : synthesize.result.synthesizedCount };
+  const synthesized = outputs.get(synthesizeStage.name) as StageOutput<ResultOf<typeof synthesizeStage>> | null;
+  return { outputs: published, cuesSynthesized: !synthesized || synthesized.reused ? 0 : synthesized.result.synthesizedCount };
 }
 
-type Transcribed = StageOutput<TranscribeResult> | null;
-
-/** The user's subtitles, or Whisper's transcript when the job has a Whisper pack; null when neither. */
-async function transcribeJob(runner: StageRunner, options: DubJobOptions, vad: StageOutput<{ regions: SpeechRegion[] }>, extract: StageOutput<ExtractResult>): Promise<Transcribed> {
-  if (options.subtitlesPath && options.subtitlesHash) {
-    return runner.run<TranscribeResult>('transcribe', { subtitles: options.subtitlesHash }, { subtitlesPath: options.subtitlesPath });
-  }
-  const whisper = options.transcription;
-  if (!whisper) {
-    runner.skip('transcribe');
-    return null;
-  }
-  // Not keyed by target language: every language of this video shares one transcript.
-  return runner.run<TranscribeResult>(
-    'transcribe',
-    { engine: 'whisper', pack: whisper.packId, packState: folderState(whisper.packDir), vad: vad.key, language: options.sourceLanguage },
-    {
-      engine: 'whisper',
-      packId: whisper.packId,
-      packDir: whisper.packDir,
-      analysisPath: extract.file(extract.result.analysisFile),
-      regions: vad.result.regions,
-      language: options.sourceLanguage,
-      executionProvider: options.executionProvider,
-    } satisfies WhisperTranscriptParams,
-    modelStageResource,
-  );
-}
-
-/** The user's translation, or a translation pack's; E_TRANSLATION_REQUIRED when the job has neither. */
-async function translateJob(runner: StageRunner, options: DubJobOptions, transcribe: Transcribed): Promise<StageOutput<{ cues: DubCue[] }>> {
-  if (options.translationPath && options.translationHash) {
-    return runner.run<{ cues: DubCue[] }>('translate', { translation: options.translationHash, transcribe: transcribe?.key ?? null }, {
-      translationPath: options.translationPath,
-      sourceCues: transcribe?.result.cues ?? null,
-    });
-  }
-  if (!options.translators || !transcribe) throw new RedubError('E_TRANSLATION_REQUIRED', { details: [`Target language: ${options.language}.`] });
-  const source = spokenLanguage(options, transcribe);
-  if (!source) throw new RedubError('E_USAGE', { message: 'The language of the subtitles is not known, so there is nothing to translate from.', action: 'Pass --from <lang> with the language the subtitles are written in.' });
-  const glossary = options.glossary ?? [];
-  const packs = options.translators.map((choice) => ({ pack: choice.packId, state: folderState(choice.packDir) }));
-  return runner.run<{ cues: DubCue[] }>(
-    'translate',
-    { engine: 'machine', transcribe: transcribe.key, source, target: options.language, packs, glossary },
-    {
-      engine: 'machine',
-      translators: options.translators,
-      sourceCues: transcribe.result.cues,
-      source,
-      target: options.language,
-      glossary,
-      executionProvider: options.executionProvider,
-    } satisfies MachineTranslationParams,
-    modelStageResource,
-  );
-}
-
-/** The language spoken in the video: the user's --from, else what Whisper detected. */
-function spokenLanguage(options: DubJobOptions, transcribe: Transcribed): string | null {
-  return options.sourceLanguage ?? transcribe?.result.language ?? null;
-}
-
-/** A pack folder's state for cache keys: its manifest's size and time, so a reinstall invalidates. */
-function folderState(dir: string): string | null {
-  return fileState(path.join(dir, manifestName));
-}
-
-function fileState(file: string | undefined): string | null {
-  if (!file) return null;
-  try {
-    const info = statSync(file);
-    return `${info.size}:${info.mtimeMs}`;
-  } catch {
-    return null;
-  }
-}
-
-function toCueRecord(cue: DubCue): CueRecord {
-  return { ...cue, speedFactor: null, placedStartMs: null, placedEndMs: null, flag: null };
+/** Each stage's share of 0–100: its declared weight, scaled so the pipeline's shares add up to 100. */
+export function progressWeights(stages: readonly AnyStage[], options: DubJobOptions): Map<StageName, number> {
+  // Jobs that transcribe or translate with a model spend much of their time there.
+  const neural = Boolean((!options.subtitlesPath && options.transcription) || (!options.translationPath && options.translators));
+  const raw = stages.map((stage) => [stage.name, neural ? stage.weight.neural : stage.weight.plain] as const);
+  const total = raw.reduce((sum, [, weight]) => sum + weight, 0) || 1;
+  return new Map(raw.map(([name, weight]) => [name, (weight * 100) / total]));
 }

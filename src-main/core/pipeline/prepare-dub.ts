@@ -6,15 +6,14 @@ import path from 'node:path';
 import type { ExecutionPreference } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
 import { languageCodePattern, normalizeLanguage } from '../../shared/languages.js';
-import { defaultMaxLipSyncSegments, lipSyncFileSchema, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
+import { defaultMaxLipSyncSegments, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { loadSubtitleFile } from '../media/subtitles.js';
-import { readInputFile } from '../files/input-files.js';
 import { prepareOutputFolder } from '../files/output-folder.js';
 import type { GlossaryEntry } from '../../shared/glossary.js';
 import type { InstalledPack, PackManifest } from '../models/model-store.js';
 import { chooseTranscriber, chooseTranslators, type InstalledModels } from './model-choice.js';
-import { defaultMaxSpeed, defaultTargetLufs, type DubJobOptions, type SpeechChoice } from './dub-options.js';
+import { currentOptionsVersion, defaultMaxSpeed, defaultTargetLufs, type DubJobOptions, type SpeechChoice } from './dub-options.js';
 import { fingerprintMedia } from './fingerprint.js';
 
 export interface DubRequest {
@@ -24,7 +23,8 @@ export interface DubRequest {
   subtitles?: string | null;
   translations?: Record<string, string>;
   voices?: Record<string, string>;
-  lipSyncFile?: string | null;
+  /** Lip-sync segments, in the shape of a segments file ({segments: [...]}), not yet checked against the video. */
+  lipsync?: { segments: LipSyncSegment[] } | null;
   outDir?: string | null;
   maxSpeed?: number;
   targetLufs?: number;
@@ -123,7 +123,7 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
   const inputPath = realpathSync(media.path);
   const subtitlesPath = request.subtitles ? path.resolve(request.subtitles) : null;
   const subtitlesHash = subtitlesPath ? (await loadSubtitleFile(subtitlesPath, 'subtitles')).sha256 : null;
-  const lipSyncSegments = request.lipSyncFile ? await readLipSyncSegments(request.lipSyncFile, media, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
+  const lipSyncSegments = request.lipsync ? checkLipSyncSegments(request.lipsync.segments, media, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
 
   const sourceLanguage = request.from ? normalizeLanguage(request.from) : null;
   if (sourceLanguage !== null && !languageCodePattern.test(sourceLanguage)) throw usage(`"${request.from}" is not a language code; use codes such as en, es or pt-br.`);
@@ -143,6 +143,7 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
     const translators = translationPath ? undefined : chooseTranslators(models, sourceLanguage, language, request.translator);
     const speech = await chooseSpeechEngine(language, voices[language], checkVoice, models);
     jobs.push({
+      version: currentOptionsVersion,
       inputPath,
       inputFingerprint: fingerprintMedia(inputPath),
       language,
@@ -185,19 +186,8 @@ function normalizeKeys(entries: Record<string, string>, flag: string): Record<st
   return result;
 }
 
-async function readLipSyncSegments(file: string, media: MediaInfo, maxSegments: number): Promise<LipSyncSegment[]> {
-  const bytes = await readInputFile(path.resolve(file), 'lipsync');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw new RedubError('E_LIPSYNC_FILE', { details: [`${file}: ${(error as Error).message}`] });
-  }
-  const shape = lipSyncFileSchema.safeParse(parsed);
-  if (!shape.success) {
-    throw new RedubError('E_LIPSYNC_FILE', { details: shape.error.issues.map((issue) => `${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`) });
-  }
-  const violations = validateLipSyncSegments(shape.data.segments, {
+function checkLipSyncSegments(segments: LipSyncSegment[], media: MediaInfo, maxSegments: number): LipSyncSegment[] {
+  const violations = validateLipSyncSegments(segments, {
     videoDurationMs: media.durationMs,
     fps: media.video.fps,
     // The dubbed track spans the whole video; files the user adds to a job come with the desktop app.
@@ -207,7 +197,7 @@ async function readLipSyncSegments(file: string, media: MediaInfo, maxSegments: 
   if (violations.length > 0) {
     throw new RedubError('E_LIPSYNC_INVALID', { details: violations.map((violation) => `${violation.message} [rule: ${violation.rule}]`) });
   }
-  return shape.data.segments;
+  return segments;
 }
 
 function checkGlossary(entries: GlossaryEntry[]): GlossaryEntry[] {

@@ -1,23 +1,45 @@
-// Every stage a worker can run, by name. Only worker processes import this: it pulls in the
-// engines, which the main process never loads.
-import type { StageName } from '../../shared/jobs.js';
-import type { StageImplementation } from './stage.js';
-import { extractStage, probeStage } from './stages/media-stages.js';
-import { mixStage } from './stages/mix-stage.js';
-import { exportStage } from './stages/output-stages.js';
-import { fitStage, synthesizeStage } from './stages/speech-stages.js';
-import { transcribeStage, translateStage, vadStage } from './stages/text-stages.js';
+// The dub pipeline: every stage, in the order a job runs them. Adding a stage is its declaration
+// in stages/ and one line here; the runner, the worker, the progress weights, the stage table and
+// the artifact keys all follow from the declarations.
+import type { AnyStage } from './stage.js';
+import { exportStage } from './stages/export.js';
+import { extractStage } from './stages/extract.js';
+import { fitStage } from './stages/fit.js';
+import { mixStage } from './stages/mix.js';
+import { probeStage } from './stages/probe.js';
+import { synthesizeStage } from './stages/synthesize.js';
+import { transcribeStage } from './stages/transcribe.js';
+import { translateStage } from './stages/translate.js';
+import { vadStage } from './stages/vad.js';
 
-// Params arrive as JSON from the host; each stage trusts its own host-side planner for their shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const stageRegistry: Record<StageName, StageImplementation<any, unknown>> = {
-  probe: probeStage,
-  extract: extractStage,
-  vad: vadStage,
-  transcribe: transcribeStage,
-  translate: translateStage,
-  synthesize: synthesizeStage,
-  fit: fitStage,
-  mix: mixStage,
-  export: exportStage,
-};
+export const dubStages: readonly AnyStage[] = [
+  probeStage,
+  extractStage,
+  vadStage,
+  transcribeStage,
+  translateStage,
+  synthesizeStage,
+  fitStage,
+  mixStage,
+  exportStage,
+];
+
+export const dubStageNames: readonly string[] = dubStages.map((stage) => stage.name);
+
+/** Checks a list of stages can run in order: unique names, each after the stages it consumes. */
+export function assertRunnable(stages: readonly AnyStage[]): void {
+  const seen = new Set<string>();
+  for (const stage of stages) {
+    if (seen.has(stage.name)) throw new Error(`Two stages are called "${stage.name}".`);
+    const missing = stage.consumes.filter((consumed) => !seen.has(consumed.name));
+    if (missing.length > 0) throw new Error(`Stage "${stage.name}" consumes ${missing.map((consumed) => `"${consumed.name}"`).join(', ')}, which must come before it.`);
+    seen.add(stage.name);
+  }
+}
+
+/** The declaration a worker runs for a task's stage name. */
+export function stageNamed(stages: readonly AnyStage[], name: string): AnyStage {
+  const stage = stages.find((candidate) => candidate.name === name);
+  if (!stage) throw new Error(`No stage is called "${name}".`);
+  return stage;
+}

@@ -1,6 +1,6 @@
-// Runs one job's stages on the host side: computes each stage's artifact key, reuses the cached
-// artifact when there is one and it still holds up, otherwise sends the stage to a worker and
-// commits what it wrote. Every attempt of a stage writes into a fresh folder of its own, and only
+// Runs one job's stages on the host side: derives each stage's artifact key from its params,
+// reuses the cached artifact when there is one and it still holds up, otherwise sends the stage
+// to the pool its declaration names and commits what the worker wrote. Every attempt of a stage writes into a fresh folder of its own, and only
 // an attempt whose output passed its check, made while this process still holds the job's lease,
 // is committed. It records every stage's state, timing and execution provider, and the job's
 // weighted progress; a failure to record (a full disk) stops the stage with that error instead
@@ -8,25 +8,25 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { RedubError, toErrorData } from '../../shared/errors.js';
-import { stageWeights, type ResourceClass, type StageName } from '../../shared/jobs.js';
-import type { JobStore } from '../queue/job-store.js';
-import type { WorkerPool } from '../worker-host/worker-pool.js';
-import { ArtifactCache } from './artifact-cache.js';
-import { checkStageOutput, itemProblems } from './stage-checks.js';
-import { stageResources, stageVersions } from './stage.js';
+import type { ResourceClass, StageName } from '../../shared/jobs.js';
+import type { ArtifactTable } from '../store/artifact-table.js';
+import type { LogTable } from '../store/log-table.js';
+import type { StageTable } from '../store/stage-table.js';
+import { workerDeathCodes, type WorkerPool } from '../worker-host/worker-pool.js';
+import type { ArtifactCache } from './artifact-cache.js';
+import { checkStageOutput } from './output-checks.js';
+import type { AnyStage, StageDeclaration, StageOutput } from './stage.js';
+import { stageKey } from './stage-key.js';
 
-export interface StageOutput<Result> {
-  key: string;
-  result: Result;
-  directory: string;
-  reused: boolean;
-  file(name: string): string;
-}
-
-export interface PipelineServices {
-  store: JobStore;
+/** What a runner touches: the job's stage and log records, the artifact index and cache, the pools. */
+export interface RunnerServices {
+  stages: StageTable;
+  logs: LogTable;
+  artifacts: ArtifactTable;
   cache: ArtifactCache;
   pools: Record<ResourceClass, WorkerPool>;
+  /** Whether this process still holds the job's lease: only then may it publish anything. */
+  holdsLease(): boolean;
 }
 
 /** How often a stage is tried again on a fresh worker after its worker died or hung. */
@@ -44,83 +44,82 @@ export class StageRunner {
 
   constructor(
     private readonly jobId: string,
-    private readonly services: PipelineServices,
+    private readonly services: RunnerServices,
     jobSignal: AbortSignal,
     private readonly onProgress: (progress: number, etaMs: number | null) => void,
     /** Each stage's share of the job's 0–100 progress (they sum to 100). */
-    private readonly weights: Record<StageName, number> = stageWeights,
-    /** The attempt's allocation id: only while the store still names it may outputs be committed. */
-    private readonly allocationId: string | null = null,
+    private readonly weights: ReadonlyMap<StageName, number>,
   ) {
     this.signal = AbortSignal.any([jobSignal, this.storageAbort.signal]);
-    services.store.resetStages(jobId);
+    services.stages.reset(jobId);
   }
 
-  /** `resource` overrides the stage's default pool (a neural stage whose model runs on a GPU). */
-  async run<Result>(name: StageName, keyInputs: unknown, params: unknown, resource: ResourceClass = stageResources[name]): Promise<StageOutput<Result>> {
+  async run<Params, Result>(stage: StageDeclaration<Params, Result>, params: Params): Promise<StageOutput<Result>> {
     this.throwIfStopped();
-    const { store } = this.services;
-    const key = ArtifactCache.keyFor(name, stageVersions[name], keyInputs);
+    const { stages } = this.services;
+    const name = stage.name;
+    const key = stageKey(stage, params, this.services.cache.root);
     const startedMs = Date.now();
-    store.upsertStage(this.jobId, name, { state: 'running', progress: 0, startedMs, artifactKey: key, error: null, reused: false });
+    stages.upsert(this.jobId, name, { state: 'running', progress: 0, startedMs, artifactKey: key, error: null, reused: false });
 
-    const reused = this.reusable<Result>(name, key);
+    const reused = this.reusable(stage, key);
     if (reused !== null) {
-      store.touchArtifact(key);
-      store.upsertStage(this.jobId, name, { state: 'done', progress: 100, reused: true, finishedMs: Date.now(), durationMs: Date.now() - startedMs });
+      this.services.artifacts.touchKey(key);
+      stages.upsert(this.jobId, name, { state: 'done', progress: 100, reused: true, finishedMs: Date.now(), durationMs: Date.now() - startedMs });
       this.finishStage(name);
-      return this.output<Result>(key, reused, true);
+      return this.output(key, reused, true);
     }
 
     try {
-      const { result, committed, executionProvider } = await this.runAttempts(name, key, params, resource);
-      store.recordArtifact({ key, stage: name, path: committed.directory, bytes: committed.bytes });
-      store.upsertStage(this.jobId, name, { state: 'done', progress: 100, finishedMs: Date.now(), durationMs: Date.now() - startedMs, executionProvider });
+      const { result, committed, executionProvider } = await this.runAttempts(stage, key, params);
+      this.services.artifacts.record({ key, stage: name, path: committed.directory, bytes: committed.bytes });
+      stages.upsert(this.jobId, name, { state: 'done', progress: 100, finishedMs: Date.now(), durationMs: Date.now() - startedMs, executionProvider });
       this.finishStage(name);
-      return this.output<Result>(key, result as Result, false);
+      return this.output(key, result as Result, false);
     } catch (thrown) {
       const error = this.storageFailure ?? thrown;
       const data = error instanceof RedubError ? error.toData() : toErrorData(error);
       // Recording the failure may fail the same way (the disk is still full): the error stands.
-      this.record(() => store.upsertStage(this.jobId, name, { state: 'failed', finishedMs: Date.now(), durationMs: Date.now() - startedMs, error: data }));
+      this.record(() => stages.upsert(this.jobId, name, { state: 'failed', finishedMs: Date.now(), durationMs: Date.now() - startedMs, error: data }));
       throw error instanceof RedubError ? error : RedubError.fromData(data);
     }
   }
 
   skip(name: StageName): void {
-    this.services.store.upsertStage(this.jobId, name, { state: 'skipped', progress: 100 });
+    this.services.stages.upsert(this.jobId, name, { state: 'skipped', progress: 100 });
     this.finishStage(name);
   }
 
   /** Throws unless this process still holds the job: before anything leaves for the user. */
   assertLeaseHeld(): void {
     this.throwIfStopped();
-    if (this.allocationId !== null && !this.services.store.holdsLease(this.jobId, this.allocationId)) throw new RedubError('E_LEASE_LOST');
+    if (!this.services.holdsLease()) throw new RedubError('E_LEASE_LOST');
   }
 
   /** The cached result when the artifact is there and checks out; a damaged one is removed, with a warning. */
-  private reusable<Result>(name: StageName, key: string): Result | null {
-    const { store, cache } = this.services;
+  private reusable<Result>(stage: AnyStage<Result>, key: string): Result | null {
+    const { cache } = this.services;
     const check = cache.verify(key);
     if (check.state === 'missing') return null;
     let problems = check.state === 'damaged' ? [check.reason] : [];
     let result: Result | null = null;
     if (problems.length === 0) {
       result = cache.read<Result>(key);
-      // Per-cue speech lives beside the artifact, not in it.
-      if (name === 'synthesize' || name === 'fit') problems = itemProblems((result as { cues?: { index: number; file: string | null }[] }).cues ?? []);
+      problems = stage.checkOnReuse?.(result) ?? [];
     }
     if (problems.length === 0) return result;
-    store.log(this.jobId, 'warn', name, `The cached ${name} output failed its check (${problems.join(' ')}); it is discarded and made again.`);
+    this.services.logs.append(this.jobId, 'warn', stage.name, `The cached ${stage.name} output failed its check (${problems.join(' ')}); it is discarded and made again.`);
     cache.remove(key);
-    store.deleteArtifact(key);
+    this.services.artifacts.delete(key);
     return null;
   }
 
-  private async runAttempts(name: StageName, key: string, params: unknown, resource: ResourceClass) {
-    const { store, cache, pools } = this.services;
+  private async runAttempts<Params, Result>(stage: StageDeclaration<Params, Result>, key: string, params: Params) {
+    const { stages, logs, cache, pools } = this.services;
+    const name = stage.name;
+    const resource: ResourceClass = stage.placement(params).pool;
     for (let attempt = 1; ; attempt++) {
-      store.upsertStage(this.jobId, name, { attempts: attempt });
+      stages.upsert(this.jobId, name, { attempts: attempt });
       // A fresh folder per attempt: whatever a dead attempt's helpers still write goes nowhere a
       // later attempt reads.
       const temporary = cache.createTemporary(key);
@@ -129,22 +128,22 @@ export class StageRunner {
           { taskId: randomUUID(), stage: name, params, outDir: temporary, artifactsRoot: cache.root },
           {
             signal: this.signal,
-            onStart: (pid) => this.record(() => store.log(this.jobId, 'info', name, `Stage ${name} started on worker ${pid ?? '?'} (attempt ${attempt}).`)),
-            onLog: (level, message) => this.record(() => store.log(this.jobId, level, name, message)),
+            onStart: (pid) => this.record(() => logs.append(this.jobId, 'info', name, `Stage ${name} started on worker ${pid ?? '?'} (attempt ${attempt}).`)),
+            onLog: (level, message) => this.record(() => logs.append(this.jobId, level, name, message)),
             onProgress: (fraction) => this.record(() => this.reportStageProgress(name, fraction)),
           },
         );
         this.throwIfStopped();
-        await checkStageOutput(name, params, temporary, outcome.result);
+        await checkStageOutput(stage, params, temporary, outcome.result);
         this.assertLeaseHeld();
         const committed = cache.commit(key, temporary, outcome.result);
-        return { result: outcome.result, committed, executionProvider: outcome.executionProvider };
+        return { result: outcome.result as Result, committed, executionProvider: outcome.executionProvider };
       } catch (error) {
         cache.discard(temporary);
         if (this.storageFailure) throw this.storageFailure;
-        const workerDied = error instanceof RedubError && (error.code === 'E_WORKER_CRASHED' || error.code === 'E_WORKER_HUNG');
+        const workerDied = error instanceof RedubError && workerDeathCodes.includes(error.code);
         if (!workerDied || attempt > workerFailureRetries || this.signal.aborted) throw error;
-        store.log(this.jobId, 'warn', name, `${error.message} ${error.details.join(' ')} Retrying the stage on a fresh worker.`);
+        logs.append(this.jobId, 'warn', name, `${error.message} ${error.details.join(' ')} Retrying the stage on a fresh worker.`);
       }
     }
   }
@@ -172,12 +171,12 @@ export class StageRunner {
     const now = Date.now();
     if (now - this.lastProgressWrite < progressWriteIntervalMs) return;
     this.lastProgressWrite = now;
-    this.services.store.upsertStage(this.jobId, name, { progress: Math.round(fraction * 100) });
-    this.emitProgress(this.completedWeight + this.weights[name] * fraction);
+    this.services.stages.upsert(this.jobId, name, { progress: Math.round(fraction * 100) });
+    this.emitProgress(this.completedWeight + (this.weights.get(name) ?? 0) * fraction);
   }
 
   private finishStage(name: StageName): void {
-    this.completedWeight += this.weights[name];
+    this.completedWeight += this.weights.get(name) ?? 0;
     this.emitProgress(this.completedWeight);
   }
 

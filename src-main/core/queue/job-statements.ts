@@ -98,6 +98,8 @@ export function prepareJobStatements(db: Database) {
        WHERE id = @id AND state = @from`,
     ),
     delete: db.prepare<[string]>('DELETE FROM jobs WHERE id = ?'),
+    selectStats: db.prepare<[string], string>('SELECT stats_json FROM jobs WHERE id = ?').pluck(),
+    updateStats: db.prepare<[string, string]>('UPDATE jobs SET stats_json = ? WHERE id = ?'),
   };
 }
 

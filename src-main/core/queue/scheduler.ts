@@ -7,14 +7,15 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { errorKind, toErrorData, type RedubErrorData } from '../../shared/errors.js';
 import { isTerminalJobState, type JobOutputs } from '../../shared/jobs.js';
-import type { JobRow, JobStore } from './job-store.js';
+import type { Store } from '../store/store.js';
+import type { JobRow } from './job-queue.js';
 
 export interface JobRunner {
   (job: JobRow, signal: AbortSignal, onProgress: (progress: number, etaMs: number | null) => void): Promise<{ outputs: JobOutputs }>;
 }
 
 export interface SchedulerOptions {
-  store: JobStore;
+  store: Pick<Store, 'jobs' | 'logs'>;
   runJob: JobRunner;
   concurrency: number;
   /** Only these jobs are claimed (a CLI run serves its own jobs); all when absent. */
@@ -23,6 +24,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Called after a running job was cancelled and its worker killed, to remove partial outputs. */
   onCancelled?: (job: JobRow) => void;
+  /** Called once an attempt of a job has been settled here (done, retry-wait, failed or cancelled). */
+  onFinished?: (job: JobRow) => void;
 }
 
 interface RunningJob {
@@ -67,8 +70,8 @@ export class Scheduler {
   }
 
   start(): void {
-    const recovered = this.options.store.recoverInterrupted(isOwnerAlive);
-    for (const job of recovered) this.options.store.log(job.id, 'warn', null, 'The process running this job stopped; the job resumes from its last finished stage.');
+    const recovered = this.options.store.jobs.recoverInterrupted(isOwnerAlive);
+    for (const job of recovered) this.options.store.logs.append(job.id, 'warn', null, 'The process running this job stopped; the job resumes from its last finished stage.');
     this.tick();
     this.timer = setInterval(() => this.tick(), this.pollMs);
   }
@@ -86,7 +89,7 @@ export class Scheduler {
     return new Promise((resolve) => {
       const check = () => {
         // A job deleted meanwhile (by another process) counts as settled and is left out.
-        const jobs = jobIds.map((id) => this.options.store.get(id)).filter((job): job is JobRow => job !== null);
+        const jobs = jobIds.map((id) => this.options.store.jobs.get(id)).filter((job): job is JobRow => job !== null);
         // A cancelled job still running here is not settled until its worker is dead and its
         // partial outputs are gone.
         const ended = (job: JobRow) => (isTerminalJobState(job.state) || this.owed.has(job.id)) && !this.running.has(job.id);
@@ -105,7 +108,7 @@ export class Scheduler {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const entry of this.running.values()) {
-      entry.cancelled = this.options.store.get(entry.job.id)?.state === 'cancelled';
+      entry.cancelled = this.options.store.jobs.get(entry.job.id)?.state === 'cancelled';
       entry.controller.abort();
     }
     while (this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -119,7 +122,7 @@ export class Scheduler {
       for (const entry of this.running.values()) this.watch(entry);
       // A full disk refuses new work as well: nothing is claimed until the store takes writes.
       while (this.problem === null && this.running.size < this.options.concurrency) {
-        const job = store.claimNext(this.owner, this.leaseMs, this.options.jobIds ? [...this.options.jobIds] : undefined);
+        const job = store.jobs.claimNext(this.owner, this.leaseMs, this.options.jobIds ? [...this.options.jobIds] : undefined);
         if (!job) break;
         this.launch(job);
       }
@@ -142,7 +145,7 @@ export class Scheduler {
       settle();
       this.owed.delete(jobId);
     }
-    this.options.store.probeWrite();
+    this.options.store.jobs.probeWrite();
     this.problem = null;
   }
 
@@ -162,7 +165,7 @@ export class Scheduler {
 
   private watch(entry: RunningJob): void {
     const { store } = this.options;
-    const current = store.get(entry.job.id);
+    const current = store.jobs.get(entry.job.id);
     if (!current || current.state === 'cancelled') {
       entry.cancelled = true;
       entry.controller.abort();
@@ -171,8 +174,8 @@ export class Scheduler {
     const now = Date.now();
     if (now - entry.lastRenewMs > this.leaseMs / 3) {
       entry.lastRenewMs = now;
-      if (!store.renewLease(entry.job.id, entry.job.allocationId!, this.leaseMs)) {
-        store.log(entry.job.id, 'warn', null, 'This process lost the job\'s lease; another process took it over.');
+      if (!store.jobs.renewLease(entry.job.id, entry.job.allocationId!, this.leaseMs)) {
+        store.logs.append(entry.job.id, 'warn', null, 'This process lost the job\'s lease; another process took it over.');
         entry.controller.abort();
       }
     }
@@ -182,22 +185,27 @@ export class Scheduler {
     const entry: RunningJob = { job, controller: new AbortController(), lastRenewMs: Date.now(), cancelled: false };
     this.running.set(job.id, entry);
     const { store } = this.options;
-    const onProgress = (progress: number, etaMs: number | null) => store.updateProgress(job.id, job.allocationId!, progress, etaMs);
+    const onProgress = (progress: number, etaMs: number | null) => store.jobs.updateProgress(job.id, job.allocationId!, progress, etaMs);
     Promise.resolve()
       .then(() => {
-        store.log(job.id, 'info', null, `Attempt ${job.attempts} of ${job.maxAttempts} started.`);
+        store.logs.append(job.id, 'info', null, `Attempt ${job.attempts} of ${job.maxAttempts} started.`);
         return this.options.runJob(job, entry.controller.signal, onProgress);
       })
       .then(
         ({ outputs }) =>
           this.settle(job.id, () => {
-            store.complete(job.id, job.allocationId!, outputs);
-            store.log(job.id, 'info', null, 'Done.');
+            store.jobs.complete(job.id, job.allocationId!, outputs);
+            store.logs.append(job.id, 'info', null, 'Done.');
           }),
         (error: unknown) => this.settleFailure(entry, error),
       )
       .finally(() => {
         this.running.delete(job.id);
+        try {
+          this.options.onFinished?.(job);
+        } catch {
+          // Housekeeping after a job never stands in the way of the next one.
+        }
         this.tick();
       });
   }
@@ -211,7 +219,7 @@ export class Scheduler {
       } catch {
         // Partial outputs that cannot be removed now are removed by the next cancel or run.
       }
-      this.settle(job.id, () => store.log(job.id, 'warn', null, 'Cancelled; the worker was stopped and partial outputs removed.'));
+      this.settle(job.id, () => store.logs.append(job.id, 'warn', null, 'Cancelled; the worker was stopped and partial outputs removed.'));
       return;
     }
     const data = toErrorData(error);
@@ -220,9 +228,9 @@ export class Scheduler {
     const retryable = errorKind(data.code) !== 'input';
     const countAttempt = data.code !== 'E_DATABASE_BUSY';
     this.settle(job.id, () => {
-      const state = store.fail(job.id, job.allocationId!, data, { retryable, countAttempt });
+      const state = store.jobs.fail(job.id, job.allocationId!, data, { retryable, countAttempt });
       const details = data.details?.length ? ` (${data.details.join(' ')})` : '';
-      store.log(job.id, 'error', null, `${data.code}: ${data.message}${details}${state === 'retry_wait' ? ' Retrying after a pause.' : ''}`);
+      store.logs.append(job.id, 'error', null, `${data.code}: ${data.message}${details}${state === 'retry_wait' ? ' Retrying after a pause.' : ''}`);
     });
   }
 }

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { settingsSchema, type Settings, type SettingsPatch } from '../../shared/contract.js';
 import { mergeGlossaries, parseGlossaryText, type GlossaryEntry } from '../../shared/glossary.js';
 import type { DubRequest } from '../pipeline/prepare-dub.js';
-import type { JobStore } from '../queue/job-store.js';
+import type { SettingsTable } from '../store/settings-table.js';
 
 export const appSettingsKey = 'app.settings';
 
@@ -19,14 +19,16 @@ export function defaultSettings(): Settings {
     maxDurationMinutes: 240,
     theme: 'system',
     glossary: '',
+    artifactBudgetGb: 20,
+    artifactMaxAgeDays: 30,
   };
 }
 
 /** The stored settings over the defaults. Each stored value is checked on its own, so one value
  * that no longer validates (an older version wrote it, someone edited the database) falls back
  * to its default without taking the others with it. */
-export function readSettings(store: JobStore): Settings {
-  const stored = store.getSetting<unknown>(appSettingsKey, {});
+export function readSettings(settingsTable: SettingsTable): Settings {
+  const stored = settingsTable.get<unknown>(appSettingsKey, {});
   const settings: Record<string, unknown> = { ...defaultSettings() };
   if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
     for (const [key, value] of Object.entries(stored)) {
@@ -38,9 +40,9 @@ export function readSettings(store: JobStore): Settings {
 }
 
 /** Merges an already validated patch and stores the result; returns the settings now in force. */
-export function writeSettings(store: JobStore, patch: SettingsPatch): Settings {
-  const next = settingsSchema.parse({ ...readSettings(store), ...definedOnly(patch) });
-  store.setSetting(appSettingsKey, next);
+export function writeSettings(settingsTable: SettingsTable, patch: SettingsPatch): Settings {
+  const next = settingsSchema.parse({ ...readSettings(settingsTable), ...definedOnly(patch) });
+  settingsTable.set(appSettingsKey, next);
   return next;
 }
 
@@ -59,4 +61,9 @@ export function requestDefaults(settings: Settings, requestGlossary: readonly Gl
 
 function definedOnly(patch: SettingsPatch): SettingsPatch {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as SettingsPatch;
+}
+
+/** The cache budget the settings set, in the units pruning counts in. */
+export function pruneBudget(settings: Settings): { maxBytes: number; maxAgeMs: number } {
+  return { maxBytes: Math.round(settings.artifactBudgetGb * 1024 ** 3), maxAgeMs: Math.round(settings.artifactMaxAgeDays * 24 * 3600_000) };
 }

@@ -5,7 +5,9 @@
 // changed (a `redub dub` run beside the app), for progress, for new log lines and for the queue.
 import type { LogEntry, QueueStatus, RedubEvent } from '../../shared/contract.js';
 import type { JobState } from '../../shared/jobs.js';
-import type { JobRow, JobStore } from '../queue/job-store.js';
+import { toSummary } from '../queue/job-mapper.js';
+import type { JobRow } from '../queue/job-queue.js';
+import type { Store } from '../store/store.js';
 
 export type EventListener = (event: RedubEvent) => void;
 
@@ -41,7 +43,7 @@ export class JobEventFeed {
   private lastQueue = '';
 
   constructor(
-    private readonly store: JobStore,
+    private readonly store: Pick<Store, 'jobs' | 'logs'>,
     private readonly queueStatus: () => QueueStatus,
     private readonly pollMs = 250,
   ) {}
@@ -72,13 +74,13 @@ export class JobEventFeed {
   private start(): void {
     // Seed what exists now, so listeners hear of changes rather than a replay of the whole store.
     const now = Date.now();
-    for (const job of this.store.changedSince(0)) {
+    for (const job of this.store.jobs.changedSince(0)) {
       this.remember(job);
       if (job.state === 'running') this.logCursors.set(job.id, { afterId: this.lastLogId(job.id), followUntilMs: null });
     }
     this.cursorMs = now - rereadMs;
     this.lastQueue = JSON.stringify(this.queueStatus());
-    this.unhook = this.store.onDidChangeJob((id) => this.observe(id));
+    this.unhook = this.store.jobs.onDidChangeJob((id) => this.observe(id));
     this.timer = setInterval(() => this.poll(), this.pollMs);
     this.timer.unref();
   }
@@ -93,7 +95,7 @@ export class JobEventFeed {
   }
 
   private observe(id: string): void {
-    const job = this.store.get(id);
+    const job = this.store.jobs.get(id);
     if (job) this.consider(job);
     else this.forget(id);
   }
@@ -102,7 +104,7 @@ export class JobEventFeed {
     try {
       // The fingerprint drops the rows re-read that were already reported.
       const startedMs = Date.now();
-      for (const job of this.store.changedSince(this.cursorMs)) this.consider(job);
+      for (const job of this.store.jobs.changedSince(this.cursorMs)) this.consider(job);
       this.cursorMs = startedMs - rereadMs;
       if (++this.polls % deletionCheckEvery === 0) this.findDeletions();
       this.followLogs();
@@ -118,7 +120,7 @@ export class JobEventFeed {
     if (previous?.fingerprint === next.fingerprint) return;
     if (job.state === 'running') this.logCursors.set(job.id, { afterId: this.logCursors.get(job.id)?.afterId ?? 0, followUntilMs: null });
     else this.followBriefly(job.id, previous === undefined);
-    this.emit({ type: 'job.updated', job: this.store.toSummary(job) });
+    this.emit({ type: 'job.updated', job: toSummary(job) });
   }
 
   private remember(job: JobRow): SeenJob {
@@ -144,7 +146,7 @@ export class JobEventFeed {
   private followLogs(): void {
     const now = Date.now();
     for (const [jobId, cursor] of this.logCursors) {
-      for (const line of this.store.logs(jobId, { afterId: cursor.afterId })) {
+      for (const line of this.store.logs.page(jobId, { afterId: cursor.afterId })) {
         cursor.afterId = line.id;
         const entry: LogEntry = line;
         this.emit({ type: 'job.log', jobId, entry });
@@ -156,8 +158,8 @@ export class JobEventFeed {
   /** Deletions leave no row to find. When the store holds fewer jobs than were seen, one of the
    * seen jobs is gone (every job in the store has been seen: new rows are found by the poll). */
   private findDeletions(): void {
-    if (this.store.count() >= this.seen.size) return;
-    const present = new Set(this.store.list().map((job) => job.id));
+    if (this.store.jobs.count() >= this.seen.size) return;
+    const present = new Set(this.store.jobs.list().map((job) => job.id));
     for (const id of [...this.seen.keys()]) if (!present.has(id)) this.forget(id);
   }
 
@@ -172,7 +174,7 @@ export class JobEventFeed {
   private lastLogId(jobId: string): number {
     let afterId = 0;
     for (;;) {
-      const page = this.store.logs(jobId, { afterId, limit: 5000 });
+      const page = this.store.logs.page(jobId, { afterId, limit: 5000 });
       if (page.length === 0) return afterId;
       afterId = page.at(-1)!.id;
     }

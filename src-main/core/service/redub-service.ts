@@ -1,32 +1,43 @@
-// The one core every transport calls (desktop IPC, the local HTTP API): it validates each call
-// with the contract's schemas, runs one long-lived scheduler over all jobs, and turns the store
-// into events. Transports only translate; what a call means is decided here, once.
+// The one front door every transport calls — desktop IPC, the local HTTP API and the command
+// line: it validates each call with the contract's schemas, runs the jobs (one long-lived
+// scheduler over all of them, or a command's own), and turns the store into events. Transports
+// only translate; what a call means (deleting a running job, re-making a finished job whose
+// outputs are gone) is decided here, once.
 import { existsSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { ZodError, type z } from 'zod';
 import {
-  apiArgumentSchemas, describeSchemaError, type ApiMethod, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
+  apiArgumentSchemas, apiMediaPath, describeSchemaError, type MediaTrack, type ApiMethod, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
   type LogsQuery, type ModelPackInfo, type ModelTask, type ModelVerification, type PreviewSources, type QueueStatus,
   type RedubApi, type RedubEvent, type Settings, type SettingsPatch,
 } from '../../shared/contract.js';
 import { RedubError, type RedubErrorData } from '../../shared/errors.js';
 import { isTerminalJobState, jobStates, type JobDetails, type JobState, type JobSummary } from '../../shared/jobs.js';
-import type { JobRow } from '../queue/job-store.js';
+import { toDetails, toSummary } from '../queue/job-mapper.js';
+import type { JobRow } from '../queue/job-queue.js';
 import type { Scheduler } from '../queue/scheduler.js';
 import { RedubCore, type CoreOptions } from '../redub-core.js';
 import type { WorkerHost } from '../worker-host/worker-host.js';
 import { openServedFile, type FileLocation, type ServedFile } from '../files/served-file.js';
 import { dubJobOptionsSchema } from '../pipeline/dub-options.js';
-import { readSettings, requestDefaults, writeSettings } from './app-settings.js';
+import { pruneArtifacts, type PruneReport } from '../housekeeping/prune-artifacts.js';
+import { pruneBudget, readSettings, requestDefaults, writeSettings } from './app-settings.js';
 import { JobEventFeed } from './job-event-feed.js';
 import { ModelManager, type ModelDownloadOptions } from './model-manager.js';
 
-export type MediaTrack = 'original' | 'dub';
+export type { MediaTrack };
 
 export interface RedubServiceOptions {
   dataDir: string;
-  /** The URL a transport serves a job's media under (an HTTP path, a custom protocol). */
-  mediaUrl: (jobId: string, track: MediaTrack) => string;
+  /** The URL a transport serves a job's media under (an HTTP path, a custom protocol); the API's paths by default. */
+  mediaUrl?: (jobId: string, track: MediaTrack) => string;
+  /**
+   * Whether this service runs every job in the queue (the app, `redub serve`; the default) or
+   * only those a caller hands to runJobs (a `redub` command, which leaves the rest to others).
+   */
+  runQueue?: boolean;
+  /** The pipeline's stages; the dub pipeline by default. */
+  stages?: CoreOptions['stages'];
   /** Overrides the cpuWorkers setting for this run. */
   cpuWorkers?: number;
   workerHost?: WorkerHost;
@@ -61,22 +72,26 @@ const deleteWaitMs = 10_000;
 export class RedubService implements RedubApi {
   readonly core: RedubCore;
   readonly dataDir: string;
-  private readonly scheduler: Scheduler;
+  /** The scheduler over the whole queue, when this service runs it. */
+  private readonly scheduler: Scheduler | null;
+  /** Schedulers of runJobs calls in progress. */
+  private readonly ownRuns = new Set<Scheduler>();
   private readonly events: JobEventFeed;
   private readonly models: ModelManager;
   private closed: Promise<void> | null = null;
+  private pruning = false;
 
   constructor(private readonly options: RedubServiceOptions) {
     this.dataDir = path.resolve(options.dataDir);
-    const coreOptions: CoreOptions = { dataDir: this.dataDir, workerHost: options.workerHost };
+    const coreOptions: CoreOptions = { dataDir: this.dataDir, workerHost: options.workerHost, stages: options.stages, onJobFinished: () => this.pruneSoon() };
     if (options.heartbeatTimeoutMs !== undefined) coreOptions.heartbeatTimeoutMs = options.heartbeatTimeoutMs;
     if (options.retryBaseMs !== undefined) coreOptions.retryBaseMs = options.retryBaseMs;
     this.core = new RedubCore(coreOptions);
     // The worker count is a setting, kept in the database the core has just opened; the core
     // reads it when it first starts its workers, just below. A change applies at the next start.
-    coreOptions.cpuWorkers = options.cpuWorkers ?? readSettings(this.core.store).cpuWorkers;
-    this.scheduler = this.core.createScheduler();
-    this.scheduler.start();
+    coreOptions.cpuWorkers = options.cpuWorkers ?? readSettings(this.core.store.settings).cpuWorkers;
+    this.scheduler = options.runQueue === false ? null : this.core.createScheduler();
+    this.scheduler?.start();
     this.events = new JobEventFeed(this.core.store, () => this.currentQueueStatus(), options.pollMs ?? 250);
     this.models = new ModelManager({
       dataDir: this.dataDir,
@@ -92,8 +107,17 @@ export class RedubService implements RedubApi {
   }
 
   async createJobs(request: CreateJobsRequest): Promise<{ jobs: JobSummary[] }> {
+    return { jobs: (await this.submitJobs(request)).map(({ job }) => job) };
+  }
+
+  /**
+   * createJobs, saying of each job whether this request made it or found it: the same request
+   * finds the same job, and a finished one whose files are gone is made again.
+   */
+  async submitJobs(request: CreateJobsRequest): Promise<{ job: JobSummary; created: boolean }[]> {
     const [valid] = parseArguments('createJobs', [request]);
-    const settings = readSettings(this.core.store);
+    const settings = readSettings(this.core.store.settings);
+    const defaults = requestDefaults(settings, valid.glossary ?? []);
     const prepared = await this.core.prepareDub({
       input: valid.input,
       to: valid.to,
@@ -104,46 +128,80 @@ export class RedubService implements RedubApi {
       outDir: valid.outDir ?? null,
       transcriber: valid.transcriber ?? null,
       translator: valid.translator ?? null,
-      ...requestDefaults(settings, valid.glossary ?? []),
-      executionProvider: settings.executionProvider,
+      lipsync: valid.lipsync ?? null,
+      glossary: defaults.glossary,
+      maxSpeed: valid.maxSpeed ?? defaults.maxSpeed,
+      limits: {
+        maxBytes: valid.maxInputMb !== undefined ? Math.round(valid.maxInputMb * 1024 * 1024) : defaults.limits?.maxBytes,
+        maxDurationMs: valid.maxDurationMinutes !== undefined ? Math.round(valid.maxDurationMinutes * 60_000) : defaults.limits?.maxDurationMs,
+      },
+      executionProvider: valid.executionProvider ?? settings.executionProvider,
     });
-    const enqueued = this.core.enqueue(prepared, valid.priority ?? 0);
-    const jobs = enqueued.map(({ job }) => {
-      // The same request finds the same job; a finished one whose files are gone is made again.
+    return this.core.enqueue(prepared, valid.priority ?? 0).map(({ job, created }) => {
       const outputsGone = job.state === 'done' && Object.values(job.outputs).some((file) => !file || !existsSync(file));
-      return outputsGone ? this.core.store.requeueDone(job.id) : job;
+      return { job: toSummary(outputsGone ? this.core.store.jobs.requeueDone(job.id) : job), created };
     });
-    return { jobs: jobs.map((job) => this.core.store.toSummary(job)) };
+  }
+
+  /**
+   * Runs the given jobs in this process until each is done, failed or cancelled (how a `redub`
+   * command runs what it queued), and returns them. A job that ended but could not be recorded
+   * (a full disk) makes it throw that storage error instead: waiting longer would wait forever.
+   */
+  async runJobs(ids: string[]): Promise<JobDetails[]> {
+    const scheduler = this.core.createScheduler(ids);
+    this.ownRuns.add(scheduler);
+    let rows: JobRow[];
+    try {
+      scheduler.start();
+      rows = await scheduler.waitFor(ids);
+    } finally {
+      await scheduler.stop();
+      this.ownRuns.delete(scheduler);
+    }
+    if (rows.some((job) => !isTerminalJobState(job.state)) && scheduler.storageProblem) throw RedubError.fromData(scheduler.storageProblem);
+    return Promise.all(rows.map((job) => this.getJob(job.id)));
+  }
+
+  /** The full id of the one job whose id is or starts with `prefix`, as a person types it from a list. */
+  resolveJobId(prefix: string): string {
+    const trimmed = prefix.trim();
+    if (this.core.store.jobs.get(trimmed)) return trimmed;
+    const matches = trimmed === '' ? [] : this.core.store.jobs.list({ limit: 100_000 }).filter((job) => job.id.startsWith(trimmed));
+    if (matches.length === 1) return matches[0]!.id;
+    if (matches.length > 1) throw new RedubError('E_USAGE', { message: `"${trimmed}" matches ${matches.length} jobs; give more of the id.` });
+    throw new RedubError('E_JOB_NOT_FOUND', { details: [`No job id starts with "${trimmed}".`] });
   }
 
   async listJobs(query?: ListJobsQuery): Promise<{ total: number; jobs: JobSummary[] }> {
     const [valid] = parseArguments('listJobs', [query]);
     const filter = { states: valid?.states, search: valid?.search || undefined };
-    const rows = this.core.store.list({ ...filter, limit: valid?.limit ?? 100, offset: valid?.offset ?? 0 });
-    return { total: this.core.store.count(filter), jobs: rows.map((job) => this.core.store.toSummary(job)) };
+    const rows = this.core.store.jobs.list({ ...filter, limit: valid?.limit ?? 100, offset: valid?.offset ?? 0 });
+    return { total: this.core.store.jobs.count(filter), jobs: rows.map(toSummary) };
   }
 
   async getJob(id: string): Promise<JobDetails> {
     const job = this.requireJob('getJob', id);
-    const details = this.core.store.toDetails(job);
-    details.cuesSynthesized = this.core.store.jobStats(job.id).cuesSynthesized ?? 0;
+    const { store } = this.core;
+    const details = toDetails(job, { stages: store.stages.list(job.id, this.core.stageNames), cues: store.cues.list(job.id) });
+    details.cuesSynthesized = store.jobs.stats(job.id).cuesSynthesized ?? 0;
     return details;
   }
 
   async getLogs(id: string, query?: LogsQuery): Promise<{ logs: LogEntry[] }> {
     const [validId, page] = parseArguments('getLogs', [id, query]);
-    this.core.store.require(validId);
-    return { logs: this.core.store.logs(validId, { afterId: page?.afterId, limit: page?.limit ?? 1000 }) };
+    this.core.store.jobs.require(validId);
+    return { logs: this.core.store.logs.page(validId, { afterId: page?.afterId, limit: page?.limit ?? 1000 }) };
   }
 
   async cancelJob(id: string): Promise<JobSummary> {
     const job = this.requireJob('cancelJob', id);
-    return this.core.store.toSummary(this.core.store.cancel(job.id));
+    return toSummary(this.core.store.jobs.cancel(job.id));
   }
 
   async retryJob(id: string): Promise<JobSummary> {
     const job = this.requireJob('retryJob', id);
-    return this.core.store.toSummary(this.core.store.retry(job.id));
+    return toSummary(this.core.store.jobs.retry(job.id));
   }
 
   /** A person expects delete to work on a running job too: it is cancelled first, and deleted
@@ -151,12 +209,14 @@ export class RedubService implements RedubApi {
   async deleteJob(id: string): Promise<{ id: string; deleted: true }> {
     const job = this.requireJob('deleteJob', id);
     if (!isTerminalJobState(job.state)) {
-      this.core.store.cancel(job.id);
-      await Promise.race([this.scheduler.waitFor([job.id]), delay(deleteWaitMs)]);
+      this.core.store.jobs.cancel(job.id);
+      // Run here: wait for our scheduler to stop its worker and remove partial outputs. Run by
+      // another process: that process does the same within a poll of its own; its late writes
+      // for a deleted job are dropped.
+      const here = [this.scheduler, ...this.ownRuns].filter((scheduler): scheduler is Scheduler => scheduler !== null);
+      await Promise.race([Promise.all(here.map((scheduler) => scheduler.waitFor([job.id]))), delay(deleteWaitMs)]);
     }
-    // A job another process still runs is cancelled in the store; that process stops it and
-    // its late writes for a deleted job are dropped.
-    if (this.core.store.get(job.id)) this.core.store.delete(job.id);
+    if (this.core.store.jobs.get(job.id)) this.core.store.jobs.delete(job.id);
     this.removeUploadFolder(job);
     return { id: job.id, deleted: true };
   }
@@ -173,10 +233,33 @@ export class RedubService implements RedubApi {
     } catch {
       // Not every platform tells; the scheduler's own record still does.
     }
-    const noted = this.scheduler.storageProblem;
+    const noted = this.scheduler?.storageProblem ?? [...this.ownRuns].map((scheduler) => scheduler.storageProblem).find(Boolean) ?? null;
     const nearlyFull = freeBytes !== null && freeBytes < storageReserveBytes;
     const problem = noted ?? (nearlyFull ? new RedubError('E_DISK_FULL', { details: [`The disk that holds ${this.dataDir} has ${freeBytes} bytes left.`] }).toData() : null);
     return { ok: problem === null, dataDir: this.dataDir, freeBytes, problem };
+  }
+
+  /**
+   * Prunes the artifact cache to the settings' size and age budget (see housekeeping/); with
+   * dryRun, says what would go and frees nothing.
+   */
+  pruneArtifacts(options: { dryRun?: boolean } = {}): PruneReport {
+    return pruneArtifacts(this.core.store, this.core.cache, pruneBudget(readSettings(this.core.store.settings)), options);
+  }
+
+  /** After a job finishes: prune once the moment passes, never two at once, never failing anything. */
+  private pruneSoon(): void {
+    if (this.pruning) return;
+    this.pruning = true;
+    setImmediate(() => {
+      try {
+        if (!this.closed) this.pruneArtifacts();
+      } catch {
+        // A full disk or a locked database: the next finished job tries again.
+      } finally {
+        this.pruning = false;
+      }
+    });
   }
 
   async queueStatus(): Promise<QueueStatus> {
@@ -185,25 +268,25 @@ export class RedubService implements RedubApi {
 
   async setQueuePaused(paused: boolean): Promise<QueueStatus> {
     const [valid] = parseArguments('setQueuePaused', [paused]);
-    this.core.store.setPaused(valid);
+    this.core.store.jobs.setPaused(valid);
     this.events.queueChanged();
     return this.currentQueueStatus();
   }
 
   async getSettings(): Promise<Settings> {
-    return readSettings(this.core.store);
+    return readSettings(this.core.store.settings);
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
     const [valid] = parseArguments('updateSettings', [patch]);
-    return writeSettings(this.core.store, valid);
+    return writeSettings(this.core.store.settings, valid);
   }
 
   async previewSources(id: string): Promise<PreviewSources> {
     const job = this.requireJob('previewSources', id);
     return {
-      original: this.options.mediaUrl(job.id, 'original'),
-      dub: job.state === 'done' && job.outputs.video ? this.options.mediaUrl(job.id, 'dub') : null,
+      original: this.mediaUrl(job.id, 'original'),
+      dub: job.state === 'done' && job.outputs.video ? this.mediaUrl(job.id, 'dub') : null,
     };
   }
 
@@ -267,7 +350,7 @@ export class RedubService implements RedubApi {
       this.events.close();
       // Running model installs stop here; their .part files stay for the next install to resume.
       await this.models.close();
-      await this.scheduler.stop();
+      await Promise.all([this.scheduler, ...this.ownRuns].map((scheduler) => scheduler?.stop()));
       await this.core.close();
     })();
     return this.closed;
@@ -275,12 +358,16 @@ export class RedubService implements RedubApi {
 
   private requireJob(method: 'getJob' | 'cancelJob' | 'retryJob' | 'deleteJob' | 'previewSources', id: string): JobRow {
     const [validId] = parseArguments(method, [id]);
-    return this.core.store.require(validId);
+    return this.core.store.jobs.require(validId);
+  }
+
+  private mediaUrl(jobId: string, track: MediaTrack): string {
+    return (this.options.mediaUrl ?? apiMediaPath)(jobId, track);
   }
 
   private currentQueueStatus(): QueueStatus {
-    const counts = Object.fromEntries(jobStates.map((state) => [state, this.core.store.count({ states: [state] })])) as Record<JobState, number>;
-    return { paused: this.core.store.isPaused(), counts, depth: counts.queued + counts.retry_wait };
+    const counts = Object.fromEntries(jobStates.map((state) => [state, this.core.store.jobs.count({ states: [state] })])) as Record<JobState, number>;
+    return { paused: this.core.store.jobs.isPaused(), counts, depth: counts.queued + counts.retry_wait };
   }
 
   /** An uploaded video lives in its own folder under uploads/; it goes with the last job using it. */
@@ -289,7 +376,7 @@ export class RedubService implements RedubApi {
     const folderName = relative.split(path.sep)[0];
     if (!folderName || relative.startsWith('..') || path.isAbsolute(relative) || folderName === relative) return;
     const folder = path.join(this.uploadsDir, folderName);
-    const stillUsed = this.core.store.list({ search: folder }).some((other) => other.inputPath.startsWith(folder + path.sep));
+    const stillUsed = this.core.store.jobs.list({ search: folder }).some((other) => other.inputPath.startsWith(folder + path.sep));
     if (!stillUsed) rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -3,6 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import { RedubError } from '../../shared/errors.js';
 import type { CueFitFlag, CueRecord } from '../../shared/jobs.js';
 import type { Database } from './database.js';
+import { forJob } from './foreign-keys.js';
 
 export type CuePatch = Pick<CueRecord, 'index'> & Partial<CueRecord>;
 
@@ -25,8 +26,8 @@ export class CueTable {
   private readonly insert: Statement<[CueRow]>;
   private readonly update: Statement<[CueRow]>;
   private readonly removeAll: Statement<[string]>;
-  readonly replace: (jobId: string, cues: readonly CueRecord[]) => void;
-  readonly patch: (jobId: string, patches: readonly CuePatch[]) => void;
+  private readonly replaceAll: (jobId: string, cues: readonly CueRecord[]) => void;
+  private readonly patchAll: (jobId: string, patches: readonly CuePatch[]) => void;
 
   constructor(db: Database) {
     this.selectAll = db.prepare<[string], CueRow>('SELECT * FROM cues WHERE job_id = ? ORDER BY idx');
@@ -42,12 +43,12 @@ export class CueTable {
     );
     this.removeAll = db.prepare<[string]>('DELETE FROM cues WHERE job_id = ?');
 
-    this.replace = db.transaction((jobId: string, cues: readonly CueRecord[]) => {
+    this.replaceAll = db.transaction((jobId: string, cues: readonly CueRecord[]) => {
       this.removeAll.run(jobId);
       for (const cue of cues) this.insert.run(toRow(jobId, cue));
     });
     // All-or-nothing: a timeline edit that names a missing cue changes no cue at all.
-    this.patch = db.transaction((jobId: string, patches: readonly CuePatch[]) => {
+    this.patchAll = db.transaction((jobId: string, patches: readonly CuePatch[]) => {
       for (const patch of patches) {
         const existing = this.selectOne.get(jobId, patch.index);
         if (!existing) {
@@ -57,6 +58,15 @@ export class CueTable {
         this.update.run(toRow(jobId, { ...fromRow(existing), ...defined }));
       }
     });
+  }
+
+  replace(jobId: string, cues: readonly CueRecord[]): void {
+    forJob(jobId, () => this.replaceAll(jobId, cues));
+  }
+
+  /** All or nothing; a patch naming a cue the job does not have throws E_CUE_NOT_FOUND. */
+  patch(jobId: string, patches: readonly CuePatch[]): void {
+    this.patchAll(jobId, patches);
   }
 
   list(jobId: string): CueRecord[] {

@@ -2,6 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { LipSyncSegment } from '../../shared/lipsync.js';
 import type { Database } from './database.js';
+import { forJob } from './foreign-keys.js';
 
 export interface AudioRef {
   id: string;
@@ -26,7 +27,7 @@ export class LipSyncTable {
   private readonly removeSegments: Statement<[string]>;
   private readonly upsertAudio: Statement<[string, string, string, number]>;
   private readonly selectAudio: Statement<[string], AudioRef>;
-  readonly replaceSegments: (jobId: string, segments: readonly LipSyncSegment[]) => void;
+  private readonly replaceAll: (jobId: string, segments: readonly LipSyncSegment[]) => void;
 
   constructor(db: Database) {
     this.selectSegments = db.prepare<[string], SegmentRow>('SELECT * FROM lipsync_segments WHERE job_id = ? ORDER BY start_ms, id');
@@ -41,7 +42,7 @@ export class LipSyncTable {
     );
     this.selectAudio = db.prepare<[string], AudioRef>('SELECT id, path, duration_ms AS durationMs FROM audio_refs WHERE job_id = ? ORDER BY id');
 
-    this.replaceSegments = db.transaction((jobId: string, segments: readonly LipSyncSegment[]) => {
+    this.replaceAll = db.transaction((jobId: string, segments: readonly LipSyncSegment[]) => {
       this.removeSegments.run(jobId);
       for (const segment of segments) {
         this.insertSegment.run({
@@ -51,6 +52,10 @@ export class LipSyncTable {
         });
       }
     });
+  }
+
+  replaceSegments(jobId: string, segments: readonly LipSyncSegment[]): void {
+    forJob(jobId, () => this.replaceAll(jobId, segments));
   }
 
   /** Ordered by start time, the order the timeline draws and the renderer applies them. */
@@ -64,7 +69,7 @@ export class LipSyncTable {
   }
 
   addAudio(jobId: string, ref: AudioRef): void {
-    this.upsertAudio.run(jobId, ref.id, ref.path, ref.durationMs);
+    forJob(jobId, () => this.upsertAudio.run(jobId, ref.id, ref.path, ref.durationMs));
   }
 
   audio(jobId: string): AudioRef[] {

@@ -2,6 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { LogLine, StageName } from '../../shared/jobs.js';
 import type { Database } from './database.js';
+import { isForeignKeyError } from './foreign-keys.js';
 
 export type StoredLogLine = LogLine & { id: number };
 
@@ -32,8 +33,15 @@ export class LogTable {
     );
   }
 
-  append(jobId: string, level: LogLine['level'], stage: StageName | null, message: string): number {
-    return Number(this.insert.run(jobId, this.clock(), level, stage, message).lastInsertRowid);
+  /** Returns the line's id, or null when the job was deleted meanwhile: a late log line from
+   * a finishing attempt must not crash the process that writes it. */
+  append(jobId: string, level: LogLine['level'], stage: StageName | null, message: string): number | null {
+    try {
+      return Number(this.insert.run(jobId, this.clock(), level, stage, message).lastInsertRowid);
+    } catch (error) {
+      if (isForeignKeyError(error)) return null;
+      throw error;
+    }
   }
 
   page(jobId: string, page: LogPage = {}): StoredLogLine[] {

@@ -1,8 +1,9 @@
 // Owns the stages table: one record per job and stage, read back as the full ordered stage list.
 import type { Statement } from 'better-sqlite3';
 import type { RedubErrorData } from '../../shared/errors.js';
-import { stageNames, type StageName, type StageRecord, type StageState } from '../../shared/jobs.js';
+import type { StageName, StageRecord, StageState } from '../../shared/jobs.js';
 import type { Database } from './database.js';
+import { forJob } from './foreign-keys.js';
 import { errorColumn, parseErrorColumn } from './json-columns.js';
 
 export interface StageFields {
@@ -45,6 +46,7 @@ export class StageTable {
   private readonly selectAll: Statement<[string], StageRow>;
   private readonly write: Statement<[StageRow]>;
   private readonly removeAll: Statement<[string]>;
+  private readonly keysOfJobs: Statement<[string], string>;
   private readonly patchTransaction: (jobId: string, name: StageName, patch: StagePatch) => void;
 
   constructor(db: Database) {
@@ -62,6 +64,12 @@ export class StageTable {
          error_json = excluded.error_json`,
     );
     this.removeAll = db.prepare<[string]>('DELETE FROM stages WHERE job_id = ?');
+    this.keysOfJobs = db
+      .prepare<[string], string>(
+        `SELECT DISTINCT s.artifact_key FROM stages s JOIN jobs j ON j.id = s.job_id
+         WHERE s.artifact_key IS NOT NULL AND j.state IN (SELECT value FROM json_each(?))`,
+      )
+      .pluck();
     // Read-merge-write keeps one statement for every patch shape, and `null` distinct from "not given".
     this.patchTransaction = db.transaction((jobId: string, name: StageName, patch: StagePatch) => {
       const existing = this.selectOne.get(jobId, name);
@@ -71,13 +79,17 @@ export class StageTable {
   }
 
   upsert(jobId: string, name: StageName, patch: StagePatch): void {
-    this.patchTransaction(jobId, name, patch);
+    forJob(jobId, () => this.patchTransaction(jobId, name, patch));
   }
 
-  /** Every stage in pipeline order; a stage never written reads as pending. */
-  list(jobId: string): StageRecord[] {
+  /**
+   * Every stage in `order` (the pipeline's), a stage never written reading as pending; then any
+   * stage on record that the pipeline no longer has, so nothing recorded is hidden.
+   */
+  list(jobId: string, order: readonly StageName[]): StageRecord[] {
     const rows = new Map(this.selectAll.all(jobId).map((row) => [row.name, row]));
-    return stageNames.map((name) => {
+    const names = [...order, ...[...rows.keys()].filter((name) => !order.includes(name))];
+    return names.map((name) => {
       const row = rows.get(name);
       const fields = row ? fromRow(row) : pending;
       return {
@@ -89,6 +101,11 @@ export class StageTable {
 
   artifactKey(jobId: string, name: StageName): string | null {
     return this.selectOne.get(jobId, name)?.artifact_key ?? null;
+  }
+
+  /** The artifact keys the last run of every job in one of `states` used: what pruning keeps. */
+  artifactKeysOfJobs(states: readonly string[]): Set<string> {
+    return new Set(this.keysOfJobs.all(JSON.stringify(states)));
   }
 
   reset(jobId: string): void {

@@ -12,11 +12,12 @@ const keptErrorLines = 20;
 export class ForkWorkerHost implements WorkerHost {
   constructor(
     private readonly entry: string,
-    private readonly options: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+    private readonly options: { args?: string[]; env?: NodeJS.ProcessEnv; execArgv?: string[] } = {},
   ) {}
 
   spawn(): WorkerProcess {
     const child = fork(this.entry, this.options.args ?? [], {
+      ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}),
       detached: process.platform !== 'win32',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, ...this.options.env },

@@ -37,7 +37,28 @@ interface PooledWorker {
   killReason: KillReason | null;
   /** The helpers (ffmpeg) it last said it runs. */
   children: ChildProcessEntry[];
+  /** Whether it said it was ready: one that dies before that failed to start. */
+  ready: boolean;
 }
+
+/** Why a worker ended, in the words of VS Code's utility-process wrapper. */
+export type WorkerDeath = 'crashed' | 'out of memory' | 'killed' | 'failed to start' | 'hung';
+
+/** What ends a worker for lack of memory: V8's heap limit, or an allocation the system refused. */
+const outOfMemoryOutput = /heap out of memory|Allocation failed|Cannot allocate memory|ENOMEM|std::bad_alloc|out of memory/i;
+
+/** The reason a worker ended without being asked to. */
+export function workerDeath(code: number | null, signal: string | null, errorOutput: readonly string[], ready: boolean): WorkerDeath {
+  if (errorOutput.some((line) => outOfMemoryOutput.test(line))) return 'out of memory';
+  if (!ready) return 'failed to start';
+  if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT' || signal === 'SIGHUP') return 'killed';
+  return 'crashed';
+}
+
+const deathCodes = { crashed: 'E_WORKER_CRASHED', killed: 'E_WORKER_CRASHED', 'out of memory': 'E_WORKER_OUT_OF_MEMORY', 'failed to start': 'E_WORKER_FAILED_TO_START', hung: 'E_WORKER_HUNG' } as const;
+
+/** The codes of a task whose worker died under it: the stage may be tried again on a fresh worker. */
+export const workerDeathCodes: readonly string[] = [...new Set(Object.values(deathCodes))];
 
 export class WorkerPool {
   private readonly workers = new Set<PooledWorker>();
@@ -109,7 +130,7 @@ export class WorkerPool {
   }
 
   private startWorker(): PooledWorker {
-    const worker: PooledWorker = { process: this.host.spawn(), current: null, lastSeenMs: Date.now(), killReason: null, children: [] };
+    const worker: PooledWorker = { process: this.host.spawn(), current: null, lastSeenMs: Date.now(), killReason: null, children: [], ready: false };
     this.workers.add(worker);
     worker.process.onMessage((message) => this.handleMessage(worker, message));
     worker.process.onExit((code, signal) => this.handleExit(worker, code, signal));
@@ -118,6 +139,7 @@ export class WorkerPool {
 
   private handleMessage(worker: PooledWorker, message: WorkerMessage): void {
     worker.lastSeenMs = Date.now();
+    if (message.type === 'ready') worker.ready = true;
     if (message.type === 'children') {
       worker.children = message.children;
       return;
@@ -160,9 +182,10 @@ export class WorkerPool {
     const reason = worker.killReason;
     const lingering = survivors.length > 0 ? [`Processes ${survivors.join(', ')} it started did not stop within 2 s of being killed.`] : [];
     if (reason === 'cancelled' || reason === 'shutdown') return new RedubError('E_CANCELLED', { details: lingering });
-    if (reason === 'hung') return new RedubError('E_WORKER_HUNG', { details: [`No heartbeat for ${this.heartbeatTimeoutMs} ms during ${current.task.stage}.`, ...lingering] });
-    const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    return new RedubError('E_WORKER_CRASHED', { details: [`The ${current.task.stage} worker ended with ${how}.`, ...lingering, ...worker.process.recentErrorOutput()] });
+    const errorOutput = worker.process.recentErrorOutput();
+    const death: WorkerDeath = reason === 'hung' ? 'hung' : workerDeath(code, signal, errorOutput, worker.ready);
+    const how = reason === 'hung' ? `sent no heartbeat for ${this.heartbeatTimeoutMs} ms and was stopped` : `ended with ${signal ? `signal ${signal}` : `exit code ${code}`}`;
+    return new RedubError(deathCodes[death], { details: [`Worker ${death}: the ${current.task.stage} worker ${how}.`, ...lingering, ...errorOutput] });
   }
 
   private cancel(pending: PendingTask): void {

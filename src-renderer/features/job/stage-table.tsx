@@ -1,14 +1,10 @@
-// The nine pipeline stages of a job: state, progress, whether a cached result was reused, how long
-// it took and on which execution provider (CPU, CUDA, …) it ran. A stage the core has not
-// reported yet is shown as pending, so the table always reads top to bottom in pipeline order.
-import { stageNames, type StageRecord } from '../../../src-main/shared/jobs.js';
+// The pipeline stages of a job: state, progress, whether a cached result was reused, how long it
+// took and on which execution provider (CPU, CUDA, …) it ran. The core lists every stage of its
+// pipeline in order, those it has not reached yet as pending, so the table reads top to bottom.
+import type { StageRecord } from '../../../src-main/shared/jobs.js';
 import { formatStageDuration } from '../../common/format.js';
 import { stageStateLabels } from '../../common/job-labels.js';
 import { ProgressBar } from '../../common/progress-bar.js';
-
-function pendingStage(name: StageRecord['name']): StageRecord {
-  return { name, state: 'pending', progress: 0, reused: false, ms: null, attempts: 0, executionProvider: null, error: null };
-}
 
 /** A finished stage is full and a pending one empty, whatever an earlier attempt left behind. */
 function stageProgress(stage: StageRecord): number {
@@ -17,7 +13,6 @@ function stageProgress(stage: StageRecord): number {
 }
 
 export function StageTable({ stages }: { stages: readonly StageRecord[] }) {
-  const byName = new Map(stages.map((stage) => [stage.name, stage]));
   return (
     <table className="stage-table" data-testid="stage-table">
       <caption className="visually-hidden">Stages</caption>
@@ -31,8 +26,8 @@ export function StageTable({ stages }: { stages: readonly StageRecord[] }) {
         </tr>
       </thead>
       <tbody>
-        {stageNames.map((name) => {
-          const stage = byName.get(name) ?? pendingStage(name);
+        {stages.map((stage) => {
+          const name = stage.name;
           return (
             <tr key={name} data-testid="stage-row" data-stage={name} data-state={stage.state}>
               <th scope="row">{name}</th>

@@ -5,8 +5,8 @@ import { settingsPatchSchema, type Settings, type SettingsPatch } from '../../..
 
 export type SettingsForm = Record<keyof Settings, string>;
 
-export const settingsFields: readonly (keyof Settings)[] = ['cpuWorkers', 'executionProvider', 'maxSpeed', 'maxInputMb', 'maxDurationMinutes', 'theme', 'glossary'];
-const numericFields = new Set<keyof Settings>(['cpuWorkers', 'maxSpeed', 'maxInputMb', 'maxDurationMinutes']);
+export const settingsFields: readonly (keyof Settings)[] = ['cpuWorkers', 'executionProvider', 'maxSpeed', 'maxInputMb', 'maxDurationMinutes', 'artifactBudgetGb', 'artifactMaxAgeDays', 'theme', 'glossary'];
+const numericFields = new Set<keyof Settings>(['cpuWorkers', 'maxSpeed', 'maxInputMb', 'maxDurationMinutes', 'artifactBudgetGb', 'artifactMaxAgeDays']);
 
 export function formFromSettings(settings: Settings): SettingsForm {
   return Object.fromEntries(settingsFields.map((field) => [field, String(settings[field])])) as SettingsForm;

@@ -124,6 +124,12 @@ export function SettingsPage() {
         <Field name="maxDurationMinutes" label="Longest input (minutes)" hint="Videos longer than this are refused before queuing." problem={problems.maxDurationMinutes}>
           <input type="number" min={1} max={1440} step={1} {...inputProps('maxDurationMinutes')} onChange={(event) => change('maxDurationMinutes', event.target.value)} />
         </Field>
+        <Field name="artifactBudgetGb" label="Cache size (GB)" hint="The most the cache of stage results may hold; the least recently used go first. Your dubbed files are never removed." problem={problems.artifactBudgetGb}>
+          <input type="number" min={0.1} step={1} {...inputProps('artifactBudgetGb')} onChange={(event) => change('artifactBudgetGb', event.target.value)} />
+        </Field>
+        <Field name="artifactMaxAgeDays" label="Cache age (days)" hint="Stage results unused for longer than this are removed after the next job." problem={problems.artifactMaxAgeDays}>
+          <input type="number" min={1} max={3650} step={1} {...inputProps('artifactMaxAgeDays')} onChange={(event) => change('artifactMaxAgeDays', event.target.value)} />
+        </Field>
         <Field name="theme" label="Theme" hint="System follows your operating system's light or dark mode." problem={problems.theme}>
           <select {...inputProps('theme')} onChange={(event) => change('theme', event.target.value)}>
             {themes.map((theme) => (

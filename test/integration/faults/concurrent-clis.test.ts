@@ -48,11 +48,11 @@ describe('several processes on one data folder', { timeout: 300_000 }, () => {
         expect(job).toMatchObject({ state: 'done', attempts: 1 });
       }
       const job = await waitFor('the server\'s job', () => withStore(dataDir, (store) => {
-        const row = store.get(serverJob);
+        const row = store.jobs.get(serverJob);
         return row && row.state !== 'queued' && row.state !== 'running' ? row : null;
       }), 120_000);
       expect(job).toMatchObject({ state: 'done', attempts: 1 });
-      const everyLog = withStore(dataDir, (store) => store.list({}).flatMap((row) => store.logs(row.id, {}).map((line) => line.message)));
+      const everyLog = withStore(dataDir, (store) => store.jobs.list({}).flatMap((row) => store.logs.page(row.id, {}).map((line) => line.message)));
       expect(everyLog.filter((line) => locked.test(line))).toEqual([]);
     } finally {
       const stopped = await server.stop();

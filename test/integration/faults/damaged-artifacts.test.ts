@@ -26,7 +26,7 @@ describe('damaged artifacts and interrupted downloads', { timeout: 180_000 }, ()
     const first = parseJson<DubJson>(await runRedub(sampleDubArguments(dataDir, outDir)));
     const job = first.jobs[0]!;
     const goodPackets = await videoPacketDigests(job.outputs.video!);
-    const exportKey = withStore(dataDir, (store) => store.stageArtifactKey(job.id, 'export'))!;
+    const exportKey = withStore(dataDir, (store) => store.stages.artifactKey(job.id, 'export'))!;
     const cached = path.join(dataDir, 'artifacts', exportKey.slice(0, 2), exportKey, 'dub.mp4');
     truncateSync(cached, Math.floor(readFileSync(cached).length / 2));
     rmSync(job.outputs.video!);
@@ -37,7 +37,7 @@ describe('damaged artifacts and interrupted downloads', { timeout: 180_000 }, ()
     expect(redone.stages.find((stage) => stage.name === 'export')!.reused).toBe(false);
     expect(redone.stages.find((stage) => stage.name === 'mix')!.reused).toBe(true);
     expect(await videoPacketDigests(redone.outputs.video!)).toEqual(goodPackets);
-    const warnings = withStore(dataDir, (store) => store.logs(job.id, {}).filter((line) => line.level === 'warn' && line.stage === 'export'));
+    const warnings = withStore(dataDir, (store) => store.logs.page(job.id, {}).filter((line) => line.level === 'warn' && line.stage === 'export'));
     expect(warnings.map((line) => line.message)).toEqual([expect.stringMatching(/cached export output failed its check \(dub\.mp4 is \d+ bytes/)]);
   });
 

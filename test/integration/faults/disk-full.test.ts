@@ -106,7 +106,7 @@ describe.skipIf(skipReason !== null)(`a full data disk${skipReason ? ` (skipped:
     await expectSameAsClean(done.outputs.video!);
     expect(readdirSync(path.join(dataDir, 'artifacts', 'tmp'))).toEqual([]);
     expect(readdirSync(outDir).filter((name) => name.endsWith('.partial'))).toEqual([]);
-    expect(withStore(dataDir, (store) => store.list({ states: ['running'] }))).toEqual([]);
+    expect(withStore(dataDir, (store) => store.jobs.list({ states: ['running'] }))).toEqual([]);
   });
 
   it('redub serve keeps answering, names the problem on /health, and recovers when space is freed', async () => {

@@ -58,7 +58,7 @@ describe('kill -9 of a worker mid-stage', { timeout: 300_000 }, () => {
     expect(result.code, result.stderr).toBe(0);
     const json = parseJson<DubJson>(result);
     expect(json.jobs[0]!.state).toBe('done');
-    const logs = withStore(dataDir, (store) => store.logs(jobId, {}));
+    const logs = withStore(dataDir, (store) => store.logs.page(jobId, {}));
     // The kill landed mid-stage: the stage was retried on a fresh worker.
     expect(logs.some((line) => line.stage === stage && /Retrying the stage on a fresh worker/.test(line.message))).toBe(true);
 

@@ -84,7 +84,7 @@ describe('PiperSynthesizer on the tiny generated voice', () => {
     expect(piper.sampleRate).toBe(tinySampleRate);
     expect(piper.voice).toBe(tinyVoiceName);
     expect(piper.version).toMatch(/^1\+piper-[0-9a-f]{16}$/);
-    expect(piper.provider).toBe('cpu');
+    expect(piper.executionProvider).toBe('cpu');
     expect(piper.files).toEqual({ onnxPath: voice.onnxPath, configPath: voice.configPath });
   });
 
@@ -122,7 +122,7 @@ describe('PiperSynthesizer on the tiny generated voice', () => {
 
     const longer = await piper.synthesize('Hola, ¿cómo estás? Me llamo Juan y vivo en Madrid.', tinyVoiceName);
     expect(longer.length).toBeGreaterThan(normal.length);
-    expect(piper.provider).toBe('cpu');
+    expect(piper.executionProvider).toBe('cpu');
   });
 
   it('skips phonemes the voice lacks and logs that once', async () => {

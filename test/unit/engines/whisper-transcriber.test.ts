@@ -20,7 +20,7 @@ describe('WhisperTranscriber on a tiny Whisper pack', { timeout: 60_000 }, () =>
 
   it('detects the language and turns each window\'s timestamps into cues on the video clock', async () => {
     const whisper = await load();
-    expect(whisper.provider).toBe('cpu');
+    expect(whisper.executionProvider).toBe('cpu');
     // The CPU takes the 8-bit files when the pack has them.
     expect(whisper.version).toMatch(/tiny-whisper-q8$/);
     const progress: number[] = [];
@@ -90,10 +90,10 @@ describe('WhisperTranscriber on a tiny Whisper pack', { timeout: 60_000 }, () =>
         },
       },
     );
-    expect(whisper.provider).toBe('cuda');
+    expect(whisper.executionProvider).toBe('cuda');
     const transcript = await whisper.transcribe(tone(5), { language: null, regions: [{ startMs: 0, endMs: 5_000 }] });
     expect(transcript.cues).toHaveLength(2);
-    expect(whisper.provider).toBe('cpu');
+    expect(whisper.executionProvider).toBe('cpu');
     expect(devices).toEqual(['cuda', 'cpu']);
     expect(warnings).toEqual([expect.stringContaining('CUDA failed while running tiny-whisper (CUDA failure 2: out of memory); running on the CPU instead')]);
   });

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../../src-main/core/media/wav.js';
 import { EngineCache } from '../../../src-main/core/pipeline/engine-cache.js';
 import type { StageContext } from '../../../src-main/core/pipeline/stage.js';
-import { fitStage, mixSampleRate, type FitParams } from '../../../src-main/core/pipeline/stages/speech-stages.js';
+import { fitStage, mixSampleRate, type FitParams } from '../../../src-main/core/pipeline/stages/fit.js';
+import { loadSynthesizer } from '../../../src-main/core/pipeline/stages/synthesize.js';
 import type { PiperSynthesizer } from '../../../src-main/core/engines/tts/piper-synthesizer.js';
 import { tinySampleRate, writeTinyPiperVoice } from '../../fixtures/onnx/tiny-piper.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
@@ -13,9 +14,11 @@ import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 /** An engine cache whose Piper voices record the rates they were asked to speak at. */
 function recordingEngines(rates: number[]): EngineCache {
   const engines = new EngineCache();
-  const load = engines.piperSynthesizer.bind(engines);
-  engines.piperSynthesizer = async (...args: Parameters<EngineCache['piperSynthesizer']>): Promise<PiperSynthesizer> => {
-    const piper = await load(...args);
+  const warm = engines.warm.bind(engines);
+  engines.warm = (async (key: string, load: (log: (message: string) => void) => Promise<unknown>, log?: (message: string) => void) => {
+    const engine = await warm(key, load, log);
+    if (!key.startsWith('piper')) return engine;
+    const piper = engine as PiperSynthesizer;
     const synthesize = piper.synthesize.bind(piper);
     return Object.assign(Object.create(piper) as PiperSynthesizer, {
       synthesize: (text: string, voice: string, options?: { rate?: number }) => {
@@ -23,7 +26,7 @@ function recordingEngines(rates: number[]): EngineCache {
         return synthesize(text, voice, options);
       },
     });
-  };
+  }) as EngineCache['warm'];
   return engines;
 }
 
@@ -45,7 +48,7 @@ describe('fit stage with a Piper voice', { timeout: 60_000 }, () => {
     const voice = writeTinyPiperVoice(path.join(dir, 'voice'));
     const rates: number[] = [];
     const engines = recordingEngines(rates);
-    const piper = await engines.piperSynthesizer(voice.onnxPath, 'cpu');
+    const piper = (await loadSynthesizer(engines, { packId: null, modelPath: voice.onnxPath }, 'cpu', { log: () => undefined, useExecutionProvider: () => undefined })) as PiperSynthesizer;
     const text = 'hola buenos días a todos los que escuchan';
     const speech = await piper.synthesize(text, piper.voice);
     rates.length = 0;
@@ -58,7 +61,7 @@ describe('fit stage with a Piper voice', { timeout: 60_000 }, () => {
       maxSpeed: 1.35,
       timelineEndMs: slotMs,
       cues: [{ index: 0, startMs: 0, endMs: slotMs, key: 'cue-0', file: speechFile, speechMs, text }],
-      piper: { modelPath: voice.onnxPath, voice: piper.voice, executionProvider: 'cpu' },
+      respeak: { model: { packId: null, modelPath: voice.onnxPath }, voice: piper.voice, executionProvider: 'cpu' },
     };
     const { cues } = await fitStage.run(params, context(dir, engines));
     const fitted = cues[0]!;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mixDub } from '../../../src-main/core/engines/mix/mix-dub.js';
 import { readWav, writeWav } from '../../../src-main/core/media/wav.js';
-import { changedRanges, mixStage, type MixCue, type MixParams, type MixResult } from '../../../src-main/core/pipeline/stages/mix-stage.js';
+import { changedRanges, mixStage, type MixCue, type MixParams, type MixResult } from '../../../src-main/core/pipeline/stages/mix.js';
 import type { StageContext } from '../../../src-main/core/pipeline/stage.js';
 import { EngineCache } from '../../../src-main/core/pipeline/engine-cache.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';

@@ -56,12 +56,6 @@ async function expectRejectedWith(request: DubRequest, code: ErrorCode, checkVoi
   return error;
 }
 
-async function writeLipSync(dir: string, content: unknown): Promise<string> {
-  const filePath = path.join(dir, 'segments.json');
-  await writeFile(filePath, typeof content === 'string' ? content : JSON.stringify(content));
-  return filePath;
-}
-
 describe('prepareDubJobs: languages', () => {
   it('makes one option set per target language, sharing the input and subtitles', async () => {
     const files = await makeFiles();
@@ -177,43 +171,17 @@ describe('prepareDubJobs: voices', () => {
   });
 });
 
-describe('prepareDubJobs: lip-sync file', () => {
-  const request = (files: Files, lipSyncFile: string, extra: Partial<DubRequest> = {}): DubRequest => ({ input: files.video, to: ['es'], translations: { es: files.es }, lipSyncFile, ...extra });
-
-  it('E_LIPSYNC_FILE naming the file when it is not JSON', async () => {
-    const files = await makeFiles();
-    const lipSync = await writeLipSync(files.dir, '{"segments": [');
-    const error = await expectRejectedWith(request(files, lipSync), 'E_LIPSYNC_FILE');
-    expect(error.details[0]).toContain(lipSync);
-  });
-
-  it('E_LIPSYNC_FILE when the file does not exist', async () => {
-    const files = await makeFiles();
-    await expectRejectedWith(request(files, path.join(files.dir, 'nowhere.json')), 'E_LIPSYNC_FILE');
-  });
-
-  it('E_LIPSYNC_FILE naming the field when the JSON has the wrong shape', async () => {
-    const files = await makeFiles();
-    const lipSync = await writeLipSync(files.dir, { segments: [{ id: 'intro', startMs: 0, audio: { refId: 'dub' } }] });
-    const error = await expectRejectedWith(request(files, lipSync), 'E_LIPSYNC_FILE');
-    expect(error.details.join('\n')).toContain('segments.0.endMs');
-  });
-
-  it('E_LIPSYNC_FILE for a top level that is not an object with segments', async () => {
-    const files = await makeFiles();
-    const lipSync = await writeLipSync(files.dir, [{ id: 'intro', startMs: 0, endMs: 500, audio: { refId: 'dub' } }]);
-    const error = await expectRejectedWith(request(files, lipSync), 'E_LIPSYNC_FILE');
-    expect(error.details.join('\n')).toContain('(top level)');
-  });
+describe('prepareDubJobs: lip-sync segments', () => {
+  const request = (files: Files, lipsync: unknown, extra: Partial<DubRequest> = {}): DubRequest => ({ input: files.video, to: ['es'], translations: { es: files.es }, lipsync: lipsync as DubRequest['lipsync'], ...extra });
 
   it('E_LIPSYNC_INVALID with details naming each bad segment and the rule it breaks', async () => {
     const files = await makeFiles();
-    const lipSync = await writeLipSync(files.dir, {
+    const lipSync = {
       segments: [
         { id: 'too-late', startMs: 1500, endMs: 9000, audio: { refId: 'dub' }, fit: true },
         { id: 'stranger', startMs: 0, endMs: 500, audio: { refId: 'narrator' } },
       ],
-    });
+    };
     const error = await expectRejectedWith(request(files, lipSync), 'E_LIPSYNC_INVALID');
     expect(error.details).toHaveLength(2);
     expect(error.details.find((detail) => detail.includes('"too-late"'))).toContain('[rule: inside-video]');
@@ -223,7 +191,7 @@ describe('prepareDubJobs: lip-sync file', () => {
   it('applies maxLipSyncSegments', async () => {
     const files = await makeFiles();
     const segment = (id: string, startMs: number) => ({ id, startMs, endMs: startMs + 200, audio: { refId: 'dub' }, fit: true });
-    const lipSync = await writeLipSync(files.dir, { segments: [segment('a', 0), segment('b', 500)] });
+    const lipSync = { segments: [segment('a', 0), segment('b', 500)] };
     const error = await expectRejectedWith(request(files, lipSync, { maxLipSyncSegments: 1 }), 'E_LIPSYNC_INVALID');
     expect(error.details.join('\n')).toContain('[rule: segment-limit]');
   });
@@ -234,7 +202,7 @@ describe('prepareDubJobs: lip-sync file', () => {
       { id: 'intro', startMs: 0, endMs: 1000, audio: { refId: 'dub', cropStartMs: 0, cropEndMs: 1000 } },
       { id: 'outro', startMs: 1200, endMs: 1800, audio: { refId: 'dub' }, fit: true },
     ];
-    const lipSync = await writeLipSync(files.dir, { segments });
+    const lipSync = { segments };
     const jobs = await prepareDubJobs(request(files, lipSync, { to: ['es', 'fr'], translations: { es: files.es, fr: files.fr } }), acceptAnyVoice);
     expect(jobs).toHaveLength(2);
     for (const job of jobs) expect(job.lipSyncSegments).toEqual(segments);

@@ -2,13 +2,13 @@
 // claim-race test pits real concurrent writers against one another.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../../src-main/core/store/database.js';
-import { JobStore } from '../../../src-main/core/queue/job-store.js';
+import { Store } from '../../../src-main/core/store/store.js';
 
 const { file, owner, go } = workerData as { file: string; owner: string; go: SharedArrayBuffer };
 const db = openDatabase(file);
-const store = new JobStore(db);
+const store = new Store(db);
 Atomics.wait(new Int32Array(go), 0, 0);
 const claimed: string[] = [];
-for (let job = store.claimNext(owner, 60_000); job; job = store.claimNext(owner, 60_000)) claimed.push(job.id);
+for (let job = store.jobs.claimNext(owner, 60_000); job; job = store.jobs.claimNext(owner, 60_000)) claimed.push(job.id);
 db.close();
 parentPort?.postMessage(claimed);

@@ -28,7 +28,7 @@ describe('claiming under real concurrency', () => {
     });
     const fixture = createStore(directory());
     const jobCount = 200;
-    for (let index = 0; index < jobCount; index++) fixture.store.enqueue(newJob());
+    for (let index = 0; index < jobCount; index++) fixture.store.jobs.enqueue(newJob());
 
     const go = new SharedArrayBuffer(4);
     const claimers = ['w1', 'w2', 'w3', 'w4'].map((owner) => runClaimer(fixture.file, owner, go));
@@ -40,8 +40,8 @@ describe('claiming under real concurrency', () => {
     const all = results.flat();
     expect(all).toHaveLength(jobCount);
     expect(new Set(all).size).toBe(jobCount);
-    expect(fixture.store.count({ states: ['running'] })).toBe(jobCount);
-    for (const job of fixture.store.list()) expect(job.attempts).toBe(1);
+    expect(fixture.store.jobs.count({ states: ['running'] })).toBe(jobCount);
+    for (const job of fixture.store.jobs.list()) expect(job.attempts).toBe(1);
     fixture.close();
   });
 });

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RedubError } from '../../../src-main/shared/errors.js';
-import { JobStore } from '../../../src-main/core/queue/job-store.js';
+import { Store } from '../../../src-main/core/store/store.js';
 import { Scheduler, type JobRunner } from '../../../src-main/core/queue/scheduler.js';
 import { openDatabase } from '../../../src-main/core/store/database.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
@@ -14,34 +14,35 @@ function sqliteFull(): Error {
   return Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
 }
 
-/** A real store whose writes named in `failing` throw SQLITE_FULL while `full` is set. */
-function fillableStore(store: JobStore, failing: readonly (keyof JobStore)[]) {
+/** A real store whose queue writes and log appends named in `failing` throw SQLITE_FULL while `full` is set. */
+function fillableStore(store: Store, failing: readonly string[]) {
   const state = { full: false };
-  const proxy = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (state.full && failing.includes(property as keyof JobStore)) throw sqliteFull();
-        return (value as (...inner: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, state };
+  const failingProxy = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(inner, property, receiver) {
+        const value = Reflect.get(inner, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (state.full && failing.includes(String(property))) throw sqliteFull();
+          return (value as (...more: unknown[]) => unknown).apply(inner, args);
+        };
+      },
+    });
+  return { store: { jobs: failingProxy(store.jobs), logs: failingProxy(store.logs) }, state };
 }
 
 describe('Scheduler and a store that refuses writes', () => {
   const temporary = useTemporaryDirectory();
 
   function open() {
-    const store = new JobStore(openDatabase(path.join(temporary(), 'redub.db')), { retryBaseMs: 1 });
-    const id = store.enqueue({ idempotencyKey: 'k', inputPath: '/v.mp4', language: 'es', sourceLanguage: null, options: {}, maxAttempts: 3 }).job.id;
+    const store = new Store(openDatabase(path.join(temporary(), 'redub.db')), { retryBaseMs: 1 });
+    const id = store.jobs.enqueue({ idempotencyKey: 'k', inputPath: '/v.mp4', language: 'es', sourceLanguage: null, options: {}, maxAttempts: 3 }).job.id;
     return { real: store, id };
   }
 
   it('keeps an attempt it cannot record, names E_DISK_FULL, and records it once the disk takes writes again', async () => {
     const { real, id } = open();
-    const { store, state } = fillableStore(real, ['complete', 'fail', 'log', 'claimNext', 'probeWrite', 'renewLease']);
+    const { store, state } = fillableStore(real, ['complete', 'fail', 'append', 'claimNext', 'probeWrite', 'renewLease']);
     const runJob: JobRunner = async () => {
       state.full = true;
       return { outputs: { video: '/out/v.es.mp4' } };
@@ -53,13 +54,13 @@ describe('Scheduler and a store that refuses writes', () => {
     expect(ended!.state).toBe('running');
     expect(scheduler.storageProblem).toMatchObject({ code: 'E_DISK_FULL' });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(real.get(id)!.state).toBe('running');
+    expect(real.jobs.get(id)!.state).toBe('running');
 
     state.full = false;
     const deadline = Date.now() + 5000;
-    while (real.get(id)!.state !== 'done' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (real.jobs.get(id)!.state !== 'done' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     await scheduler.stop();
-    expect(real.get(id)).toMatchObject({ state: 'done', outputs: { video: '/out/v.es.mp4' } });
+    expect(real.jobs.get(id)).toMatchObject({ state: 'done', outputs: { video: '/out/v.es.mp4' } });
     expect(scheduler.storageProblem).toBeNull();
   });
 
@@ -71,7 +72,7 @@ describe('Scheduler and a store that refuses writes', () => {
     scheduler.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(scheduler.storageProblem).toMatchObject({ code: 'E_DISK_FULL' });
-    expect(real.get(id)!.state).toBe('queued');
+    expect(real.jobs.get(id)!.state).toBe('queued');
     state.full = false;
     const [job] = await scheduler.waitFor([id]);
     await scheduler.stop();
@@ -97,12 +98,12 @@ describe('Scheduler and a store that refuses writes', () => {
   it('re-claims a job whose lease ran out while this scheduler runs, without a restart', async () => {
     const { real, id } = open();
     // Another process claimed it and died without a trace: its lease runs out in 50 ms.
-    expect(real.claimNext('elsewhere:1:gone', 50)!.id).toBe(id);
+    expect(real.jobs.claimNext('elsewhere:1:gone', 50)!.id).toBe(id);
     const scheduler = new Scheduler({ store: real, runJob: async () => ({ outputs: {} }), concurrency: 1, pollMs: 20 });
     scheduler.start();
     const [job] = await scheduler.waitFor([id]);
     await scheduler.stop();
     expect(job).toMatchObject({ state: 'done', attempts: 2 });
-    expect(real.logs(id, {}).some((line) => /lease of the process running this job ran out/.test(line.message))).toBe(true);
+    expect(real.logs.page(id, {}).some((line) => /lease of the process running this job ran out/.test(line.message))).toBe(true);
   });
 });

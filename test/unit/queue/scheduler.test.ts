@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RedubError } from '../../../src-main/shared/errors.js';
-import { JobStore, type JobRow } from '../../../src-main/core/queue/job-store.js';
+import { Store, type JobRow } from '../../../src-main/core/store/store.js';
 import { Scheduler, type JobRunner } from '../../../src-main/core/queue/scheduler.js';
 import { openDatabase } from '../../../src-main/core/store/database.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
@@ -13,9 +13,9 @@ describe('Scheduler', () => {
   const temporary = useTemporaryDirectory();
 
   function setup(runJob: JobRunner, jobCount = 1, jobIds?: (ids: string[]) => string[]) {
-    const store = new JobStore(openDatabase(path.join(temporary(), 'redub.db')), { retryBaseMs: 1 });
+    const store = new Store(openDatabase(path.join(temporary(), 'redub.db')), { retryBaseMs: 1 });
     const ids = Array.from({ length: jobCount }, (_, index) =>
-      store.enqueue({ idempotencyKey: `k${index}`, inputPath: `/v${index}.mp4`, language: 'es', sourceLanguage: null, options: {}, maxAttempts: 3 }).job.id,
+      store.jobs.enqueue({ idempotencyKey: `k${index}`, inputPath: `/v${index}.mp4`, language: 'es', sourceLanguage: null, options: {}, maxAttempts: 3 }).job.id,
     );
     const cancelled: string[] = [];
     const scheduler = new Scheduler({ store, runJob, concurrency: 1, pollMs: 20, jobIds: jobIds ? new Set(jobIds(ids)) : undefined, onCancelled: (job) => cancelled.push(job.id) });
@@ -32,7 +32,7 @@ describe('Scheduler', () => {
     await scheduler.stop();
     expect(job!.state).toBe('done');
     expect(job!.outputs.video).toBe('/out/v.es.mp4');
-    expect(store.logs(ids[0]!, {}).map((line) => line.message)).toContain('Done.');
+    expect(store.logs.page(ids[0]!, {}).map((line) => line.message)).toContain('Done.');
   });
 
   it('retries a processing failure after a backoff, then succeeds', async () => {
@@ -86,8 +86,8 @@ describe('Scheduler', () => {
         }),
     );
     scheduler.start();
-    while (store.get(ids[0]!)!.state !== 'running') await new Promise((resolve) => setTimeout(resolve, 5));
-    store.cancel(ids[0]!);
+    while (store.jobs.get(ids[0]!)!.state !== 'running') await new Promise((resolve) => setTimeout(resolve, 5));
+    store.jobs.cancel(ids[0]!);
     const [job] = await scheduler.waitFor(ids);
     await scheduler.stop();
     expect((signalSeen as AbortSignal | null)?.aborted).toBe(true);
@@ -109,6 +109,6 @@ describe('Scheduler', () => {
     await scheduler.waitFor([ids[1]!]);
     await scheduler.stop();
     expect(ran).toEqual([ids[1]]);
-    expect(store.get(ids[0]!)!.state).toBe('queued');
+    expect(store.jobs.get(ids[0]!)!.state).toBe('queued');
   });
 });

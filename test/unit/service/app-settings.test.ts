@@ -9,7 +9,7 @@ import { createStore } from '../queue/store-fixture.js';
 describe('app settings', () => {
   const temporary = useTemporaryDirectory();
 
-  it('defaults to cores − 1 workers, auto provider, 1.35× speed, 2048 MB, 240 minutes, system theme, no glossary', () => {
+  it('defaults to cores − 1 workers, auto provider, 1.35× speed, 2048 MB, 240 minutes, system theme, no glossary, a 20 GB cache kept 30 days', () => {
     expect(defaultSettings()).toEqual({
       cpuWorkers: Math.max(1, availableParallelism() - 1),
       executionProvider: 'auto',
@@ -18,28 +18,30 @@ describe('app settings', () => {
       maxDurationMinutes: 240,
       theme: 'system',
       glossary: '',
+      artifactBudgetGb: 20,
+      artifactMaxAgeDays: 30,
     });
     const { store, close } = createStore(temporary());
-    expect(readSettings(store)).toEqual(defaultSettings());
+    expect(readSettings(store.settings)).toEqual(defaultSettings());
     close();
   });
 
   it('stores a patch merged over what was there, under app.settings', () => {
     const { store, close } = createStore(temporary());
-    writeSettings(store, { maxSpeed: 1.2 });
-    const after = writeSettings(store, { theme: 'dark' });
+    writeSettings(store.settings, { maxSpeed: 1.2 });
+    const after = writeSettings(store.settings, { theme: 'dark' });
     expect(after).toEqual({ ...defaultSettings(), maxSpeed: 1.2, theme: 'dark' });
-    expect(readSettings(store)).toEqual(after);
-    expect(store.getSetting(appSettingsKey, null)).toEqual(after);
+    expect(readSettings(store.settings)).toEqual(after);
+    expect(store.settings.get(appSettingsKey, null)).toEqual(after);
     close();
   });
 
   it('falls back to the default for a stored value that no longer validates, keeping the others', () => {
     const { store, close } = createStore(temporary());
-    store.setSetting(appSettingsKey, { maxSpeed: 9, theme: 'dark', cpuWorkers: 'many', unknown: true });
-    expect(readSettings(store)).toEqual({ ...defaultSettings(), theme: 'dark' });
-    store.setSetting(appSettingsKey, 'garbage');
-    expect(readSettings(store)).toEqual(defaultSettings());
+    store.settings.set(appSettingsKey, { maxSpeed: 9, theme: 'dark', cpuWorkers: 'many', unknown: true });
+    expect(readSettings(store.settings)).toEqual({ ...defaultSettings(), theme: 'dark' });
+    store.settings.set(appSettingsKey, 'garbage');
+    expect(readSettings(store.settings)).toEqual(defaultSettings());
     close();
   });
 
@@ -61,7 +63,7 @@ describe('app settings', () => {
 
   it('refuses a glossary line that is not a term, naming the line', () => {
     const { store, close } = createStore(temporary());
-    expect(() => writeSettings(store, { glossary: 'sword = espada\njust words' })).toThrow(/Line 2/);
+    expect(() => writeSettings(store.settings, { glossary: 'sword = espada\njust words' })).toThrow(/Line 2/);
     close();
   });
 });

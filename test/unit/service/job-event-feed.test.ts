@@ -5,20 +5,20 @@ import { describe, expect, it } from 'vitest';
 import type { QueueStatus, RedubEvent } from '../../../src-main/shared/contract.js';
 import { RedubError } from '../../../src-main/shared/errors.js';
 import { jobStates, type JobState } from '../../../src-main/shared/jobs.js';
-import type { JobStore } from '../../../src-main/core/queue/job-store.js';
+import type { Store } from '../../../src-main/core/store/store.js';
 import { JobEventFeed } from '../../../src-main/core/service/job-event-feed.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 import { createStore, newJob } from '../queue/store-fixture.js';
 
-function queueOf(store: JobStore): QueueStatus {
-  const counts = Object.fromEntries(jobStates.map((state) => [state, store.count({ states: [state] })])) as Record<JobState, number>;
-  return { paused: store.isPaused(), counts, depth: counts.queued + counts.retry_wait };
+function queueOf(store: Store): QueueStatus {
+  const counts = Object.fromEntries(jobStates.map((state) => [state, store.jobs.count({ states: [state] })])) as Record<JobState, number>;
+  return { paused: store.jobs.isPaused(), counts, depth: counts.queued + counts.retry_wait };
 }
 
 const pollMs = 20;
 const settle = () => new Promise((resolve) => setTimeout(resolve, pollMs * 4));
 
-function follow(store: JobStore) {
+function follow(store: Store) {
   const feed = new JobEventFeed(store, () => queueOf(store), pollMs);
   const events: RedubEvent[] = [];
   const unsubscribe = feed.subscribe((event) => events.push(event));
@@ -33,9 +33,9 @@ describe('JobEventFeed', () => {
     const fixture = createStore(temporary(), { clock: Date.now });
     const { store } = fixture;
     const { feed, states } = follow(store);
-    const { job } = store.enqueue(newJob());
-    const claimed = store.claimNext('owner', 30_000)!;
-    store.complete(job.id, claimed.allocationId!, { video: '/out.mp4' });
+    const { job } = store.jobs.enqueue(newJob());
+    const claimed = store.jobs.claimNext('owner', 30_000)!;
+    store.jobs.complete(job.id, claimed.allocationId!, { video: '/out.mp4' });
     expect(states(job.id)).toEqual(['queued', 'running', 'done']);
     await settle();
     expect(states(job.id)).toEqual(['queued', 'running', 'done']);
@@ -46,12 +46,12 @@ describe('JobEventFeed', () => {
   it('reports progress, new log lines and the queue from its poll', async () => {
     const fixture = createStore(temporary(), { clock: Date.now });
     const { store } = fixture;
-    const { job } = store.enqueue(newJob());
+    const { job } = store.jobs.enqueue(newJob());
     const { feed, events } = follow(store);
-    const claimed = store.claimNext('owner', 30_000)!;
+    const claimed = store.jobs.claimNext('owner', 30_000)!;
     await settle();
-    store.updateProgress(job.id, claimed.allocationId!, 42, 1000);
-    store.log(job.id, 'info', 'probe', 'Probing.');
+    store.jobs.updateProgress(job.id, claimed.allocationId!, 42, 1000);
+    store.logs.append(job.id, 'info', 'probe', 'Probing.');
     await settle();
     expect(events.some((event) => event.type === 'job.updated' && event.job.progress === 42)).toBe(true);
     const logs = events.filter((event) => event.type === 'job.log');
@@ -65,11 +65,11 @@ describe('JobEventFeed', () => {
   it('stays quiet about a lease renewal, which changes nothing a listener shows', async () => {
     const fixture = createStore(temporary(), { clock: Date.now });
     const { store } = fixture;
-    store.enqueue(newJob());
-    const claimed = store.claimNext('owner', 30_000)!;
+    store.jobs.enqueue(newJob());
+    const claimed = store.jobs.claimNext('owner', 30_000)!;
     const { feed, events } = follow(store);
     await settle();
-    store.renewLease(claimed.id, claimed.allocationId!, 30_000);
+    store.jobs.renewLease(claimed.id, claimed.allocationId!, 30_000);
     await settle();
     expect(events.filter((event) => event.type === 'job.updated')).toEqual([]);
     feed.close();
@@ -79,15 +79,15 @@ describe('JobEventFeed', () => {
   it('finds changes and deletions made through another connection', async () => {
     const fixture = createStore(temporary(), { clock: Date.now });
     const { store } = fixture;
-    const existing = store.enqueue(newJob()).job;
+    const existing = store.jobs.enqueue(newJob()).job;
     const { feed, events, states } = follow(store);
     const other = fixture.open({ clock: Date.now });
-    const added = other.enqueue(newJob()).job;
-    other.cancel(existing.id);
+    const added = other.jobs.enqueue(newJob()).job;
+    other.jobs.cancel(existing.id);
     await settle();
     expect(states(added.id)).toEqual(['queued']);
     expect(states(existing.id)).toEqual(['cancelled']);
-    other.delete(existing.id);
+    other.jobs.delete(existing.id);
     await new Promise((resolve) => setTimeout(resolve, pollMs * 12));
     expect(events).toContainEqual({ type: 'job.removed', id: existing.id });
     feed.close();
@@ -97,12 +97,12 @@ describe('JobEventFeed', () => {
   it('reports a deletion in this process at once, and a queue paused by a command', () => {
     const fixture = createStore(temporary(), { clock: Date.now });
     const { store } = fixture;
-    const { job } = store.enqueue(newJob());
+    const { job } = store.jobs.enqueue(newJob());
     const { feed, events } = follow(store);
-    store.cancel(job.id);
-    store.delete(job.id);
+    store.jobs.cancel(job.id);
+    store.jobs.delete(job.id);
     expect(events.at(-1)).toEqual({ type: 'job.removed', id: job.id });
-    store.setPaused(true);
+    store.jobs.setPaused(true);
     feed.queueChanged();
     expect(events.at(-1)).toMatchObject({ type: 'queue.updated', queue: { paused: true } });
     feed.close();
@@ -112,13 +112,13 @@ describe('JobEventFeed', () => {
   it('does not replay what existed before the first listener, and stops with the last one', async () => {
     const fixture = createStore(temporary(), { clock: Date.now });
     const { store } = fixture;
-    const { job } = store.enqueue(newJob());
-    store.log(job.id, 'info', null, 'Old line.');
+    const { job } = store.jobs.enqueue(newJob());
+    store.logs.append(job.id, 'info', null, 'Old line.');
     const { events, unsubscribe } = follow(store);
     await settle();
     expect(events).toEqual([]);
     unsubscribe();
-    store.cancel(job.id);
+    store.jobs.cancel(job.id);
     await settle();
     expect(events).toEqual([]);
     fixture.close();
@@ -133,7 +133,7 @@ describe('JobEventFeed', () => {
       throw new RedubError('E_INTERNAL');
     });
     feed.subscribe((event) => received.push(event));
-    store.enqueue(newJob());
+    store.jobs.enqueue(newJob());
     expect(received).toHaveLength(1);
     feed.close();
     fixture.close();

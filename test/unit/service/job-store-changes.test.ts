@@ -6,12 +6,12 @@ import type { JobState } from '../../../src-main/shared/jobs.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 import { createStore, newJob } from '../queue/store-fixture.js';
 
-describe('JobStore.onDidChangeJob', () => {
+describe('Store.onDidChangeJob', () => {
   const temporary = useTemporaryDirectory();
 
   function record(fixture: ReturnType<typeof createStore>) {
     const seen: [string, JobState | 'deleted'][] = [];
-    const unsubscribe = fixture.store.onDidChangeJob((id) => seen.push([id, fixture.store.get(id)?.state ?? 'deleted']));
+    const unsubscribe = fixture.store.jobs.onDidChangeJob((id) => seen.push([id, fixture.store.jobs.get(id)?.state ?? 'deleted']));
     return { seen, unsubscribe };
   }
 
@@ -19,16 +19,16 @@ describe('JobStore.onDidChangeJob', () => {
     const fixture = createStore(temporary());
     const { store, clock } = fixture;
     const { seen } = record(fixture);
-    const { job } = store.enqueue(newJob({ maxAttempts: 2 }));
-    const first = store.claimNext('owner', 30_000)!;
-    store.fail(job.id, first.allocationId!, new RedubError('E_FFMPEG_FAILED').toData());
+    const { job } = store.jobs.enqueue(newJob({ maxAttempts: 2 }));
+    const first = store.jobs.claimNext('owner', 30_000)!;
+    store.jobs.fail(job.id, first.allocationId!, new RedubError('E_FFMPEG_FAILED').toData());
     clock.now += 60_000;
-    const second = store.claimNext('owner', 30_000)!;
-    store.complete(job.id, second.allocationId!, {});
-    store.requeueDone(job.id);
-    store.cancel(job.id);
-    store.retry(job.id);
-    store.delete(job.id);
+    const second = store.jobs.claimNext('owner', 30_000)!;
+    store.jobs.complete(job.id, second.allocationId!, {});
+    store.jobs.requeueDone(job.id);
+    store.jobs.cancel(job.id);
+    store.jobs.retry(job.id);
+    store.jobs.delete(job.id);
     expect(seen.map(([, state]) => state)).toEqual(['queued', 'running', 'retry_wait', 'running', 'done', 'queued', 'cancelled', 'queued', 'deleted']);
     expect(new Set(seen.map(([id]) => id))).toEqual(new Set([job.id]));
     fixture.close();
@@ -37,12 +37,12 @@ describe('JobStore.onDidChangeJob', () => {
   it('reports crash recovery and a failure that ends in the dead-letter list', () => {
     const fixture = createStore(temporary());
     const { store } = fixture;
-    const { job } = store.enqueue(newJob({ maxAttempts: 1 }));
-    const claimed = store.claimNext('gone-owner', 30_000)!;
+    const { job } = store.jobs.enqueue(newJob({ maxAttempts: 1 }));
+    const claimed = store.jobs.claimNext('gone-owner', 30_000)!;
     const { seen } = record(fixture);
-    store.recoverInterrupted(() => false);
-    const again = store.claimNext('owner', 30_000)!;
-    store.fail(job.id, again.allocationId!, new RedubError('E_FFMPEG_FAILED').toData());
+    store.jobs.recoverInterrupted(() => false);
+    const again = store.jobs.claimNext('owner', 30_000)!;
+    store.jobs.fail(job.id, again.allocationId!, new RedubError('E_FFMPEG_FAILED').toData());
     expect(claimed.id).toBe(job.id);
     expect(seen.map(([, state]) => state)).toEqual(['queued', 'running', 'failed']);
     fixture.close();
@@ -51,44 +51,44 @@ describe('JobStore.onDidChangeJob', () => {
   it('stays quiet for changes that changed nothing, and after unsubscribing', () => {
     const fixture = createStore(temporary());
     const { store } = fixture;
-    const { job } = store.enqueue(newJob());
-    store.cancel(job.id);
+    const { job } = store.jobs.enqueue(newJob());
+    store.jobs.cancel(job.id);
     const { seen, unsubscribe } = record(fixture);
-    store.cancel(job.id);
-    expect(store.complete(job.id, 'not-the-holder', {})).toBe(false);
+    store.jobs.cancel(job.id);
+    expect(store.jobs.complete(job.id, 'not-the-holder', {})).toBe(false);
     expect(seen).toEqual([]);
     unsubscribe();
-    store.retry(job.id);
+    store.jobs.retry(job.id);
     expect(seen).toEqual([]);
     fixture.close();
   });
 
   it('does not let a failing listener turn a committed change into an error', () => {
     const fixture = createStore(temporary());
-    fixture.store.onDidChangeJob(() => {
+    fixture.store.jobs.onDidChangeJob(() => {
       throw new Error('listener bug');
     });
-    const { job } = fixture.store.enqueue(newJob());
-    expect(fixture.store.cancel(job.id).state).toBe('cancelled');
+    const { job } = fixture.store.jobs.enqueue(newJob());
+    expect(fixture.store.jobs.cancel(job.id).state).toBe('cancelled');
     fixture.close();
   });
 });
 
-describe('JobStore.changedSince', () => {
+describe('Store.changedSince', () => {
   const temporary = useTemporaryDirectory();
 
   it('returns the jobs changed at or after a time, oldest change first, whichever connection changed them', () => {
     const fixture = createStore(temporary());
     const { store, clock } = fixture;
-    const a = store.enqueue(newJob()).job;
+    const a = store.jobs.enqueue(newJob()).job;
     clock.now += 10;
-    const b = store.enqueue(newJob()).job;
+    const b = store.jobs.enqueue(newJob()).job;
     clock.now += 10;
     const other = fixture.open();
-    other.cancel(a.id);
-    expect(store.changedSince(clock.now).map((job) => job.id)).toEqual([a.id]);
-    expect(store.changedSince(clock.now - 10).map((job) => job.id)).toEqual([b.id, a.id]);
-    expect(store.changedSince(clock.now + 1)).toEqual([]);
+    other.jobs.cancel(a.id);
+    expect(store.jobs.changedSince(clock.now).map((job) => job.id)).toEqual([a.id]);
+    expect(store.jobs.changedSince(clock.now - 10).map((job) => job.id)).toEqual([b.id, a.id]);
+    expect(store.jobs.changedSince(clock.now + 1)).toEqual([]);
     fixture.close();
   });
 });

@@ -87,7 +87,7 @@ describe('RedubService', () => {
     expect(settings).toMatchObject({ maxSpeed: 1.2, maxInputMb: 100, theme: 'system' });
     expect(await service.getSettings()).toEqual(settings);
     const after = (await service.createJobs(sampleRequest({ outDir: path.join(temporary(), 'out2') }))).jobs[0]!;
-    const optionsOf = (id: string) => service.core.store.get(id)!.options as { maxSpeed: number; limits: { maxBytes: number } };
+    const optionsOf = (id: string) => service.core.store.jobs.get(id)!.options as { maxSpeed: number; limits: { maxBytes: number } };
     expect(optionsOf(before.id).maxSpeed).toBe(1.35);
     expect(optionsOf(after.id)).toMatchObject({ maxSpeed: 1.2, limits: { maxBytes: 100 * 1024 * 1024 } });
   });
@@ -102,7 +102,7 @@ describe('RedubService', () => {
     await service.updateSettings({ glossary: 'sword = espada\nRedub = Redub' });
     const request = sampleRequest({ from: 'en', translations: undefined, glossary: [{ source: 'SWORD', target: 'sable' }] });
     const job = (await service.createJobs(request)).jobs[0]!;
-    const options = service.core.store.get(job.id)!.options as { glossary?: { source: string; target: string }[]; translators?: { packId: string }[] };
+    const options = service.core.store.jobs.get(job.id)!.options as { glossary?: { source: string; target: string }[]; translators?: { packId: string }[] };
     expect(options.translators?.map((choice) => choice.packId)).toEqual([tinyPackIds.marian]);
     expect(options.glossary).toEqual([
       { source: 'SWORD', target: 'sable' },
@@ -140,7 +140,7 @@ describe('RedubService', () => {
     const job = (await service.createJobs(sampleRequest())).jobs[0]!;
     await until(() => host.busy);
     expect(await service.deleteJob(job.id)).toEqual({ id: job.id, deleted: true });
-    expect(service.core.store.get(job.id)).toBeNull();
+    expect(service.core.store.jobs.get(job.id)).toBeNull();
     expect(host.workers.some((worker) => worker.killed)).toBe(true);
     const states = events.flatMap((event) => (event.type === 'job.updated' && event.job.id === job.id ? [event.job.state] : []));
     expect(states).toEqual(expect.arrayContaining(['queued', 'running', 'cancelled']));

@@ -24,7 +24,7 @@ export function indexNames(db: Database, table: string): string[] {
   return db.prepare<[], { name: string }>(`SELECT name FROM pragma_index_list('${table}')`).all().map((row) => row.name);
 }
 
-/** A minimal valid job row, written with raw SQL so migration tests do not depend on JobStore. */
+/** A minimal valid job row, written with raw SQL so migration tests do not depend on Store. */
 export function insertJob(db: Database, id: string): void {
   db.prepare(
     `INSERT INTO jobs (id, idempotency_key, input_path, language, options_json, state, created_ms, updated_ms)

@@ -72,7 +72,8 @@ class FakeWorker implements WorkerProcess {
   /** Delivers a message on a later turn, as IPC does. */
   reply(message: WorkerMessage): void {
     setImmediate(() => {
-      if (!this.exited) this.events.emit('message', message);
+      // 'ready' was sent as the worker started, before whatever ended it.
+      if (!this.exited || message.type === 'ready') this.events.emit('message', message);
     });
   }
 
@@ -85,6 +86,7 @@ class FakeWorker implements WorkerProcess {
 
 class FakeHost implements WorkerHost {
   readonly spawned: FakeWorker[] = [];
+  announceReady = true;
 
   constructor(
     public behaviour: Behaviour,
@@ -94,6 +96,8 @@ class FakeHost implements WorkerHost {
   spawn(): WorkerProcess {
     const worker = new FakeWorker(1000 + this.spawned.length, (fake, task) => this.behaviour(fake, task), this.errorOutput);
     this.spawned.push(worker);
+    // A worker says it is ready as it starts; one that dies before that failed to start.
+    if (this.announceReady) worker.reply({ type: 'ready', pid: worker.pid });
     return worker;
   }
 }
@@ -218,6 +222,21 @@ describe('WorkerPool', () => {
     expect(await settledState(task)).toBe('pending');
     await expectRejectedWith(task, 'E_WORKER_CRASHED');
     expect(host.spawned[0]!.remainsKilled).toEqual([{ reported: [ffmpeg], exited: true }]);
+  });
+
+  it('tells a worker killed from outside, one out of memory and one that never started apart', async () => {
+    const killed = await rejectionOf(makePool(new FakeHost((worker) => worker.exit(null, 'SIGKILL')), 1).run(makeTask()));
+    expect(killed.code).toBe('E_WORKER_CRASHED');
+    expect(killed.details[0]).toMatch(/^Worker killed: the extract worker ended with signal SIGKILL/);
+    const starved = await rejectionOf(makePool(new FakeHost((worker) => worker.exit(134, null), ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory']), 1).run(makeTask()));
+    expect(starved.code).toBe('E_WORKER_OUT_OF_MEMORY');
+    expect(starved.details[0]).toMatch(/^Worker out of memory/);
+    const silentHost = new FakeHost((worker) => worker.exit(1, null), ['Error: Cannot find module']);
+    silentHost.announceReady = false;
+    const unstarted = await rejectionOf(makePool(silentHost, 1).run(makeTask()));
+    expect(unstarted.code).toBe('E_WORKER_FAILED_TO_START');
+    const segfault = await rejectionOf(makePool(new FakeHost((worker) => worker.exit(null, 'SIGSEGV')), 1).run(makeTask()));
+    expect(segfault.details[0]).toMatch(/^Worker crashed/);
   });
 
   it('names the exit code when a crashed worker exited without a signal', async () => {

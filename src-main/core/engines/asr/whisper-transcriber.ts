@@ -6,39 +6,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RedubError } from '../../../shared/errors.js';
 import type { ExecutionProviderName } from '../../models/execution-providers.js';
-import type { SpeechRegion } from '../vad/voice-activity-detector.js';
 import { loadTransformers, ProviderBound, type PackFiles, type PretrainedLoader, type ProviderOptions } from '../pretrained-model.js';
+import { engineRevisions } from '../revisions.js';
+import type { Transcriber, TranscribeOptions, Transcript, TranscribedCue } from './transcriber.js';
 import { isRepetitionLoop } from './repetition.js';
 import { quietestMoment, speechWindows, type SpeechWindow } from './speech-windows.js';
 import { whisperSegments, type TimestampTokens } from './whisper-segments.js';
 
-/** Bump when windowing, prompting or segment parsing changes, so cached transcripts are redone. */
-const pipelineRevision = 1;
 export const whisperSampleRate = 16_000;
 /** How many windows of speech language detection listens to. */
 const detectionWindows = 3;
-
-export interface TranscribedCue {
-  startMs: number;
-  endMs: number;
-  text: string;
-}
-
-export interface Transcript {
-  language: string;
-  /** Set when the language was detected: how sure the model was (0–1). */
-  languageProbability: number | null;
-  cues: TranscribedCue[];
-  /** Segments left out because they repeat themselves (a decoding loop, not speech). */
-  droppedLoops: number;
-}
-
-export interface TranscribeOptions {
-  /** The spoken language as a Whisper code ('en', 'es'); null to detect it. */
-  language: string | null;
-  regions: readonly SpeechRegion[];
-  onProgress?: (fraction: number) => void;
-}
 
 /** What the engine needs of a loaded transformers.js Whisper: model, processor, tokenizer. */
 export interface WhisperParts {
@@ -63,7 +40,8 @@ interface WhisperGenerationConfig {
   max_length: number;
 }
 
-export class WhisperTranscriber {
+export class WhisperTranscriber implements Transcriber {
+  readonly id = 'whisper';
   readonly version: string;
   private readonly tokens: TimestampTokens & { startOfTranscript: number; languages: Map<number, string>; maxLength: number; multilingual: boolean };
   /** One transcription at a time: sessions are heavy and may move to the CPU mid-run. */
@@ -83,7 +61,7 @@ export class WhisperTranscriber {
       maxLength: config.max_length,
       multilingual: config.is_multilingual,
     };
-    this.version = `${pipelineRevision}+${pack.packId}-${bound.precision}`;
+    this.version = `${engineRevisions.whisper}+${pack.packId}-${bound.precision}`;
   }
 
   static async load(pack: Omit<PackFiles, 'sessions' | 'files'>, options: ProviderOptions & { loader?: PretrainedLoader<WhisperParts> }): Promise<WhisperTranscriber> {
@@ -96,7 +74,7 @@ export class WhisperTranscriber {
     return new WhisperTranscriber(bound, files, readGenerationConfig(files));
   }
 
-  get provider(): ExecutionProviderName {
+  get executionProvider(): ExecutionProviderName {
     return this.bound.provider;
   }
 

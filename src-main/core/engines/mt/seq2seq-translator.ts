@@ -6,12 +6,11 @@ import { RedubError } from '../../../shared/errors.js';
 import { sameBaseLanguage } from '../../../shared/languages.js';
 import type { ExecutionProviderName } from '../../models/execution-providers.js';
 import { loadTransformers, ProviderBound, type PackFiles, type PretrainedLoader, type ProviderOptions } from '../pretrained-model.js';
+import { engineRevisions } from '../revisions.js';
 import { floresCode } from './flores-codes.js';
-import type { GlossaryEntry } from '../../../shared/glossary.js';
+import type { TranslatedText, TranslateRequest, Translator } from './translator.js';
 import { applyGlossary, missingTerms } from './glossary.js';
 
-/** Bump when batching, prompting or decoding changes, so cached translations are redone. */
-const pipelineRevision = 1;
 const defaultBatchSize = 8;
 
 export type TranslatorFamily = 'nllb' | 'marian';
@@ -20,20 +19,6 @@ export interface TranslatePack extends Pick<PackFiles, 'dir' | 'packId'> {
   family: TranslatorFamily;
   /** Marian: the pack's [source, target]; NLLB: ['*']. */
   languages: string[];
-}
-
-export interface TranslateRequest {
-  source: string;
-  target: string;
-  glossary?: readonly GlossaryEntry[];
-  batchSize?: number;
-  onProgress?: (fraction: number) => void;
-}
-
-export interface TranslatedText {
-  text: string;
-  /** Glossary terms the translation should hold and does not. */
-  lostTerms: string[];
 }
 
 export interface TranslatedRow {
@@ -60,7 +45,7 @@ export interface TranslatorParts {
   finishedRows(): unknown;
 }
 
-export class Seq2SeqTranslator {
+export class Seq2SeqTranslator implements Translator {
   readonly version: string;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -68,7 +53,7 @@ export class Seq2SeqTranslator {
     private readonly bound: ProviderBound<TranslatorParts>,
     readonly pack: TranslatePack,
   ) {
-    this.version = `${pipelineRevision}+${pack.packId}-${bound.precision}`;
+    this.version = `${engineRevisions.seq2seq}+${pack.packId}-${bound.precision}`;
   }
 
   static async load(pack: TranslatePack, options: ProviderOptions & { loader?: PretrainedLoader<TranslatorParts> }): Promise<Seq2SeqTranslator> {
@@ -77,7 +62,7 @@ export class Seq2SeqTranslator {
     return new Seq2SeqTranslator(bound, pack);
   }
 
-  get provider(): ExecutionProviderName {
+  get executionProvider(): ExecutionProviderName {
     return this.bound.provider;
   }
 

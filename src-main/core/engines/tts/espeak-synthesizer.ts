@@ -1,8 +1,8 @@
 // Owns the eSpeak NG engine (WASM, GPL-3.0): one warm worker per process, voices chosen by language.
 
 import type { EspeakVoice, EspeakWorker } from '@echogarden/espeak-ng-emscripten';
-import { createRequire } from 'node:module';
 import { RedubError } from '../../../shared/errors.js';
+import { engineRevisions, packageVersion } from '../revisions.js';
 import { trimSilence } from '../audio/trim-silence.js';
 import { espeakVoiceFor, findEspeakVoice } from './espeak-voices.js';
 import type { SpeechSynthesizer, SynthesisOptions } from './speech-synthesizer.js';
@@ -12,13 +12,13 @@ const normalWordsPerMinute = 175;
 const minWordsPerMinute = 80;
 const maxWordsPerMinute = 450;
 const normalPitch = 50;
-/** Bump when text preparation or trimming changes, so cached speech is recomputed. */
-const pipelineRevision = 1;
 
 // One instance per process: the WASM worker is stateful (current voice, rate), so every caller shares its queue.
 let shared: Promise<EspeakSynthesizer> | undefined;
 
 export class EspeakSynthesizer implements SpeechSynthesizer {
+  /** eSpeak NG is WASM: the CPU, always. */
+  readonly executionProvider = 'cpu';
   readonly id = 'espeak-ng';
   readonly version: string;
   readonly sampleRate: number;
@@ -29,7 +29,7 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
   private constructor(private readonly worker: EspeakWorker) {
     this.voices = worker.list_voices();
     this.sampleRate = worker.samplerate;
-    this.version = `${pipelineRevision}+espeak-ng-emscripten-${packageVersion()}`;
+    this.version = espeakVersion();
   }
 
   /** Loads the WASM module once per process; later calls reuse the warm worker. */
@@ -143,11 +143,7 @@ function escapeMarkup(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-function packageVersion(): string {
-  try {
-    const manifest = createRequire(import.meta.url)('@echogarden/espeak-ng-emscripten/package.json') as { version?: string };
-    return manifest.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
+/** What eSpeak NG's speech depends on: Redub's use of it and the WASM build's version. */
+export function espeakVersion(): string {
+  return `${engineRevisions.espeak}+espeak-ng-emscripten-${packageVersion('@echogarden/espeak-ng-emscripten')}`;
 }

@@ -6,14 +6,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { RedubError } from '../../../shared/errors.js';
+import { engineRevisions } from '../revisions.js';
 import { createSessionWithFallback, runWithFallback, type ExecutionPreference, type ExecutionProviderName, type SessionHolder } from '../../models/execution-providers.js';
 import { trimSilence } from '../audio/trim-silence.js';
 import { EspeakSynthesizer } from './espeak-synthesizer.js';
 import { piperPhonemeIds, piperPhonemes, readPiperConfig, type PiperConfig } from './piper-voice.js';
 import type { SpeechSynthesizer, SynthesisOptions } from './speech-synthesizer.js';
 
-/** Bump when phonemization, id building or trimming changes, so cached speech is recomputed. */
-const pipelineRevision = 1;
 
 export type PiperVoiceFiles = string | { onnxPath: string; configPath?: string };
 
@@ -44,7 +43,7 @@ export class PiperSynthesizer implements SpeechSynthesizer {
     this.voice = path.basename(files.onnxPath).replace(/\.onnx$/i, '');
     const model = statSync(files.onnxPath);
     const digest = createHash('sha256').update(configText).update(`\0${model.size}\0${model.mtimeMs}`).digest('hex').slice(0, 16);
-    this.version = `${pipelineRevision}+piper-${digest}`;
+    this.version = `${engineRevisions.piper}+piper-${digest}`;
   }
 
   /** A voice folder (its one `.onnx` with the `.onnx.json` beside it) or the two paths. */
@@ -71,7 +70,7 @@ export class PiperSynthesizer implements SpeechSynthesizer {
   }
 
   /** The execution provider the session runs on now. */
-  get provider(): ExecutionProviderName {
+  get executionProvider(): ExecutionProviderName {
     return this.holder.provider;
   }
 

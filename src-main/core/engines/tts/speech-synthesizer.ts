@@ -10,6 +10,8 @@ export interface SpeechSynthesizer {
   /** Changes whenever output could change, so cached speech is keyed by it. */
   readonly version: string;
   readonly sampleRate: number;
+  /** The execution provider the engine runs on now (cpu, cuda, …). */
+  readonly executionProvider: string;
   /** The engine's voice for a BCP-47-ish language code, or the override once checked to exist. */
   voiceFor(language: string, override?: string): string;
   /** Mono speech at `sampleRate`, with the engine's leading and trailing silence removed. */

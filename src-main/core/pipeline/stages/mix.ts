@@ -9,8 +9,10 @@ import { normalizeLoudness } from '../../engines/mix/loudness.js';
 import { mixDub } from '../../engines/mix/mix-dub.js';
 import { readWavFrames, writeWavFrames } from '../../media/wav-frames.js';
 import { readWav, writeWav } from '../../media/wav.js';
-import type { StageContext, StageImplementation } from '../stage.js';
-import { mixSampleRate } from './speech-stages.js';
+import { layoutOrProblem, lengthMs, wavProblems } from '../output-checks.js';
+import { cpuPlacement, declareStage, type StageContext } from '../stage.js';
+import { extractStage } from './extract.js';
+import { fitStage, mixSampleRate } from './fit.js';
 
 export interface MixCue {
   file: string | null;
@@ -51,14 +53,31 @@ const changeMarginMs = 400;
 const incrementalLimit = 0.3;
 const ceiling = 10 ** (-1 / 20);
 
-export const mixStage: StageImplementation<MixParams, MixResult> = {
+export const mixStage = declareStage<MixParams, MixResult>({
   name: 'mix',
+  version: 1,
+  weight: { plain: 10, neural: 6 },
+  consumes: [extractStage, fitStage],
+  plan({ options, output, mixBase }) {
+    const extract = output(extractStage)!;
+    return {
+      extractKey: extract.key,
+      originalPath: extract.file(extract.result.mixFile),
+      targetLufs: options.targetLufs,
+      cues: output(fitStage)!.result.cues.map(({ file, placedStartMs, placedEndMs }) => ({ file, placedStartMs, placedEndMs })),
+      base: mixBase(extract.key, options.targetLufs),
+    };
+  },
+  outputNeutral: {
+    base: 'The previous mix only saves time: the cues that changed are rendered as a full mix renders them, and the rest is that mix, at the loudness gain it measured for the same audio.',
+  },
+  placement: () => cpuPlacement,
   async run(params, context) {
     const changed = params.base ? changedRanges(params.base.cues, params.cues) : null;
     if (params.base && changed && changed.count <= Math.max(1, params.cues.length * incrementalLimit)) {
       patchBase(params, params.base, changed.ranges, context);
       context.log('info', `Re-mixed ${changed.count} changed cue(s) over the previous mix; loudness gain kept at ${params.base.gainDb.toFixed(1)} dB.`);
-      return result(params, params.base.gainDb, true);
+      return mixResult(params, params.base.gainDb, true);
     }
     const original = readWav(params.originalPath);
     context.reportProgress(0.2);
@@ -69,11 +88,21 @@ export const mixStage: StageImplementation<MixParams, MixResult> = {
     writeWav(path.join(context.task.outDir, voiceFile), [voice], original.sampleRate);
     writeWav(path.join(context.task.outDir, mixFile), normalized.channels, original.sampleRate);
     context.log('info', `Mixed ${params.cues.length} cues; loudness gain ${normalized.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS.`);
-    return result(params, normalized.gainDb, false);
+    return mixResult(params, normalized.gainDb, false);
   },
-};
+  check(params, directory, result) {
+    // A mix is written sample for sample over the original: any difference beyond a sample is a cut.
+    const original = layoutOrProblem(params.originalPath);
+    if (typeof original === 'string') return [original];
+    const durationMs = lengthMs(original);
+    return [
+      ...wavProblems(path.join(directory, result.voiceFile), { sampleRate: original.sampleRate, channels: 1, durationMs, toleranceMs: 1 }),
+      ...wavProblems(path.join(directory, result.mixFile), { sampleRate: original.sampleRate, channels: original.channelCount, durationMs, toleranceMs: 1 }),
+    ];
+  },
+});
 
-function result(params: MixParams, gainDb: number, incremental: boolean): MixResult {
+function mixResult(params: MixParams, gainDb: number, incremental: boolean): MixResult {
   return { extractKey: params.extractKey, targetLufs: params.targetLufs, voiceFile, mixFile, gainDb, cues: params.cues, incremental };
 }
 

@@ -1,21 +1,19 @@
-// Owns the durable job queue (SPEC §2): enqueueing, claiming under a lease, settling attempts,
-// and the commands people give jobs. The records kept beside each job come from JobRecords.
+// Owns the jobs table, the durable queue (SPEC §2): enqueueing, claiming under a lease, settling
+// attempts, the commands people give jobs, and each job's statistics. The records kept beside
+// each job (stages, cues, logs, …) have repositories of their own (store/store.ts).
 import { randomUUID } from 'node:crypto';
 import { RedubError, type RedubErrorData } from '../../shared/errors.js';
 import type { JobOutputs, JobState } from '../../shared/jobs.js';
 import type { Database } from '../store/database.js';
 import { retryDelayMs } from './backoff.js';
-import { JobRecords } from './job-records.js';
 import { decodeJobRow, type JobRow } from './job-row.js';
 import { prepareJobStatements, type JobStatements } from './job-statements.js';
 import { assertTransition } from './transitions.js';
 
+import type { LogTable } from '../store/log-table.js';
+import type { SettingsTable } from '../store/settings-table.js';
+
 export type { JobRow } from './job-row.js';
-export type { ArtifactRecord } from '../store/artifact-table.js';
-export type { CuePatch } from '../store/cue-table.js';
-export type { AudioRef } from '../store/lipsync-table.js';
-export type { LogPage, StoredLogLine } from '../store/log-table.js';
-export type { StagePatch } from '../store/stage-table.js';
 
 export interface NewJob {
   idempotencyKey: string;
@@ -27,7 +25,7 @@ export interface NewJob {
   maxAttempts?: number;
 }
 
-export interface JobStoreOptions {
+export interface JobQueueOptions {
   clock?: () => number;
   random?: () => number;
   retryBaseMs?: number;
@@ -46,7 +44,11 @@ const pausedKey = 'queue.paused';
 /** Told a job's id after this connection committed a change of its state, or its deletion. */
 export type JobChangeListener = (id: string) => void;
 
-export class JobStore extends JobRecords {
+export interface JobStats {
+  cuesSynthesized?: number;
+}
+
+export class JobQueue {
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly retryBaseMs: number;
@@ -55,10 +57,12 @@ export class JobStore extends JobRecords {
   /** Jobs a claim put back (their lease ran out), announced once the claim has committed. */
   private readonly changedInClaim: string[] = [];
 
-  constructor(db: Database, options: JobStoreOptions = {}) {
-    const clock = options.clock ?? Date.now;
-    super(db, clock);
-    this.clock = clock;
+  constructor(
+    private readonly db: Database,
+    private readonly tables: { settings: SettingsTable; logs: LogTable },
+    options: JobQueueOptions = {},
+  ) {
+    this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.retryBaseMs = options.retryBaseMs ?? 1000;
     this.sql = prepareJobStatements(db);
@@ -193,14 +197,14 @@ export class JobStore extends JobRecords {
     for (const row of this.sql.selectExpired.all(now)) {
       assertTransition(row.state, 'queued');
       if (this.sql.requeueInterrupted.run({ id: row.id, allocationId: row.allocation_id, now }).changes !== 1) continue;
-      this.log(row.id, 'warn', null, 'The lease of the process running this job ran out (it stopped or lost its disk); the job resumes from its last finished stage.');
+      this.tables.logs.append(row.id, 'warn', null, 'The lease of the process running this job ran out (it stopped or lost its disk); the job resumes from its last finished stage.');
       this.changedInClaim.push(row.id);
     }
   }
 
   /** A cheap write that fails while the database cannot grow: how a full disk is found to be over. */
   probeWrite(): void {
-    this.settings.set('storage.probeMs', this.clock());
+    this.tables.settings.set('storage.probeMs', this.clock());
   }
 
   /** Puts back running jobs whose holder is gone: its lease ran out or its process is dead. */
@@ -274,11 +278,21 @@ export class JobStore extends JobRecords {
   }
 
   isPaused(): boolean {
-    return this.settings.get<boolean>(pausedKey, false) === true;
+    return this.tables.settings.get<boolean>(pausedKey, false) === true;
   }
 
   setPaused(paused: boolean): void {
-    this.settings.set(pausedKey, paused);
+    this.tables.settings.set(pausedKey, paused);
+  }
+
+  /** Statistics of the job's last run, e.g. how many cues were synthesized anew. */
+  stats(jobId: string): JobStats {
+    const json = this.sql.selectStats.get(jobId);
+    return json ? (JSON.parse(json) as JobStats) : {};
+  }
+
+  setStats(jobId: string, stats: JobStats): void {
+    this.sql.updateStats.run(JSON.stringify(stats), jobId);
   }
 
   // ── Internals ───────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
-// Owns checking, before an artifact is committed, that a stage wrote what it claims — where that
-// is cheap: WAV headers say their rate, channels and length without reading the samples, and
+// Owns the checks a stage's declaration uses on what it wrote, before the artifact is committed —
+// where that is cheap: WAV headers say their rate, channels and length without reading the samples, and
 // ffprobe reads an MP4's streams and duration from its index. A worker killed mid-write, a
 // helper that went on writing after its worker died, a full disk that cut a file short: each
 // shows here as a length or a stream that is not what the stage meant to write, and the
@@ -7,61 +7,24 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RedubError } from '../../shared/errors.js';
-import type { StageName } from '../../shared/jobs.js';
 import type { MediaInfo } from '../media/probe.js';
 import { runFfprobeJson } from '../media/run-ffmpeg.js';
 import { readWavLayout, type WavLayout } from '../media/wav.js';
-import type { ExtractParams, ExtractResult } from './stages/media-stages.js';
-import type { MixParams, MixResult } from './stages/mix-stage.js';
-import type { ExportParams, ExportResult } from './stages/output-stages.js';
-import type { SynthesizeResult, FittedCue } from './stages/speech-stages.js';
+import type { AnyStage } from './stage.js';
 
 /** Decoders round a track's end to a frame; anything further off than this was cut or padded. */
-const durationToleranceMs = 1000;
-
-type Check = (params: never, directory: string, result: never) => Promise<string[]> | string[];
-
-/** Each stage's check: the problems found (none: the artifact holds what it should). */
-const checks: Partial<Record<StageName, Check>> = {
-  extract: (params: ExtractParams, directory, result: ExtractResult) => {
-    // Both come from one decode, so they last as long as each other; the audio may end before
-    // the video does, but never after it.
-    const analysis = layoutOrProblem(path.join(directory, result.analysisFile));
-    if (typeof analysis === 'string') return [analysis];
-    const durationMs = lengthMs(analysis);
-    const problems = wavProblems(path.join(directory, result.analysisFile), { sampleRate: 16_000, channels: 1, durationMs, exact: true });
-    problems.push(...wavProblems(path.join(directory, result.mixFile), { sampleRate: 48_000, channels: 2, durationMs, toleranceMs: 50 }));
-    if (durationMs <= 0 || durationMs > params.durationMs + durationToleranceMs) problems.push(`The audio lasts ${Math.round(durationMs)} ms, for a video of ${params.durationMs} ms.`);
-    return problems;
-  },
-  synthesize: (_params, _directory, result: SynthesizeResult) => itemProblems(result.cues),
-  fit: (_params, _directory, result: { cues: FittedCue[] }) => itemProblems(result.cues),
-  mix: (params: MixParams, directory, result: MixResult) => {
-    const original = layoutOrProblem(params.originalPath);
-    if (typeof original === 'string') return [original];
-    const durationMs = lengthMs(original);
-    return [
-      ...wavProblems(path.join(directory, result.voiceFile), { sampleRate: original.sampleRate, channels: 1, durationMs, exact: true }),
-      ...wavProblems(path.join(directory, result.mixFile), { sampleRate: original.sampleRate, channels: original.channelCount, durationMs, exact: true }),
-    ];
-  },
-  export: async (params: ExportParams, directory, result: ExportResult) => [
-    ...(await mp4Problems(path.join(directory, result.videoFile), params.media)),
-    ...(existsSync(path.join(directory, result.subtitlesFile)) ? [] : [`${result.subtitlesFile} is missing.`]),
-  ],
-};
+export const durationToleranceMs = 1000;
 
 /** Throws E_ARTIFACT_INVALID naming what is wrong; returns when the stage's output holds up. */
-export async function checkStageOutput(stage: StageName, params: unknown, directory: string, result: unknown): Promise<void> {
+export async function checkStageOutput(stage: AnyStage, params: unknown, directory: string, result: unknown): Promise<void> {
   const problems = await stageOutputProblems(stage, params, directory, result);
-  if (problems.length > 0) throw new RedubError('E_ARTIFACT_INVALID', { details: [`Stage ${stage}:`, ...problems] });
+  if (problems.length > 0) throw new RedubError('E_ARTIFACT_INVALID', { details: [`Stage ${stage.name}:`, ...problems] });
 }
 
-export async function stageOutputProblems(stage: StageName, params: unknown, directory: string, result: unknown): Promise<string[]> {
-  const check = checks[stage] as ((params: unknown, directory: string, result: unknown) => Promise<string[]> | string[]) | undefined;
-  if (!check) return [];
+export async function stageOutputProblems(stage: AnyStage, params: unknown, directory: string, result: unknown): Promise<string[]> {
+  if (!stage.check) return [];
   try {
-    return await check(params, directory, result);
+    return await stage.check(params, directory, result);
   } catch (error) {
     return [error instanceof Error ? error.message : String(error)];
   }
@@ -82,7 +45,7 @@ export function itemProblems(cues: readonly { index: number; file: string | null
   return problems;
 }
 
-function layoutOrProblem(file: string): WavLayout | string {
+export function layoutOrProblem(file: string): WavLayout | string {
   try {
     if (!statSync(file).isFile()) return `${path.basename(file)} is not a file.`;
     return readWavLayout(file);
@@ -91,7 +54,7 @@ function layoutOrProblem(file: string): WavLayout | string {
   }
 }
 
-function lengthMs(layout: WavLayout): number {
+export function lengthMs(layout: WavLayout): number {
   const bytesPerFrame = layout.channelCount * bytesPerSample(layout.format);
   return (Math.floor(layout.dataBytes / bytesPerFrame) * 1000) / layout.sampleRate;
 }
@@ -100,7 +63,7 @@ function bytesPerSample(format: WavLayout['format']): number {
   return { uint8: 1, int16: 2, int24: 3, int32: 4, float32: 4, float64: 8 }[format];
 }
 
-function wavProblems(file: string, expected: { sampleRate: number; channels: number; durationMs: number; exact?: boolean; toleranceMs?: number }): string[] {
+export function wavProblems(file: string, expected: { sampleRate: number; channels: number; durationMs: number; toleranceMs?: number }): string[] {
   const layout = layoutOrProblem(file);
   if (typeof layout === 'string') return [layout];
   const name = path.basename(file);
@@ -108,8 +71,7 @@ function wavProblems(file: string, expected: { sampleRate: number; channels: num
   if (layout.sampleRate !== expected.sampleRate) problems.push(`${name} is at ${layout.sampleRate} Hz, not ${expected.sampleRate} Hz.`);
   if (layout.channelCount !== expected.channels) problems.push(`${name} has ${layout.channelCount} channels, not ${expected.channels}.`);
   const durationMs = lengthMs(layout);
-  // A mix is written sample for sample over the original: any difference beyond a sample is a cut.
-  const tolerance = expected.toleranceMs ?? (expected.exact ? 1 : durationToleranceMs);
+  const tolerance = expected.toleranceMs ?? durationToleranceMs;
   if (Math.abs(durationMs - expected.durationMs) > tolerance) problems.push(`${name} lasts ${Math.round(durationMs)} ms, not the ${Math.round(expected.durationMs)} ms of its source.`);
   return problems;
 }
@@ -119,7 +81,7 @@ interface ProbedStream {
   codec_name?: string;
 }
 
-async function mp4Problems(file: string, media: MediaInfo): Promise<string[]> {
+export async function mp4Problems(file: string, media: MediaInfo): Promise<string[]> {
   if (!existsSync(file)) return [`${path.basename(file)} is missing.`];
   let document: { streams?: ProbedStream[]; format?: { duration?: string } };
   try {

@@ -1,15 +1,21 @@
 // The export stage: an MP4 with the video stream copied, the dub first and default, the original
 // second, soft subtitles, and the SRT beside it.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containerLanguageTag } from '../../../shared/languages.js';
-import { runFfmpeg } from '../../media/run-ffmpeg.js';
 import type { MediaInfo } from '../../media/probe.js';
+import { runFfmpeg } from '../../media/run-ffmpeg.js';
 import { formatSrt } from '../../media/subtitles.js';
-import type { StageImplementation } from '../stage.js';
+import { mp4Problems } from '../output-checks.js';
+import { cpuPlacement, declareStage } from '../stage.js';
+import { mixStage } from './mix.js';
+import { inputPathIsNeutral, probeStage } from './probe.js';
+import { transcribeStage } from './transcribe.js';
+import { translateStage } from './translate.js';
 
 export interface ExportParams {
   inputPath: string;
+  inputFingerprint: string;
   media: MediaInfo;
   mixPath: string;
   language: string;
@@ -25,8 +31,26 @@ export interface ExportResult {
 /** Audio codecs an MP4 carries as they are, so the original track is copied, not re-encoded. */
 const mp4AudioCodecs = new Set(['aac', 'mp3', 'ac3', 'eac3', 'alac', 'opus', 'flac']);
 
-export const exportStage: StageImplementation<ExportParams, ExportResult> = {
+export const exportStage = declareStage<ExportParams, ExportResult>({
   name: 'export',
+  version: 1,
+  weight: { plain: 20, neural: 12 },
+  consumes: [probeStage, transcribeStage, translateStage, mixStage],
+  plan({ options, output }) {
+    const mix = output(mixStage)!;
+    return {
+      inputPath: options.inputPath,
+      inputFingerprint: options.inputFingerprint,
+      media: output(probeStage)!.result,
+      mixPath: mix.file(mix.result.mixFile),
+      language: options.language,
+      // The language spoken in the video: the user's --from, else what Whisper detected.
+      sourceLanguage: options.sourceLanguage ?? output(transcribeStage)?.result.language ?? null,
+      cues: output(translateStage)!.result.cues.map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, text: cue.targetText })),
+    };
+  },
+  outputNeutral: { inputPath: inputPathIsNeutral, 'media.path': inputPathIsNeutral },
+  placement: () => cpuPlacement,
   async run(params, context) {
     const subtitlesFile = 'dub.srt';
     const videoFile = 'dub.mp4';
@@ -65,4 +89,8 @@ export const exportStage: StageImplementation<ExportParams, ExportResult> = {
     );
     return { videoFile, subtitlesFile };
   },
-};
+  check: async (params, directory, result) => [
+    ...(await mp4Problems(path.join(directory, result.videoFile), params.media)),
+    ...(existsSync(path.join(directory, result.subtitlesFile)) ? [] : [`${result.subtitlesFile} is missing.`]),
+  ],
+});

@@ -1,0 +1,23 @@
+// The probe stage: what the input holds (streams, duration, fps, size), and a refusal, with its
+// own error code, of anything that cannot be dubbed.
+import { probeMedia, type MediaInfo } from '../../media/probe.js';
+import { cpuPlacement, declareStage } from '../stage.js';
+
+export interface ProbeParams {
+  inputPath: string;
+  inputFingerprint: string;
+  limits: { maxBytes?: number; maxDurationMs?: number };
+}
+
+export const inputPathIsNeutral = 'The fingerprint (size, time, first and last MiB) stands for the file: the same video moved or renamed reuses its artifacts.';
+
+export const probeStage = declareStage<ProbeParams, MediaInfo>({
+  name: 'probe',
+  version: 1,
+  weight: { plain: 2, neural: 2 },
+  consumes: [],
+  plan: ({ options }) => ({ inputPath: options.inputPath, inputFingerprint: options.inputFingerprint, limits: options.limits }),
+  outputNeutral: { inputPath: inputPathIsNeutral },
+  placement: () => cpuPlacement,
+  run: (params) => probeMedia(params.inputPath, params.limits),
+});

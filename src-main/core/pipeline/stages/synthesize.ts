@@ -1,0 +1,131 @@
+// The synthesize stage: speech for every cue, in the job's voice. Each cue's speech is an item of
+// its own, keyed by the engine, the voice and the text, so editing one line synthesizes that line
+// only; a Piper voice runs in the model pool, eSpeak NG beside the other CPU stages.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ExecutionPreference } from '../../../shared/contract.js';
+import { espeakVersion } from '../../engines/tts/espeak-synthesizer.js';
+import type { SpeechSynthesizer } from '../../engines/tts/speech-synthesizer.js';
+import { engineRevisions } from '../../engines/revisions.js';
+import { readWav, writeWav } from '../../media/wav.js';
+import { ArtifactCache, hashOf } from '../artifact-cache.js';
+import { speechOf } from '../dub-options.js';
+import type { EngineCache } from '../engine-cache.js';
+import { fileState } from '../model-state.js';
+import { itemProblems } from '../output-checks.js';
+import { declareStage, placementFor, type StageContext } from '../stage.js';
+import { translateStage } from './translate.js';
+import { providerIsNeutral } from './vad.js';
+
+/** A neural voice's model file (its `.onnx.json` beside it), inside an installed pack. */
+export interface VoiceModel {
+  packId: string | null;
+  modelPath: string;
+}
+
+export interface SynthesizeParams {
+  language: string;
+  /** eSpeak NG: an override (null: the language's own voice). Piper: the voice's name. */
+  voice: string | null;
+  cues: { index: number; text: string }[];
+  /** The neural voice to speak with; null: eSpeak NG. */
+  model: VoiceModel | null;
+  executionProvider: ExecutionPreference;
+}
+
+export interface SynthesizedCue {
+  index: number;
+  key: string;
+  file: string | null;
+  speechMs: number;
+  synthesized: boolean;
+}
+
+export interface SynthesizeResult {
+  voice: string;
+  cues: SynthesizedCue[];
+  synthesizedCount: number;
+}
+
+/** The synthesizer params name: a Piper voice, loaded once per worker, or eSpeak NG. */
+export async function loadSynthesizer(engines: EngineCache, model: VoiceModel | null, preference: ExecutionPreference, context: Pick<StageContext, 'log' | 'useExecutionProvider'>): Promise<SpeechSynthesizer> {
+  const synthesizer: SpeechSynthesizer = model
+    ? await engines.warm(
+        `piper\0${preference}\0${model.modelPath}`,
+        (sink) => import('../../engines/tts/piper-synthesizer.js').then(({ PiperSynthesizer }) => PiperSynthesizer.load(model.modelPath, { preference, log: sink })),
+        (message) => context.log('warn', message),
+      )
+    : await loadEspeak(engines);
+  context.useExecutionProvider(synthesizer.executionProvider);
+  return synthesizer;
+}
+
+export function loadEspeak(engines: EngineCache): Promise<SpeechSynthesizer> {
+  return engines.warm('espeak', () => import('../../engines/tts/espeak-synthesizer.js').then(({ EspeakSynthesizer }) => EspeakSynthesizer.load()));
+}
+
+export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>({
+  name: 'synthesize',
+  version: 1,
+  weight: { plain: 30, neural: 20 },
+  consumes: [translateStage],
+  plan({ options, output }) {
+    const speech = speechOf(options);
+    return {
+      language: options.language,
+      voice: speech.voice,
+      cues: output(translateStage)!.result.cues.map((cue) => ({ index: cue.index, text: cue.targetText })),
+      model: voiceModelOf(speech),
+      executionProvider: options.executionProvider,
+    };
+  },
+  outputNeutral: { executionProvider: providerIsNeutral },
+  // A voice installed again is synthesized again; eSpeak NG's build is named by its version.
+  keyExtras: (params) => (params.model ? { engine: engineRevisions.piper, model: fileState(params.model.modelPath) } : { engine: espeakVersion() }),
+  placement: (params) => placementFor(params.model, 'tts'),
+  async run(params, context) {
+    const synthesizer = await loadSynthesizer(context.engines, params.model, params.executionProvider, context);
+    const voice = synthesizer.voiceFor(params.language, params.voice ?? undefined);
+    context.log('info', params.model ? `Speaking ${params.language} with the Piper voice ${voice} (${params.model.modelPath}).` : `Speaking ${params.language} with the eSpeak NG voice ${voice}.`);
+    const cache = new ArtifactCache(context.task.artifactsRoot);
+    const cues: SynthesizedCue[] = [];
+    let synthesizedCount = 0;
+    for (const [position, cue] of params.cues.entries()) {
+      const key = hashOf({ engine: synthesizer.id, version: synthesizer.version, voice, text: cue.text });
+      const file = cache.itemPath(key, '.wav');
+      let synthesized = false;
+      if (!existsSync(file)) {
+        const samples = await synthesizer.synthesize(cue.text, voice);
+        writeItem(file, [samples], synthesizer.sampleRate);
+        synthesized = true;
+        synthesizedCount++;
+      }
+      const audio = readWav(file);
+      const speechMs = Math.round(((audio.channels[0]?.length ?? 0) * 1000) / audio.sampleRate);
+      cues.push({ index: cue.index, key, file: speechMs > 0 ? file : null, speechMs, synthesized });
+      context.reportProgress((position + 1) / params.cues.length);
+      // Yield between cues so heartbeats keep flowing during a long synthesis.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    context.log('info', `Synthesized ${synthesizedCount} of ${cues.length} cues with voice ${voice}; the rest were already cached.`);
+    return { voice, cues, synthesizedCount };
+  },
+  check: (_params, _directory, result) => itemProblems(result.cues),
+  checkOnReuse: (result) => itemProblems(result.cues),
+  recorded(_output, context) {
+    const speech = speechOf(context.options);
+    context.log('info', speech.modelPath ? `Speech engine: Piper, voice ${speech.voice} (pack ${speech.packId ?? speech.packDir ?? '?'}).` : `Speech engine: eSpeak NG, voice ${speech.voice ?? `the ${context.options.language} default`}.`);
+  },
+});
+
+/** Writes one cue's speech where every job that speaks the same line finds it. */
+export function writeItem(file: string, channels: Float32Array[], sampleRate: number): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeWav(file, channels, sampleRate);
+}
+
+
+/** The neural voice a job's speech choice names, or null for eSpeak NG. */
+export function voiceModelOf(speech: { modelPath?: string; packId?: string }): VoiceModel | null {
+  return speech.modelPath ? { packId: speech.packId ?? null, modelPath: speech.modelPath } : null;
+}
