@@ -27,4 +27,9 @@ export class EngineCache {
     entry.sink.log = log;
     return entry.engine as Promise<T>;
   }
+
+  /** A model engine, one per kind, provider preference and model file or folder. */
+  warmModel<T>(kind: string, preference: string, model: string, load: (log: (message: string) => void) => Promise<T>, log?: (message: string) => void): Promise<T> {
+    return this.warm(`${kind}\0${preference}\0${model}`, load, log);
+  }
 }

@@ -50,8 +50,10 @@ export interface SynthesizeResult {
 /** The synthesizer params name: a Piper voice, loaded once per worker, or eSpeak NG. */
 export async function loadSynthesizer(engines: EngineCache, model: VoiceModel | null, preference: ExecutionPreference, context: Pick<StageContext, 'log' | 'useExecutionProvider'>): Promise<SpeechSynthesizer> {
   const synthesizer: SpeechSynthesizer = model
-    ? await engines.warm(
-        `piper\0${preference}\0${model.modelPath}`,
+    ? await engines.warmModel(
+        'piper',
+        preference,
+        model.modelPath,
         (sink) => import('../../engines/tts/piper-synthesizer.js').then(({ PiperSynthesizer }) => PiperSynthesizer.load(model.modelPath, { preference, log: sink })),
         (message) => context.log('warn', message),
       )

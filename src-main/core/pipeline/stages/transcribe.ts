@@ -43,8 +43,10 @@ export const packDirIsNeutral = "The pack's id and the state of its manifest sta
 export const subtitlePathIsNeutral = 'Its content hash stands for it: moving the file changes nothing, editing it makes a new job.';
 
 function loadWhisper(engines: EngineCache, model: WhisperTranscriptParams['model'], preference: ExecutionPreference, log: (message: string) => void): Promise<Transcriber> {
-  return engines.warm(
-    `whisper\0${preference}\0${model.packDir}`,
+  return engines.warmModel(
+    'whisper',
+    preference,
+    model.packDir,
     (sink) => import('../../engines/asr/whisper-transcriber.js').then(({ WhisperTranscriber }) => WhisperTranscriber.load({ dir: model.packDir, packId: model.packId }, { preference, log: sink })),
     log,
   );

@@ -45,8 +45,10 @@ export interface TranslateResult {
 }
 
 function loadTranslator(engines: EngineCache, pack: TranslatePack, preference: ExecutionPreference, log: (message: string) => void): Promise<Translator> {
-  return engines.warm(
-    `translator\0${preference}\0${pack.dir}`,
+  return engines.warmModel(
+    'translator',
+    preference,
+    pack.dir,
     (sink) => import('../../engines/mt/seq2seq-translator.js').then(({ Seq2SeqTranslator }) => Seq2SeqTranslator.load(pack, { preference, log: sink })),
     log,
   );
