@@ -11,7 +11,7 @@ export const appIndexUrl = `${appOrigin}/index.html`;
 
 export const mediaScheme = 'redub-media';
 export const mediaHost = 'job';
-export const mediaTracks = ['original', 'dub'] as const;
+export const mediaTracks = ['original', 'dub', 'mix'] as const;
 export type MediaTrack = (typeof mediaTracks)[number];
 
 /** Builds the URL the service hands out for a job's preview (its `mediaUrl` option). */

@@ -3,7 +3,8 @@
 // are checked by the service against the shared contract, so HTTP and IPC refuse the same things.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { apiMediaPath, createJobsRequestSchema, describeSchemaError, queuePauseSchema, settingsPatchSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
+import { cueEditsRequestSchema } from '../shared/cues.js';
+import { apiMediaPath, createJobsRequestSchema, describeSchemaError, type WaveformQuery, queuePauseSchema, settingsPatchSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
 import { RedubError } from '../shared/errors.js';
 import type { MediaTrack, RedubService } from '../core/service/redub-service.js';
 import { badRequest, readJsonBody, sendJson } from './http-io.js';
@@ -70,6 +71,17 @@ export const routes: Route[] = [
   { pattern: ['jobs', ':id', 'retry'], handlers: { POST: json(200, ({ params, context }) => context.service.retryJob(params.id!)) } },
   { pattern: ['jobs', ':id', 'logs'], handlers: { GET: json(200, ({ params, query, context }) => context.service.getLogs(params.id!, logsQuery(query))) } },
   { pattern: ['jobs', ':id', 'preview'], handlers: { GET: json(200, ({ params, context }) => context.service.previewSources(params.id!)) } },
+  {
+    pattern: ['jobs', ':id', 'cues'],
+    handlers: {
+      GET: json(200, ({ params, context }) => context.service.getCues(params.id!)),
+      PATCH: json(200, async ({ req, params, context }) => context.service.editCues(params.id!, checkBody(cueEditsRequestSchema, await readJsonBody(req)))),
+    },
+  },
+  // 202: the job runs again in the service; its progress arrives as job.updated events.
+  { pattern: ['jobs', ':id', 'render'], handlers: { POST: json(202, ({ params, context }) => context.service.renderJob(params.id!)) } },
+  { pattern: ['jobs', ':id', 'waveform'], handlers: { GET: json(200, ({ params, query, context }) => context.service.getWaveform(params.id!, waveformQuery(query))) } },
+  { pattern: ['jobs', ':id', 'media', 'mix'], queryToken: true, handlers: { GET: (call) => sendMedia(call, 'mix', 'inline') } },
   { pattern: ['jobs', ':id', 'download'], queryToken: true, handlers: { GET: (call) => sendMedia(call, 'dub', 'attachment') } },
   { pattern: ['jobs', ':id', 'media', 'original'], queryToken: true, handlers: { GET: (call) => sendMedia(call, 'original', 'inline') } },
   { pattern: ['jobs', ':id', 'media', 'dub'], queryToken: true, handlers: { GET: (call) => sendMedia(call, 'dub', 'inline') } },
@@ -178,6 +190,12 @@ function listQuery(query: URLSearchParams): ListJobsQuery {
     ...numberParam(query, 'limit'),
     ...numberParam(query, 'offset'),
   };
+}
+
+/** ?track=original&start=0&end=60000&pixels=1200; the service checks it against the contract. */
+function waveformQuery(query: URLSearchParams): WaveformQuery {
+  const number = (key: string) => (query.get(key) === null || query.get(key) === '' ? Number.NaN : Number(query.get(key)));
+  return { track: (query.get('track') ?? 'original') as WaveformQuery['track'], startMs: number('start'), endMs: number('end'), pixels: number('pixels') };
 }
 
 function logsQuery(query: URLSearchParams): LogsQuery {

@@ -19,6 +19,8 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   E_MODEL_UNKNOWN: 404,
   E_METHOD_NOT_ALLOWED: 405,
   E_JOB_STATE: 409,
+  E_CUES_CHANGED: 409,
+  E_NO_CUES_YET: 409,
   E_NOT_READY: 409,
   E_MODEL_BUSY: 409,
   E_MODEL_MISSING: 409,

@@ -2,6 +2,7 @@
 // any script speak: every request with its schema, every response and event shape. The same
 // schemas validate at every boundary, so a bad message gets the same error everywhere.
 import { z } from 'zod';
+import { cueEditsRequestSchema, type CueEditsRequest, type CuesView } from './cues.js';
 import { lipSyncFileSchema } from './lipsync.js';
 import type { RedubErrorData } from './errors.js';
 import { parseGlossaryText } from './glossary.js';
@@ -42,8 +43,11 @@ export const createJobsRequestSchema = z.object({
 });
 export type CreateJobsRequest = z.infer<typeof createJobsRequestSchema>;
 
-/** A job's media: the video it was made from, or its dub. */
-export type MediaTrack = 'original' | 'dub';
+/**
+ * A job's media: the video it was made from, its dubbed video, or the dub's mixed audio as the
+ * last render left it (there before the export is, so an edited line can be heard at once).
+ */
+export type MediaTrack = 'original' | 'dub' | 'mix';
 
 /** Where the local API serves a job's media: the preview URLs a service hands out by default. */
 export function apiMediaPath(jobId: string, track: MediaTrack): string {
@@ -100,6 +104,22 @@ export interface PreviewSources {
   /** URLs the renderer can put in <video src>, with range support (seeking works on large files). */
   original: string;
   dub: string | null;
+  /** The dub's mixed audio (WAV), once a render has made it; it changes with every render. */
+  mix: string | null;
+}
+
+export const waveformQuerySchema = z.object({
+  track: z.enum(['original', 'dub']),
+  startMs: z.number().int().min(0),
+  endMs: z.number().int().min(1),
+  /** How many min/max pairs: the width the range is drawn at. */
+  pixels: z.number().int().min(1).max(16_384),
+}).refine((query) => query.endMs > query.startMs, { message: 'endMs must be after startMs', path: ['endMs'] });
+export type WaveformQuery = z.infer<typeof waveformQuerySchema>;
+
+export interface WaveformView extends WaveformQuery {
+  /** `pixels` pairs of min and max, each −128…127. */
+  peaks: number[];
 }
 
 export interface LogEntry extends LogLine {
@@ -150,6 +170,8 @@ export type RedubEvent =
   | { type: 'job.updated'; job: JobSummary }
   | { type: 'job.removed'; id: string }
   | { type: 'job.log'; jobId: string; entry: LogEntry }
+  /** A batch of cue edits was stored: another window showing the job learns of it. */
+  | { type: 'job.cues'; jobId: string; revision: number }
   | { type: 'queue.updated'; queue: QueueStatus }
   | { type: 'model.updated'; task: ModelTask; pack: ModelPackInfo | null }
   /** A pack was removed; `pack` is its catalog entry, now not installed (null when not in the catalog). */
@@ -169,6 +191,13 @@ export interface RedubApi {
   getSettings(): Promise<Settings>;
   updateSettings(patch: SettingsPatch): Promise<Settings>;
   previewSources(id: string): Promise<PreviewSources>;
+  /** The job's cues with a person's edits on top: what the timeline shows. */
+  getCues(id: string): Promise<CuesView>;
+  /** Applies edits all or none against the revision they were made on (E_CUES_CHANGED when it is not the current one). */
+  editCues(id: string, request: CueEditsRequest): Promise<CuesView>;
+  /** Runs the job again: only changed cues are synthesized, the mix is patched, the video re-muxed. */
+  renderJob(id: string): Promise<JobSummary>;
+  getWaveform(id: string, query: WaveformQuery): Promise<WaveformView>;
   listModels(): Promise<{ packs: ModelPackInfo[]; tasks: ModelTask[] }>;
   /** Starts downloading a pack; progress and the outcome arrive as model.updated events. */
   installModel(id: string): Promise<ModelTask>;
@@ -194,6 +223,10 @@ export const apiArgumentSchemas = {
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatchSchema]),
   previewSources: z.tuple([jobIdSchema]),
+  getCues: z.tuple([jobIdSchema]),
+  editCues: z.tuple([jobIdSchema, cueEditsRequestSchema]),
+  renderJob: z.tuple([jobIdSchema]),
+  getWaveform: z.tuple([jobIdSchema, waveformQuerySchema]),
   listModels: z.tuple([]),
   installModel: z.tuple([packIdSchema]),
   importModel: z.tuple([packIdSchema, z.string().min(1, 'Name the folder or archive to import from.')]),

@@ -70,6 +70,8 @@ export interface JobDetails extends JobSummary {
 
 export interface CueRecord {
   index: number;
+  /** Which cue it is across edits (see shared/cues.ts); absent on cues rendered before edits existed. */
+  id?: string;
   startMs: number;
   endMs: number;
   sourceText: string;

@@ -1,6 +1,7 @@
 // RedubApi over the local HTTP API, for the renderer served by `redub serve` in a plain browser:
 // JSON requests with a bearer token, events over Server-Sent Events, and one extra method to
 // upload dropped files, since a browser page cannot name a path on disk.
+import type { CueEditsRequest, CuesView } from '../../src-main/shared/cues.js';
 import type {
   CreateJobsRequest,
   ListJobsQuery,
@@ -14,6 +15,8 @@ import type {
   RedubApi,
   Settings,
   SettingsPatch,
+  WaveformQuery,
+  WaveformView,
 } from '../../src-main/shared/contract.js';
 import type { JobDetails, JobSummary } from '../../src-main/shared/jobs.js';
 import { createEventStream, type ConnectionListener, type EventSourceFactory } from './event-stream.js';
@@ -89,8 +92,14 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
       const sources = await sendRequest<PreviewSources>(client, `${jobPath(id)}/preview`);
       // <video> cannot send an Authorization header; the API also accepts the token in the query.
       const media = (url: string) => withToken(url.startsWith('/') ? `${client.origin}${url}` : url, client.token);
-      return { original: media(sources.original), dub: sources.dub === null ? null : media(sources.dub) };
+      return { original: media(sources.original), dub: sources.dub === null ? null : media(sources.dub), mix: sources.mix === null ? null : media(sources.mix) };
     },
+    getCues: (id: string) => sendRequest<CuesView>(client, `${jobPath(id)}/cues`),
+    editCues: (id: string, request: CueEditsRequest) => sendRequest<CuesView>(client, `${jobPath(id)}/cues`, { method: 'PATCH', json: request }),
+    // 202: the job runs again in the core; its progress arrives as job.updated events.
+    renderJob: (id: string) => sendRequest<JobSummary>(client, `${jobPath(id)}/render`, { method: 'POST' }),
+    getWaveform: (id: string, query: WaveformQuery) =>
+      sendRequest<WaveformView>(client, `${jobPath(id)}/waveform${buildQuery({ track: query.track, start: query.startMs, end: query.endMs, pixels: query.pixels })}`),
     listModels: () => sendRequest<{ packs: ModelPackInfo[]; tasks: ModelTask[] }>(client, '/models'),
     // 202: the install goes on in the core; its progress arrives as model.updated events.
     installModel: (id: string) => sendRequest<ModelTask>(client, `${modelPath(id)}/install`, { method: 'POST' }),

@@ -46,7 +46,7 @@ describe('redub dub on the bundled sample', { timeout: 180_000 }, () => {
     // Fitting is per cue and recorded: every cue has its speed, within the default 1.35× bound.
     expect(job.cues).toHaveLength(4);
     expect(job.cues.every((cue) => cue.speedFactor !== null && cue.speedFactor >= 1 && cue.speedFactor <= 1.35)).toBe(true);
-    expect(job.stages.map((stage) => stage.name)).toEqual(['probe', 'extract', 'vad', 'transcribe', 'translate', 'synthesize', 'fit', 'mix', 'export']);
+    expect(job.stages.map((stage) => stage.name)).toEqual(['probe', 'extract', 'vad', 'transcribe', 'translate', 'edit', 'synthesize', 'fit', 'mix', 'export', 'waveform', 'dub-waveform']);
     expect(job.stages.every((stage) => stage.reused === false && typeof stage.ms === 'number')).toBe(true);
     expect(path.isAbsolute(job.outputs.video!)).toBe(true);
     for (const file of Object.values(job.outputs)) expect(existsSync(file!)).toBe(true);

@@ -54,9 +54,11 @@ export async function runDubJob(
   );
 
   const outputs = new Map<string, StageOutput<unknown> | null>();
+  const cueLayer = store.cueLayers.current(job.id);
   const contextFor = (stage: AnyStage): RecordContext => ({
     jobId: job.id,
     options,
+    cueLayer,
     output: <Result>(consumed: AnyStage<Result>) => {
       if (!stage.consumes.includes(consumed)) throw new Error(`Stage "${stage.name}" reads "${consumed.name}" without declaring it in consumes.`);
       return (outputs.get(consumed.name) ?? null) as StageOutput<Result> | null;
@@ -64,8 +66,10 @@ export async function runDubJob(
     mixBase: (extractKey, targetLufs) => findMixBase(store.artifacts, cache, extractKey, targetLufs),
     log: (level, message) => store.logs.append(job.id, level, stage.name, message),
     replaceCues: (cues) => store.cues.replace(job.id, cues),
+    replaceBaseCues: (cues) => store.cueLayers.replaceBase(job.id, cues),
     updateCues: (patches) => store.cues.patch(job.id, patches),
     noteDetectedSourceLanguage: (language) => store.jobs.noteDetectedSourceLanguage(job.id, language),
+    recordMedia: (media) => store.jobs.setMedia(job.id, media),
   });
 
   for (const stage of stages) {
@@ -90,6 +94,7 @@ export async function runDubJob(
     subtitles: exported.file(exported.result.subtitlesFile),
     dubStem: mixed.file(mixed.result.voiceFile),
   });
+  store.jobs.setRenderedCueRevision(job.id, cueLayer.revision);
   const synthesized = outputs.get(synthesizeStage.name) as StageOutput<ResultOf<typeof synthesizeStage>> | null;
   return { outputs: published, cuesSynthesized: !synthesized || synthesized.reused ? 0 : synthesized.result.synthesizedCount };
 }

@@ -8,9 +8,11 @@ import { fitStage } from './stages/fit.js';
 import { mixStage } from './stages/mix.js';
 import { probeStage } from './stages/probe.js';
 import { synthesizeStage } from './stages/synthesize.js';
+import { editStage } from './stages/edit.js';
 import { transcribeStage } from './stages/transcribe.js';
 import { translateStage } from './stages/translate.js';
 import { vadStage } from './stages/vad.js';
+import { dubWaveformStage, originalWaveformStage } from './stages/waveform.js';
 
 export const dubStages: readonly AnyStage[] = [
   probeStage,
@@ -18,10 +20,13 @@ export const dubStages: readonly AnyStage[] = [
   vadStage,
   transcribeStage,
   translateStage,
+  editStage,
   synthesizeStage,
   fitStage,
   mixStage,
   exportStage,
+  originalWaveformStage,
+  dubWaveformStage,
 ];
 
 export const dubStageNames: readonly string[] = dubStages.map((stage) => stage.name);

@@ -12,6 +12,7 @@ import type { EngineCache } from './engine-cache.js';
 import type { DubJobOptions } from './dub-options.js';
 import type { CueRecord, LogLine } from '../../shared/jobs.js';
 import type { MixBase } from './stages/mix.js';
+import type { BaseCue, CueLayer } from '../cues/cue-layer.js';
 
 /** What a worker gives a stage's run(). */
 export interface StageContext {
@@ -41,6 +42,8 @@ export type Placement = { pool: 'cpu' } | { pool: 'model'; engine: EngineKind };
 export interface PlanContext {
   readonly jobId: string;
   readonly options: DubJobOptions;
+  /** A person's edits over the job's cues, as they stood when this run began. */
+  readonly cueLayer: { revision: number; layer: CueLayer };
   /** The output of a stage named in `consumes`; null when that stage was skipped. */
   output<Result>(stage: AnyStage<Result>): StageOutput<Result> | null;
   /** The newest mix of the same original audio at the same loudness, which a mix may patch. */
@@ -51,8 +54,10 @@ export interface PlanContext {
 export interface RecordContext extends PlanContext {
   log(level: LogLine['level'], message: string): void;
   replaceCues(cues: CueRecord[]): void;
+  replaceBaseCues(cues: BaseCue[]): void;
   updateCues(patches: CuePatch[]): void;
   noteDetectedSourceLanguage(language: string): void;
+  recordMedia(media: { durationMs: number; fps: number }): void;
 }
 
 export interface StageDeclaration<Params = unknown, Result = unknown> {

@@ -44,6 +44,11 @@ const pausedKey = 'queue.paused';
 /** Told a job's id after this connection committed a change of its state, or its deletion. */
 export type JobChangeListener = (id: string) => void;
 
+export interface JobMedia {
+  durationMs: number;
+  fps: number;
+}
+
 export interface JobStats {
   cuesSynthesized?: number;
 }
@@ -283,6 +288,25 @@ export class JobQueue {
 
   setPaused(paused: boolean): void {
     this.tables.settings.set(pausedKey, paused);
+  }
+
+  /** What the probe found of the job's video: the bounds of its cues and the frames edges snap to. */
+  media(jobId: string): JobMedia | null {
+    const json = this.sql.selectMedia.get(jobId);
+    return json ? (JSON.parse(json) as JobMedia) : null;
+  }
+
+  setMedia(jobId: string, media: JobMedia): void {
+    this.sql.updateMedia.run(JSON.stringify(media), jobId);
+  }
+
+  /** The cue-layer revision the job's dub was last rendered from. */
+  renderedCueRevision(jobId: string): number | null {
+    return this.sql.selectRenderedRevision.get(jobId) ?? null;
+  }
+
+  setRenderedCueRevision(jobId: string, revision: number): void {
+    this.sql.updateRenderedRevision.run(revision, jobId);
   }
 
   /** Statistics of the job's last run, e.g. how many cues were synthesized anew. */

@@ -98,6 +98,10 @@ export function prepareJobStatements(db: Database) {
        WHERE id = @id AND state = @from`,
     ),
     delete: db.prepare<[string]>('DELETE FROM jobs WHERE id = ?'),
+    selectMedia: db.prepare<[string], string | null>('SELECT media_json FROM jobs WHERE id = ?').pluck(),
+    updateMedia: db.prepare<[string, string]>('UPDATE jobs SET media_json = ? WHERE id = ?'),
+    selectRenderedRevision: db.prepare<[string], number | null>('SELECT rendered_cue_revision FROM jobs WHERE id = ?').pluck(),
+    updateRenderedRevision: db.prepare<[number, string]>('UPDATE jobs SET rendered_cue_revision = ? WHERE id = ?'),
     selectStats: db.prepare<[string], string>('SELECT stats_json FROM jobs WHERE id = ?').pluck(),
     updateStats: db.prepare<[string, string]>('UPDATE jobs SET stats_json = ? WHERE id = ?'),
   };

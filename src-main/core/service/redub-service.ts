@@ -5,9 +5,8 @@
 // outputs are gone) is decided here, once.
 import { existsSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
-import { ZodError, type z } from 'zod';
 import {
-  apiArgumentSchemas, apiMediaPath, describeSchemaError, type MediaTrack, type ApiMethod, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
+  apiMediaPath, type MediaTrack, type WaveformQuery, type WaveformView, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
   type LogsQuery, type ModelPackInfo, type ModelTask, type ModelVerification, type PreviewSources, type QueueStatus,
   type RedubApi, type RedubEvent, type Settings, type SettingsPatch,
 } from '../../shared/contract.js';
@@ -19,8 +18,13 @@ import type { Scheduler } from '../queue/scheduler.js';
 import { RedubCore, type CoreOptions } from '../redub-core.js';
 import type { WorkerHost } from '../worker-host/worker-host.js';
 import { openServedFile, type FileLocation, type ServedFile } from '../files/served-file.js';
-import { dubJobOptionsSchema } from '../pipeline/dub-options.js';
+import type { CueEditsRequest, CuesView } from '../../shared/cues.js';
 import { pruneArtifacts, type PruneReport } from '../housekeeping/prune-artifacts.js';
+import { cuesView, editCues, waveformView } from './cue-editing.js';
+import { mixLocation, trackLocation } from './job-media.js';
+import { parseArguments } from './arguments.js';
+
+export { parseArguments };
 import { pruneBudget, readSettings, requestDefaults, writeSettings } from './app-settings.js';
 import { JobEventFeed } from './job-event-feed.js';
 import { ModelManager, type ModelDownloadOptions } from './model-manager.js';
@@ -287,7 +291,35 @@ export class RedubService implements RedubApi {
     return {
       original: this.mediaUrl(job.id, 'original'),
       dub: job.state === 'done' && job.outputs.video ? this.mediaUrl(job.id, 'dub') : null,
+      mix: mixLocation(this.core, job) ? this.mediaUrl(job.id, 'mix') : null,
     };
+  }
+
+  async getCues(id: string): Promise<CuesView> {
+    const job = this.requireJob('getCues', id);
+    return cuesView(this.core.store, this.core.cache, job.id);
+  }
+
+  async editCues(id: string, request: CueEditsRequest): Promise<CuesView> {
+    const [validId, valid] = parseArguments('editCues', [id, request]);
+    const view = editCues(this.core.store, this.core.cache, this.core.store.jobs.require(validId).id, valid);
+    this.events.publish({ type: 'job.cues', jobId: validId, revision: view.revision });
+    return view;
+  }
+
+  /** Runs a finished (or failed) job again with its cues as they read now; a running one renders when it ends. */
+  async renderJob(id: string): Promise<JobSummary> {
+    const job = this.requireJob('renderJob', id);
+    const { jobs } = this.core.store;
+    if (job.state === 'running') throw new RedubError('E_JOB_STATE', { message: 'The job is rendering now; render again once it has finished.' });
+    if (job.state === 'done') return toSummary(jobs.requeueDone(job.id));
+    if (job.state === 'failed' || job.state === 'cancelled') return toSummary(jobs.retry(job.id));
+    return toSummary(job);
+  }
+
+  async getWaveform(id: string, query: WaveformQuery): Promise<WaveformView> {
+    const [validId, valid] = parseArguments('getWaveform', [id, query]);
+    return waveformView(this.core.store, this.core.cache, this.core.store.jobs.require(validId).id, valid);
   }
 
   async listModels(): Promise<{ packs: ModelPackInfo[]; tasks: ModelTask[] }> {
@@ -315,25 +347,9 @@ export class RedubService implements RedubApi {
     return this.models.remove(validId);
   }
 
-  /** Where a job's track is and the folder it must lie in. It never takes a path from the caller,
-   * only a job id; openServedFile then refuses anything that leads outside that folder. */
+  /** Where a job's track is and the folder it must lie in (see job-media.ts). */
   mediaLocation(jobId: string, track: MediaTrack): FileLocation {
-    const job = this.requireJob('getJob', jobId);
-    if (track === 'original') {
-      if (!existsSync(job.inputPath)) throw new RedubError('E_INPUT_MISSING', { details: [`The original video ${job.inputPath} was moved or deleted.`] });
-      return { file: job.inputPath, folder: path.dirname(job.inputPath) };
-    }
-    if (job.state !== 'done' || !job.outputs.video) {
-      throw new RedubError('E_NOT_READY', { details: [`Job ${job.id} is ${job.state}; its dubbed video exists once it is done.`] });
-    }
-    if (!existsSync(job.outputs.video)) {
-      throw new RedubError('E_NOT_READY', {
-        details: [`The dubbed video ${job.outputs.video} was moved or deleted.`],
-        action: 'Retry the job to make the file again.',
-      });
-    }
-    const options = dubJobOptionsSchema.safeParse(job.options);
-    return { file: job.outputs.video, folder: options.success ? options.data.outDir : path.dirname(job.outputs.video) };
+    return trackLocation(this.core, this.requireJob('getJob', jobId), track);
   }
 
   /** The track opened for sending, refused (E_FORBIDDEN_PATH) when a link leads it out of its folder. */
@@ -356,7 +372,7 @@ export class RedubService implements RedubApi {
     return this.closed;
   }
 
-  private requireJob(method: 'getJob' | 'cancelJob' | 'retryJob' | 'deleteJob' | 'previewSources', id: string): JobRow {
+  private requireJob(method: 'getJob' | 'cancelJob' | 'retryJob' | 'deleteJob' | 'previewSources' | 'getCues' | 'renderJob', id: string): JobRow {
     const [validId] = parseArguments(method, [id]);
     return this.core.store.jobs.require(validId);
   }
@@ -379,30 +395,6 @@ export class RedubService implements RedubApi {
     const stillUsed = this.core.store.jobs.list({ search: folder }).some((other) => other.inputPath.startsWith(folder + path.sep));
     if (!stillUsed) rmSync(folder, { recursive: true, force: true });
   }
-}
-
-/** What each argument is called in an error, where it has no field of its own to name. */
-const argumentNames: Record<ApiMethod, string[]> = {
-  createJobs: ['request'], listJobs: ['query'], getJob: ['id'], getLogs: ['id', 'query'], cancelJob: ['id'],
-  retryJob: ['id'], deleteJob: ['id'], queueStatus: [], setQueuePaused: ['paused'], getSettings: [],
-  updateSettings: ['settings'], previewSources: ['id'], listModels: [], installModel: ['id'], importModel: ['id', 'source'],
-  verifyModel: ['id'], removeModel: ['id'],
-};
-
-/** Checks a call's arguments against the contract; a failure names each bad field as the caller
- * knows it ("to", "limit"), not by its place in the argument list. */
-export function parseArguments<Method extends ApiMethod>(method: Method, args: unknown[]): z.output<(typeof apiArgumentSchemas)[Method]> {
-  const schema = apiArgumentSchemas[method] as z.ZodType;
-  // Optional trailing arguments arrive as undefined; a tuple counts them, so they are dropped.
-  while (args.length > 0 && args.at(-1) === undefined) args = args.slice(0, -1);
-  const result = schema.safeParse(args);
-  if (result.success) return result.data as z.output<(typeof apiArgumentSchemas)[Method]>;
-  const issues = result.error.issues.map((issue) => {
-    const [position, ...field] = issue.path;
-    const name = typeof position === 'number' ? argumentNames[method][position] : undefined;
-    return { ...issue, path: field.length > 0 ? field : name ? [name] : issue.path };
-  });
-  throw new RedubError('E_BAD_REQUEST', { details: describeSchemaError(new ZodError(issues)) });
 }
 
 function delay(ms: number): Promise<void> {

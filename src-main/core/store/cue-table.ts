@@ -18,6 +18,7 @@ interface CueRow {
   placed_start_ms: number | null;
   placed_end_ms: number | null;
   flag: string | null;
+  cue_id: string | null;
 }
 
 export class CueTable {
@@ -33,12 +34,13 @@ export class CueTable {
     this.selectAll = db.prepare<[string], CueRow>('SELECT * FROM cues WHERE job_id = ? ORDER BY idx');
     this.selectOne = db.prepare<[string, number], CueRow>('SELECT * FROM cues WHERE job_id = ? AND idx = ?');
     this.insert = db.prepare<[CueRow]>(
-      `INSERT INTO cues (job_id, idx, start_ms, end_ms, source_text, target_text, speed_factor, placed_start_ms, placed_end_ms, flag)
-       VALUES (@job_id, @idx, @start_ms, @end_ms, @source_text, @target_text, @speed_factor, @placed_start_ms, @placed_end_ms, @flag)`,
+      `INSERT INTO cues (job_id, idx, start_ms, end_ms, source_text, target_text, speed_factor, placed_start_ms, placed_end_ms, flag, cue_id)
+       VALUES (@job_id, @idx, @start_ms, @end_ms, @source_text, @target_text, @speed_factor, @placed_start_ms, @placed_end_ms, @flag, @cue_id)`,
     );
     this.update = db.prepare<[CueRow]>(
       `UPDATE cues SET start_ms = @start_ms, end_ms = @end_ms, source_text = @source_text, target_text = @target_text,
-         speed_factor = @speed_factor, placed_start_ms = @placed_start_ms, placed_end_ms = @placed_end_ms, flag = @flag
+         speed_factor = @speed_factor, placed_start_ms = @placed_start_ms, placed_end_ms = @placed_end_ms, flag = @flag,
+         cue_id = @cue_id
        WHERE job_id = @job_id AND idx = @idx`,
     );
     this.removeAll = db.prepare<[string]>('DELETE FROM cues WHERE job_id = ?');
@@ -79,6 +81,7 @@ function fromRow(row: CueRow): CueRecord {
     index: row.idx, startMs: row.start_ms, endMs: row.end_ms, sourceText: row.source_text, targetText: row.target_text,
     speedFactor: row.speed_factor, placedStartMs: row.placed_start_ms, placedEndMs: row.placed_end_ms,
     flag: row.flag as CueFitFlag | null,
+    ...(row.cue_id !== null ? { id: row.cue_id } : {}),
   };
 }
 
@@ -86,6 +89,6 @@ function toRow(jobId: string, cue: CueRecord): CueRow {
   return {
     job_id: jobId, idx: cue.index, start_ms: cue.startMs, end_ms: cue.endMs, source_text: cue.sourceText,
     target_text: cue.targetText, speed_factor: cue.speedFactor, placed_start_ms: cue.placedStartMs,
-    placed_end_ms: cue.placedEndMs, flag: cue.flag,
+    placed_end_ms: cue.placedEndMs, flag: cue.flag, cue_id: cue.id ?? null,
   };
 }

@@ -1,8 +1,9 @@
 // Owns the job database's repositories, one per table, each with its own SQL: the jobs and their
-// queue, stages, cues, logs, the artifact index, lip-sync plans and settings. Code that needs a
+// queue, stages, cues, a person's cue edits, logs, the artifact index, lip-sync plans and settings. Code that needs a
 // few of them is given those few (a stage runner gets stages, logs, artifacts and the lease
 // check), not the whole store.
 import { ArtifactTable } from './artifact-table.js';
+import { CueLayerTable } from './cue-layer-table.js';
 import { CueTable } from './cue-table.js';
 import type { Database } from './database.js';
 import { LipSyncTable } from './lipsync-table.js';
@@ -21,6 +22,8 @@ export class Store {
   readonly artifacts: ArtifactTable;
   readonly lipSync: LipSyncTable;
   readonly settings: SettingsTable;
+  /** A person's cue edits over the cues the stages made. */
+  readonly cueLayers: CueLayerTable;
 
   constructor(
     readonly db: Database,
@@ -33,6 +36,7 @@ export class Store {
     this.cues = new CueTable(db);
     this.artifacts = new ArtifactTable(db, clock);
     this.lipSync = new LipSyncTable(db);
+    this.cueLayers = new CueLayerTable(db, clock);
     this.jobs = new JobQueue(db, { settings: this.settings, logs: this.logs }, options);
   }
 }

@@ -97,13 +97,14 @@ describe('the HTTP bridge builds requests', () => {
   });
 
   it('gives media URLs the token, since <video> cannot send headers', async () => {
-    const { bridge } = bridgeWith(() => json({ original: `/api/v1/jobs/${id}/media/original`, dub: `/api/v1/jobs/${id}/media/dub?range=1` }), 'to ken');
+    const { bridge } = bridgeWith(() => json({ original: `/api/v1/jobs/${id}/media/original`, dub: `/api/v1/jobs/${id}/media/dub?range=1`, mix: `/api/v1/jobs/${id}/media/mix` }), 'to ken');
     await expect(bridge.previewSources(id)).resolves.toEqual({
       original: `/api/v1/jobs/${id}/media/original?token=to%20ken`,
       dub: `/api/v1/jobs/${id}/media/dub?range=1&token=to%20ken`,
+      mix: `/api/v1/jobs/${id}/media/mix?token=to%20ken`,
     });
-    const { bridge: noDub } = bridgeWith(() => json({ original: '/o', dub: null }));
-    await expect(noDub.previewSources(id)).resolves.toEqual({ original: '/o?token=secret', dub: null });
+    const { bridge: noDub } = bridgeWith(() => json({ original: '/o', dub: null, mix: null }));
+    await expect(noDub.previewSources(id)).resolves.toEqual({ original: '/o?token=secret', dub: null, mix: null });
   });
 
   it('uploads files as multipart without setting Content-Type itself (fetch adds the boundary)', async () => {

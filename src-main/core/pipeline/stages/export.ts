@@ -11,7 +11,7 @@ import { cpuPlacement, declareStage } from '../stage.js';
 import { mixStage } from './mix.js';
 import { inputPathIsNeutral, probeStage } from './probe.js';
 import { transcribeStage } from './transcribe.js';
-import { translateStage } from './translate.js';
+import { editStage } from './edit.js';
 
 export interface ExportParams {
   inputPath: string;
@@ -35,7 +35,7 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
   name: 'export',
   version: 1,
   weight: { plain: 20, neural: 12 },
-  consumes: [probeStage, transcribeStage, translateStage, mixStage],
+  consumes: [probeStage, transcribeStage, editStage, mixStage],
   plan({ options, output }) {
     const mix = output(mixStage)!;
     return {
@@ -46,7 +46,7 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
       language: options.language,
       // The language spoken in the video: the user's --from, else what Whisper detected.
       sourceLanguage: options.sourceLanguage ?? output(transcribeStage)?.result.language ?? null,
-      cues: output(translateStage)!.result.cues.map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, text: cue.targetText })),
+      cues: output(editStage)!.result.cues.map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, text: cue.targetText })),
     };
   },
   outputNeutral: { inputPath: inputPathIsNeutral, 'media.path': inputPathIsNeutral },

@@ -14,7 +14,7 @@ import { itemProblems } from '../output-checks.js';
 import { declareStage, placementFor, type StageContext } from '../stage.js';
 import { probeStage } from './probe.js';
 import { loadSynthesizer, synthesizeStage, voiceModelOf, writeItem, type VoiceModel } from './synthesize.js';
-import { translateStage } from './translate.js';
+import { editStage } from './edit.js';
 import { providerIsNeutral } from './vad.js';
 
 export const mixSampleRate = 48_000;
@@ -35,10 +35,10 @@ export const fitStage = declareStage<FitParams, { cues: FittedCue[] }>({
   name: 'fit',
   version: 2,
   weight: { plain: 12, neural: 8 },
-  consumes: [probeStage, translateStage, synthesizeStage],
+  consumes: [probeStage, editStage, synthesizeStage],
   plan({ options, output }) {
     const synthesize = output(synthesizeStage)!;
-    const timing = new Map(output(translateStage)!.result.cues.map((cue) => [cue.index, cue]));
+    const timing = new Map(output(editStage)!.result.cues.map((cue) => [cue.index, cue]));
     const model = voiceModelOf(speechOf(options));
     return {
       maxSpeed: options.maxSpeed,

@@ -20,4 +20,6 @@ export const probeStage = declareStage<ProbeParams, MediaInfo>({
   outputNeutral: { inputPath: inputPathIsNeutral },
   placement: () => cpuPlacement,
   run: (params) => probeMedia(params.inputPath, params.limits),
+  // The bounds of every cue edit and the frames timeline edges snap to.
+  recorded: ({ result }, context) => context.recordMedia({ durationMs: result.durationMs, fps: result.video.fps }),
 });

@@ -14,7 +14,7 @@ import type { EngineCache } from '../engine-cache.js';
 import { fileState } from '../model-state.js';
 import { itemProblems } from '../output-checks.js';
 import { declareStage, placementFor, type StageContext } from '../stage.js';
-import { translateStage } from './translate.js';
+import { editStage } from './edit.js';
 import { providerIsNeutral } from './vad.js';
 
 /** A neural voice's model file (its `.onnx.json` beside it), inside an installed pack. */
@@ -70,13 +70,13 @@ export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>(
   name: 'synthesize',
   version: 1,
   weight: { plain: 30, neural: 20 },
-  consumes: [translateStage],
+  consumes: [editStage],
   plan({ options, output }) {
     const speech = speechOf(options);
     return {
       language: options.language,
       voice: speech.voice,
-      cues: output(translateStage)!.result.cues.map((cue) => ({ index: cue.index, text: cue.targetText })),
+      cues: output(editStage)!.result.cues.map((cue) => ({ index: cue.index, text: cue.targetText })),
       model: voiceModelOf(speech),
       executionProvider: options.executionProvider,
     };

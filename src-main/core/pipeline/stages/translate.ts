@@ -41,10 +41,14 @@ export type TranslateParams = ImportTranslationParams | MachineTranslationParams
 
 export interface TranslateResult {
   cues: DubCue[];
+  /** The pack that translated, and from which language; absent for an imported translation. */
   translator?: string;
+  source?: string;
+  /** The speech is already in the target language: the transcript is spoken as it is. */
+  spokenAsIs?: true;
 }
 
-function loadTranslator(engines: EngineCache, pack: TranslatePack, preference: ExecutionPreference, log: (message: string) => void): Promise<Translator> {
+export function loadTranslator(engines: EngineCache, pack: TranslatePack, preference: ExecutionPreference, log: (message: string) => void): Promise<Translator> {
   return engines.warmModel(
     'translator',
     preference,
@@ -56,7 +60,7 @@ function loadTranslator(engines: EngineCache, pack: TranslatePack, preference: E
 
 export const translateStage = declareStage<TranslateParams, TranslateResult>({
   name: 'translate',
-  version: 2,
+  version: 3,
   weight: { plain: 3, neural: 10 },
   consumes: [transcribeStage, vadStage],
   plan({ options, output }) {
@@ -93,7 +97,7 @@ export const translateStage = declareStage<TranslateParams, TranslateResult>({
     }
     if (sameBaseLanguage(params.source, params.target)) {
       context.log('info', `The speech is already in ${params.target}: the dub speaks the transcript as it is.`);
-      return { cues: alignCues(params.sourceCues, params.sourceCues) };
+      return { cues: alignCues(params.sourceCues, params.sourceCues), spokenAsIs: true };
     }
     const choice = pickTranslator(params.translators, params.source, params.target, catalogPacksOrNone());
     const translator = await loadTranslator(context.engines, { dir: choice.packDir, packId: choice.packId, family: choice.engine, languages: choice.languages }, params.executionProvider, (message) => context.log('warn', message));
@@ -116,10 +120,11 @@ export const translateStage = declareStage<TranslateParams, TranslateResult>({
     const merged = groups.filter((group) => group.length > 1).length;
     context.log('info', `${choice.engine === 'nllb' ? 'NLLB' : 'Marian'} (${choice.packId}) translated ${params.sourceCues.length} cues from ${params.source} to ${params.target} on ${translator.executionProvider}${merged > 0 ? `, ${merged} sentence${merged > 1 ? 's' : ''} spanning several cues translated whole` : ''}.`);
     const target = params.sourceCues.map((cue, index) => ({ ...cue, text: texts[index] ?? '' }));
-    return { cues: alignCues(params.sourceCues, target), translator: choice.packId };
+    return { cues: alignCues(params.sourceCues, target), translator: choice.packId, source: params.source };
   },
   recorded({ result }, context) {
-    context.replaceCues(result.cues.map((cue) => ({ ...cue, speedFactor: null, placedStartMs: null, placedEndMs: null, flag: null })));
+    // The base a person's edits sit on; the edits themselves stay as they are.
+    context.replaceBaseCues(result.cues);
     for (const warning of speechCoverageWarnings(result.cues, context.output(vadStage)!.result.regions)) context.log('warn', warning);
   },
 });

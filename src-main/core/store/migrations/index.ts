@@ -6,5 +6,7 @@ import { migration as logs } from './0003-logs.js';
 import { migration as lipsync } from './0004-lipsync.js';
 import { migration as settings } from './0005-settings.js';
 import { migration as jobStats } from './0006-job-stats.js';
+import { migration as cueEdits } from './0007-cue-edits.js';
+import { migration as jobMedia } from './0008-job-media.js';
 
-export const migrations: readonly Migration[] = [jobs, cuesArtifacts, logs, lipsync, settings, jobStats];
+export const migrations: readonly Migration[] = [jobs, cuesArtifacts, logs, lipsync, settings, jobStats, cueEdits, jobMedia];

@@ -1,0 +1,97 @@
+// Owns what the front door does with a job's cues: the timeline's view of them (the stages'
+// cues with a person's layer on top, each marked edited, stale or overlapping), a batch of edits
+// applied all or none against the revision the editor saw, and the waveform peaks the timeline
+// draws. The service calls these; transports never reach the store themselves.
+import path from 'node:path';
+import type { CueEditsRequest, CuesView, CueView } from '../../shared/cues.js';
+import type { WaveformQuery, WaveformView } from '../../shared/contract.js';
+import { RedubError } from '../../shared/errors.js';
+import type { CueRecord } from '../../shared/jobs.js';
+import { applyCueEdits, baseId, layeredCues, type BaseCue, type LayeredCue } from '../cues/cue-layer.js';
+import { readPeaks } from '../media/peaks.js';
+import type { MediaInfo } from '../media/probe.js';
+import type { ArtifactCache } from '../pipeline/artifact-cache.js';
+import type { Store } from '../store/store.js';
+
+type CueStore = Pick<Store, 'jobs' | 'cues' | 'cueLayers' | 'stages'>;
+
+export function cuesView(store: CueStore, cache: ArtifactCache, jobId: string): CuesView {
+  const base = requireBase(store, jobId);
+  const { revision, layer } = store.cueLayers.current(jobId);
+  const media = jobMedia(store, cache, jobId, base);
+  return { revision, renderedRevision: store.jobs.renderedCueRevision(jobId), ...media, cues: viewOf(layeredCues(base, layer), store.cues.list(jobId)) };
+}
+
+/** Applies the edits if `revision` is still the current one: E_CUES_CHANGED when it is not. */
+export function editCues(store: CueStore, cache: ArtifactCache, jobId: string, request: CueEditsRequest): CuesView {
+  const base = requireBase(store, jobId);
+  const { revision, layer } = store.cueLayers.current(jobId);
+  if (request.revision !== revision) throw changed(request.revision, revision);
+  const media = jobMedia(store, cache, jobId, base);
+  const outcome = applyCueEdits(base, layer, request.edits, media, (earlier) => store.cueLayers.at(jobId, earlier));
+  // Another writer may have stored a revision between the read above and now: the swap says so.
+  const stored = store.cueLayers.commit(jobId, revision, outcome.layer);
+  if (stored === null) throw changed(request.revision, store.cueLayers.current(jobId).revision);
+  return { revision: stored, renderedRevision: store.jobs.renderedCueRevision(jobId), ...media, cues: viewOf(outcome.cues, store.cues.list(jobId)) };
+}
+
+export function waveformView(store: CueStore, cache: ArtifactCache, jobId: string, query: WaveformQuery): WaveformView {
+  const stage = query.track === 'original' ? 'waveform' : 'dub-waveform';
+  const key = store.stages.artifactKey(jobId, stage);
+  if (!key || !cache.has(key)) {
+    throw new RedubError('E_NOT_READY', { details: [`The ${query.track === 'original' ? 'original' : 'dub'}'s waveform exists once the job has rendered it.`] });
+  }
+  const result = cache.read<{ peaksFile: string }>(key);
+  const peaks = readPeaks(path.join(cache.directory(key), result.peaksFile), query);
+  return { ...query, peaks: Array.from(peaks) };
+}
+
+function viewOf(cues: readonly LayeredCue[], rendered: readonly CueRecord[]): CueView[] {
+  // Cues rendered before edits existed carry no id: they were the base, in order.
+  const byId = new Map(rendered.map((cue) => [cue.id ?? baseId(cue.index), cue]));
+  let reach = -Infinity;
+  const overlapping = new Set<number>();
+  cues.forEach((cue, index) => {
+    if (cue.startMs < reach) {
+      overlapping.add(index);
+      // The cue it runs into is the last one that reached this far.
+      for (let earlier = index - 1; earlier >= 0; earlier--) if (cues[earlier]!.endMs > cue.startMs) overlapping.add(earlier);
+    }
+    reach = Math.max(reach, cue.endMs);
+  });
+  return cues.map((cue, index) => {
+    const spoken = byId.get(cue.id);
+    const stale = !spoken || spoken.startMs !== cue.startMs || spoken.endMs !== cue.endMs || spoken.sourceText !== cue.sourceText || (!cue.sourceOnly && spoken.targetText !== cue.targetText);
+    return {
+      index, id: cue.id, startMs: cue.startMs, endMs: cue.endMs, sourceText: cue.sourceText,
+      // A source line being translated again reads as the dub says it until then.
+      targetText: cue.sourceOnly && spoken ? spoken.targetText : cue.targetText,
+      speedFactor: stale ? null : spoken.speedFactor, placedStartMs: stale ? null : spoken.placedStartMs, placedEndMs: stale ? null : spoken.placedEndMs,
+      flag: stale ? null : spoken.flag, edited: cue.edited, stale, overlaps: overlapping.has(index),
+    };
+  });
+}
+
+function requireBase(store: CueStore, jobId: string): BaseCue[] {
+  store.jobs.require(jobId);
+  const base = store.cueLayers.base(jobId);
+  if (base.length === 0 && store.cues.list(jobId).length === 0) throw new RedubError('E_NO_CUES_YET', { details: [`Job ${jobId} has not made its cues yet.`] });
+  // A job dubbed before edits existed has its cues but no base: those cues are the base.
+  return base.length > 0 ? base : store.cues.list(jobId).map(({ index, startMs, endMs, sourceText, targetText }) => ({ index, startMs, endMs, sourceText, targetText }));
+}
+
+/** The video's length and frame rate: recorded by the probe, else read from its artifact. */
+function jobMedia(store: CueStore, cache: ArtifactCache, jobId: string, base: readonly BaseCue[]): { durationMs: number; fps: number } {
+  const recorded = store.jobs.media(jobId);
+  if (recorded) return recorded;
+  const key = store.stages.artifactKey(jobId, 'probe');
+  if (key && cache.has(key)) {
+    const media = cache.read<MediaInfo>(key);
+    return { durationMs: media.durationMs, fps: media.video.fps };
+  }
+  return { durationMs: Math.max(0, ...base.map((cue) => cue.endMs)), fps: 25 };
+}
+
+function changed(sent: number, current: number): RedubError {
+  return new RedubError('E_CUES_CHANGED', { details: [`The edits were made against revision ${sent}; the cues are at revision ${current} now.`] });
+}
