@@ -10,6 +10,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { jobsCommand, jobsOptions } from './commands/jobs.js';
 import { modelsCommand, modelsOptions } from './commands/models.js';
 import { pruneCommand, pruneOptions } from './commands/prune.js';
+import { cuesCommand, cuesOptions, renderCommand } from './commands/cues.js';
 import { serveCommand, serveOptions } from './commands/serve.js';
 import { exitCodeForError } from './exit-codes.js';
 import { createOutput } from './output.js';
@@ -26,6 +27,8 @@ Usage:
   redub jobs show|logs|cancel|retry|delete <id>
   redub models list | install <id> [--force] | import <id> <folder-or-archive> | verify [<id>] | remove <id>
   redub serve [--port 8383]   the local HTTP API and browser app on 127.0.0.1 (--port 0: any free port)
+  redub cues show|export|import <job> [file] [--format srt|vtt|json] [--out <file>]
+  redub render <job>          dub a job again after its cues were edited (only what changed)
   redub prune [--dry-run]     shrink the artifact cache to the settings' size and age budget
   redub doctor
 
@@ -41,8 +44,8 @@ async function main(argv: string[]): Promise<number> {
       output.result({ help }, () => help);
       return command ? 0 : 2;
     }
-    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, models: modelsOptions, prune: pruneOptions, doctor: {} } as const;
-    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, models, serve, prune, doctor.` });
+    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, models: modelsOptions, prune: pruneOptions, cues: cuesOptions, render: {}, doctor: {} } as const;
+    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, cues, render, models, serve, prune, doctor.` });
     const parsed = parseCommandArguments(rest, optionsByCommand[command as keyof typeof optionsByCommand]);
     if (parsed.values.help) {
       output.result({ help }, () => help);
@@ -58,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
     try {
       if (command === 'dub') return await dubCommand(service, parsed as Parameters<typeof dubCommand>[1], output);
       if (command === 'prune') return pruneCommand(service, parsed.values as { 'dry-run'?: boolean }, output);
+      if (command === 'cues') return await cuesCommand(service, parsed.positionals, parsed.values as { format?: string; out?: string }, output);
+      if (command === 'render') return await renderCommand(service, parsed.positionals, output);
       return await jobsCommand(service, parsed.positionals, parsed.values as { state?: string; limit?: string; offset?: string }, output);
     } finally {
       await service.close();

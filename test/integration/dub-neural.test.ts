@@ -154,6 +154,25 @@ describe('redub dub with Whisper, a translation pack and Piper installed', { tim
     expect(job.cues.map((cue) => cue.targetText)).toEqual(['Good morning to the', 'whole world.', 'Hello.']);
     expect(written).toContain('Good morning to the');
     expect(messages(logs, 'translate').some((line) => line.includes('1 sentence spanning several cues translated whole'))).toBe(true);
+
+    // A person changes one source line (not its translation): that line alone is translated again.
+    const exported = path.join(root, 'split-cues.json');
+    expect((await runRedub(['cues', 'export', job.id, '--out', exported, '--data-dir', dataDir, '--json'], env)).code).toBe(0);
+    const file = JSON.parse(readFileSync(exported, 'utf8')) as { cues: { sourceText: string }[] };
+    file.cues[2]!.sourceText = 'Goodbye.';
+    writeFileSync(exported, JSON.stringify(file));
+    const imported = await runRedub(['cues', 'import', job.id, exported, '--data-dir', dataDir, '--json'], env);
+    expect(imported.code, imported.stdout + imported.stderr).toBe(0);
+    expect(parseJson<{ revision: number; cues: { stale: boolean }[] }>(imported)).toMatchObject({ revision: 1, cues: [{ stale: false }, { stale: false }, { stale: true }] });
+    const rendered = await runRedub(['render', job.id, '--data-dir', dataDir, '--json'], env);
+    expect(rendered.code, rendered.stdout + rendered.stderr).toBe(0);
+    const again = parseJson<DubJson>(rendered).jobs[0]!;
+    // The copy model "translates" the new source as itself; the other two cues are as they were.
+    expect(again.cues.map((cue) => cue.targetText)).toEqual(['Good morning to the', 'whole world.', 'Goodbye.']);
+    expect(again.cuesSynthesized).toBe(1);
+    const renderLogs = parseJson<LogsJson>(await runRedub(['jobs', 'logs', job.id, '--data-dir', dataDir, '--json'], env)).logs;
+    expect(messages(renderLogs, 'edit').some((line) => line.includes('Translated 1 edited source line again'))).toBe(true);
+    expect(again.stages.find((stage) => stage.name === 'translate')?.reused).toBe(true);
   });
 
   it('fails a video without speech with E_NO_SPEECH, once, instead of exporting an empty dub', async () => {
