@@ -7,6 +7,7 @@ import { ErrorNotice } from '../common/error-notice.js';
 import { ModelsPage } from '../features/models/models-page.js';
 import { QueuePage } from '../features/queue/queue-page.js';
 import { SettingsPage } from '../features/settings/settings-page.js';
+import { TimelineView } from '../features/timeline/timeline-view.js';
 import { useJobsStore } from '../stores/jobs-store.js';
 import { useSettingsStore } from '../stores/settings-store.js';
 import { useUiStore, type View } from '../stores/ui-store.js';
@@ -45,7 +46,7 @@ export function App() {
   // Escape closes the open job, unless the key belongs to a field being typed in.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented && !isTyping(event.target)) useJobsStore.getState().select(null);
+      if (event.key === 'Escape' && !event.defaultPrevented && !isTyping(event.target) && useUiStore.getState().view === 'queue') useJobsStore.getState().select(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -85,7 +86,7 @@ export function App() {
         </div>
       ) : null}
       <main id="main" className="app__main" tabIndex={-1}>
-        {view === 'queue' ? <QueuePage /> : view === 'models' ? <ModelsPage /> : <SettingsPage />}
+        {view === 'queue' ? <QueuePage /> : view === 'models' ? <ModelsPage /> : view === 'timeline' && selectedId ? <TimelineView key={selectedId} jobId={selectedId} /> : <SettingsPage />}
       </main>
       {view === 'queue' && selectedId ? <JobPanel key={selectedId} jobId={selectedId} /> : null}
       <Toasts />

@@ -3,10 +3,11 @@
 // per batch keeps the list smooth). When the event stream comes back after a gap, everything is
 // reloaded, because events sent in between are gone (the model list only once the Models view
 // has asked for it).
-import type { RedubEvent } from '../../src-main/shared/contract.js';
+import type { RedubApi, RedubEvent } from '../../src-main/shared/contract.js';
 import type { JobSummary } from '../../src-main/shared/jobs.js';
 import { toApiError } from '../bridge/api-error.js';
 import type { RendererBridge } from '../bridge/choose-bridge.js';
+import { useCuesStore } from '../stores/cues-store.js';
 import { useJobsStore } from '../stores/jobs-store.js';
 import { useLogsStore } from '../stores/logs-store.js';
 import { loadModels, useModelsStore } from '../stores/models-store.js';
@@ -19,8 +20,10 @@ const pageSize = 1000;
 const batchDelayMs = 50;
 
 /** Applies one batch of events to the stores that care about them. */
-export function applyEventBatch(events: readonly RedubEvent[]): void {
+export function applyEventBatch(events: readonly RedubEvent[], api?: RedubApi): void {
   if (events.length === 0) return;
+  // Cue edits made elsewhere reach an open timeline, which reloads and says so.
+  for (const event of events) if (event.type === 'job.cues' && api) void useCuesStore.getState().changedTo(api, event.jobId, event.revision);
   useJobsStore.getState().applyEvents(events);
   useModelsStore.getState().applyEvents(events);
   const logs = useLogsStore.getState();
@@ -93,7 +96,7 @@ export function startSync(bridge: RendererBridge): () => void {
     timer = null;
     const events = batch;
     batch = [];
-    applyEventBatch(events);
+    applyEventBatch(events, bridge.api);
   };
   // Listen before loading, so nothing that happens during the load is missed; newest-wins merging
   // makes the order of list pages and events irrelevant.

@@ -21,7 +21,7 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 export type ConnectionListener = (state: ConnectionState) => void;
 
 const closedReadyState = 2;
-const eventTypes = ['job.updated', 'job.removed', 'job.log', 'queue.updated', 'model.updated', 'model.removed'] as const;
+const eventTypes = ['job.updated', 'job.removed', 'job.log', 'job.cues', 'queue.updated', 'model.updated', 'model.removed'] as const;
 export const reconnectDelaysMs = [1000, 2000, 5000, 10_000, 30_000];
 
 /**
@@ -44,6 +44,8 @@ export function parseEventMessage(data: string, eventName?: string): RedubEvent 
       return typeof candidate.id === 'string' ? (candidate as unknown as RedubEvent) : null;
     case 'job.log':
       return typeof candidate.jobId === 'string' && isObject(candidate.entry) && typeof candidate.entry.id === 'number' ? (candidate as unknown as RedubEvent) : null;
+    case 'job.cues':
+      return typeof candidate.jobId === 'string' && Number.isInteger(candidate.revision) ? (candidate as unknown as RedubEvent) : null;
     case 'queue.updated':
       return isObject(candidate.queue) ? (candidate as unknown as RedubEvent) : null;
     case 'model.updated':

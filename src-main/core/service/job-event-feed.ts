@@ -2,7 +2,8 @@
 // anything else that listens. Two sources: the store's change hook, which reports every state
 // change this process commits the moment it lands (the scheduler's own transitions and the
 // commands given through this service), and a poll of the store for what other processes
-// changed (a `redub dub` run beside the app), for progress, for new log lines and for the queue.
+// changed (a `redub dub` run beside the app), for progress, for new log lines, for cue edits
+// (job.cues, so an open timeline hears of a script's edit) and for the queue.
 import type { LogEntry, QueueStatus, RedubEvent } from '../../shared/contract.js';
 import type { JobState } from '../../shared/jobs.js';
 import { toSummary } from '../queue/job-mapper.js';
@@ -36,6 +37,8 @@ export class JobEventFeed {
   private readonly listeners = new Set<EventListener>();
   private readonly seen = new Map<string, SeenJob>();
   private readonly logCursors = new Map<string, LogCursor>();
+  /** The newest cue revision announced per job, so the poll re-reading recent rows says nothing twice. */
+  private readonly announcedCues = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private unhook: (() => void) | null = null;
   private cursorMs = 0;
@@ -43,7 +46,7 @@ export class JobEventFeed {
   private lastQueue = '';
 
   constructor(
-    private readonly store: Pick<Store, 'jobs' | 'logs'>,
+    private readonly store: Pick<Store, 'jobs' | 'logs' | 'cueLayers'>,
     private readonly queueStatus: () => QueueStatus,
     private readonly pollMs = 250,
   ) {}
@@ -59,6 +62,13 @@ export class JobEventFeed {
   /** For commands that change the queue without touching a job (pause, resume). */
   queueChanged(): void {
     if (this.listeners.size > 0) this.emitQueueIfChanged();
+  }
+
+  /** A new revision of a job's cues: announced once, whether this process or the poll saw it first. */
+  cuesRevised(jobId: string, revision: number): void {
+    if ((this.announcedCues.get(jobId) ?? 0) >= revision) return;
+    this.announcedCues.set(jobId, revision);
+    this.emit({ type: 'job.cues', jobId, revision });
   }
 
   /** For events that do not come from the job store (model installs): sent to the same listeners. */
@@ -79,6 +89,7 @@ export class JobEventFeed {
       if (job.state === 'running') this.logCursors.set(job.id, { afterId: this.lastLogId(job.id), followUntilMs: null });
     }
     this.cursorMs = now - rereadMs;
+    for (const { jobId, revision } of this.store.cueLayers.revisedSince(this.cursorMs)) this.announcedCues.set(jobId, revision);
     this.lastQueue = JSON.stringify(this.queueStatus());
     this.unhook = this.store.jobs.onDidChangeJob((id) => this.observe(id));
     this.timer = setInterval(() => this.poll(), this.pollMs);
@@ -92,6 +103,7 @@ export class JobEventFeed {
     this.unhook = null;
     this.seen.clear();
     this.logCursors.clear();
+    this.announcedCues.clear();
   }
 
   private observe(id: string): void {
@@ -105,6 +117,7 @@ export class JobEventFeed {
       // The fingerprint drops the rows re-read that were already reported.
       const startedMs = Date.now();
       for (const job of this.store.jobs.changedSince(this.cursorMs)) this.consider(job);
+      for (const { jobId, revision } of this.store.cueLayers.revisedSince(this.cursorMs)) this.cuesRevised(jobId, revision);
       this.cursorMs = startedMs - rereadMs;
       if (++this.polls % deletionCheckEvery === 0) this.findDeletions();
       this.followLogs();
@@ -132,6 +145,7 @@ export class JobEventFeed {
 
   private forget(id: string): void {
     this.logCursors.delete(id);
+    this.announcedCues.delete(id);
     if (this.seen.delete(id)) this.emit({ type: 'job.removed', id });
   }
 

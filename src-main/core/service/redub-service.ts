@@ -303,7 +303,7 @@ export class RedubService implements RedubApi {
   async editCues(id: string, request: CueEditsRequest): Promise<CuesView> {
     const [validId, valid] = parseArguments('editCues', [id, request]);
     const view = editCues(this.core.store, this.core.cache, this.core.store.jobs.require(validId).id, valid);
-    this.events.publish({ type: 'job.cues', jobId: validId, revision: view.revision });
+    this.events.cuesRevised(validId, view.revision);
     return view;
   }
 

@@ -25,6 +25,7 @@ export class CueLayerTable {
   private readonly selectAt: Statement<[string, number], string>;
   private readonly insertLayer: Statement<[string, number, string, number]>;
   private readonly trim: Statement<[string, number]>;
+  private readonly selectRevisedSince: Statement<[number], { job_id: string; revision: number }>;
   private readonly replaceAll: (jobId: string, cues: readonly BaseCue[]) => void;
   private readonly commitLayer: (jobId: string, expected: number, layer: CueLayer) => number | null;
 
@@ -36,6 +37,7 @@ export class CueLayerTable {
     this.selectAt = db.prepare<[string, number], string>('SELECT layer_json FROM cue_layers WHERE job_id = ? AND revision = ?').pluck();
     this.insertLayer = db.prepare('INSERT INTO cue_layers (job_id, revision, layer_json, created_ms) VALUES (?, ?, ?, ?)');
     this.trim = db.prepare('DELETE FROM cue_layers WHERE job_id = ? AND revision <= ?');
+    this.selectRevisedSince = db.prepare<[number], { job_id: string; revision: number }>('SELECT job_id, MAX(revision) AS revision FROM cue_layers INDEXED BY cue_layers_by_time WHERE created_ms >= ? GROUP BY job_id');
     this.replaceAll = db.transaction((jobId: string, cues: readonly BaseCue[]) => {
       this.removeBase.run(jobId);
       for (const cue of cues) this.insertBase.run(jobId, cue.index, cue.startMs, cue.endMs, cue.sourceText, cue.targetText);
@@ -69,6 +71,11 @@ export class CueLayerTable {
     if (revision === 0) return emptyLayer;
     const json = this.selectAt.get(jobId, revision);
     return json ? (JSON.parse(json) as CueLayer) : null;
+  }
+
+  /** Each job whose layer got a revision at or after `sinceMs`, with its newest revision. */
+  revisedSince(sinceMs: number): { jobId: string; revision: number }[] {
+    return this.selectRevisedSince.all(sinceMs).map((row) => ({ jobId: row.job_id, revision: row.revision }));
   }
 
   /** Stores `layer` as the next revision if `expected` is still the current one; null when it is not. */

@@ -10,7 +10,8 @@ export function CueTable({ cues }: { cues: readonly CueRecord[] }) {
       <h3 id="cue-heading">
         Cues <span className="muted">({cues.length}{overflowing > 0 ? `, ${overflowing} too long for their slot` : ''})</span>
       </h3>
-      <div className="cue-table__scroll">
+      {/* A tab stop, so the table can be scrolled with the keyboard when it is taller than its box. */}
+      <div className="cue-table__scroll" tabIndex={0} role="region" aria-labelledby="cue-heading">
         <table className="cue-table" data-testid="cue-table">
           <thead>
             <tr>

@@ -40,6 +40,13 @@ export function JobDetail({ jobId }: { jobId: string }) {
         {running ? <span data-testid="job-eta-detail">{formatEta(job.etaMs)} left</span> : null}
       </div>
       <JobActionBar job={job} />
+      {(job.state === 'done' || job.state === 'failed') && job.cues.length > 0 ? (
+        <p>
+          <a className="button" href={`#/jobs/${encodeURIComponent(job.id)}/timeline`} data-testid="job-open-timeline">
+            Open the timeline
+          </a>
+        </p>
+      ) : null}
       {job.error ? <ErrorNotice error={job.error} title={job.state === 'retry_wait' ? 'The last attempt failed; Redub will try again.' : undefined} testId="job-error" /> : null}
       {error ? <ErrorNotice error={error} title="The stages could not be refreshed." testId="job-refresh-error" /> : null}
       <StageTable stages={job.stages} />

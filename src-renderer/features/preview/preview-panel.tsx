@@ -7,9 +7,9 @@ import type { RedubErrorData } from '../../../src-main/shared/errors.js';
 import { api, toApiError } from '../../bridge/index.js';
 import { ErrorNotice } from '../../common/error-notice.js';
 import { useJobsStore } from '../../stores/jobs-store.js';
-import { decideFollowerAction } from './follow-leader.js';
-import { isShortcutTarget } from './shortcut.js';
-import { Transport } from './transport.js';
+import { decideFollowerAction } from '../../common/media/follow-leader.js';
+import { isShortcutTarget } from '../../common/media/shortcut.js';
+import { Transport } from '../../common/media/transport.js';
 import './preview.css';
 
 type Audible = 'original' | 'dub';

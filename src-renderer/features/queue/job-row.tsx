@@ -2,7 +2,7 @@
 // that row renders again, which is what keeps thousands of rows smooth.
 import { memo } from 'react';
 import type { JobSummary } from '../../../src-main/shared/jobs.js';
-import { fileName, formatEta } from '../../common/format.js';
+import { fileName, formatEta, formatPercent } from '../../common/format.js';
 import { jobStateLabels } from '../../common/job-labels.js';
 import { ProgressBar } from '../../common/progress-bar.js';
 
@@ -36,6 +36,11 @@ function remainingText(job: JobSummary): string {
 
 export const JobRow = memo(function JobRow({ job, index, count, top, height, selected, tabbable, onOpen, onFocusRow }: JobRowProps) {
   const name = fileName(job.input);
+  const languages = job.sourceLanguage ? `${job.sourceLanguage} → ${job.language}` : job.language;
+  const remaining = remainingText(job);
+  // The name says what the row shows, in its order, so a speech-input user can say what they see
+  // (the spaces between the cells below keep their words apart); the progress comes last.
+  const label = [name, languages, jobStateLabels[job.state], remaining, job.state === 'running' ? `${formatPercent(job.progress)} done` : ''].filter(Boolean).join(', ');
   return (
     <div
       role="option"
@@ -46,7 +51,7 @@ export const JobRow = memo(function JobRow({ job, index, count, top, height, sel
       aria-selected={selected}
       aria-posinset={index + 1}
       aria-setsize={count}
-      aria-label={`${name}, ${job.language}, ${jobStateLabels[job.state]}`}
+      aria-label={label}
       tabIndex={tabbable ? 0 : -1}
       style={{ transform: `translateY(${top}px)`, height }}
       onClick={() => onOpen(job.id)}
@@ -54,16 +59,16 @@ export const JobRow = memo(function JobRow({ job, index, count, top, height, sel
     >
       <span className="job-row__name" title={job.input}>
         {name}
-      </span>
-      <span className="job-row__language">{job.sourceLanguage ? `${job.sourceLanguage} → ${job.language}` : job.language}</span>
+      </span>{' '}
+      <span className="job-row__language">{languages}</span>{' '}
       <span className={`state-badge state-badge--${job.state}`} data-testid="job-state" data-state={job.state}>
         {jobStateLabels[job.state]}
-      </span>
+      </span>{' '}
       <span className="job-row__progress">
-        <ProgressBar value={job.progress} label={`Progress of ${name}`} tone={progressTone(job)} />
-      </span>
+        <ProgressBar value={job.progress} label={`Progress of ${name}`} tone={progressTone(job)} hidden />
+      </span>{' '}
       <span className="job-row__eta" data-testid="job-eta">
-        {remainingText(job)}
+        {remaining}
       </span>
     </div>
   );

@@ -73,6 +73,13 @@ describe('parseEventMessage', () => {
     expect(parseEventMessage(JSON.stringify({ type: 'model.updated', task, pack: 'x' }))).toBeNull();
   });
 
+  it('reads job.cues, unnamed or named, and refuses one without a whole revision', () => {
+    expect(parseEventMessage(JSON.stringify({ type: 'job.cues', jobId: 'a', revision: 3 }))).toEqual({ type: 'job.cues', jobId: 'a', revision: 3 });
+    expect(parseEventMessage(JSON.stringify({ jobId: 'a', revision: 4 }), 'job.cues')).toEqual({ type: 'job.cues', jobId: 'a', revision: 4 });
+    expect(parseEventMessage(JSON.stringify({ type: 'job.cues', jobId: 'a', revision: '3' }))).toBeNull();
+    expect(parseEventMessage(JSON.stringify({ type: 'job.cues', revision: 3 }))).toBeNull();
+  });
+
   it('reads model.removed, with the uninstalled pack or without one', () => {
     const pack = { id: 'piper-de', installed: false };
     expect(parseEventMessage(JSON.stringify({ type: 'model.removed', id: 'piper-de', pack }))).toEqual({ type: 'model.removed', id: 'piper-de', pack });

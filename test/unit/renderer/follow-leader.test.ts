@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideFollowerAction, pausedToleranceSeconds, playingToleranceSeconds } from '../../../src-renderer/features/preview/follow-leader.js';
+import { decideFollowerAction, pausedToleranceSeconds, playingToleranceSeconds } from '../../../src-renderer/common/media/follow-leader.js';
 
 describe('decideFollowerAction', () => {
   it('starts the dub when the original plays, and pauses it when the original pauses', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatRoute, parseRoute } from '../../../src-renderer/app/route.js';
 import { resolveTheme } from '../../../src-renderer/app/theme.js';
 import { availableActions } from '../../../src-renderer/features/job/job-actions.js';
-import { isShortcutTarget } from '../../../src-renderer/features/preview/shortcut.js';
+import { isShortcutTarget } from '../../../src-renderer/common/media/shortcut.js';
 import { nextRowIndex } from '../../../src-renderer/features/queue/list-keys.js';
 
 describe('nextRowIndex', () => {

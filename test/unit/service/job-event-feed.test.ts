@@ -6,6 +6,7 @@ import type { QueueStatus, RedubEvent } from '../../../src-main/shared/contract.
 import { RedubError } from '../../../src-main/shared/errors.js';
 import { jobStates, type JobState } from '../../../src-main/shared/jobs.js';
 import type { Store } from '../../../src-main/core/store/store.js';
+import { emptyLayer } from '../../../src-main/core/cues/cue-layer.js';
 import { JobEventFeed } from '../../../src-main/core/service/job-event-feed.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 import { createStore, newJob } from '../queue/store-fixture.js';
@@ -121,6 +122,25 @@ describe('JobEventFeed', () => {
     store.jobs.cancel(job.id);
     await settle();
     expect(events).toEqual([]);
+    fixture.close();
+  });
+
+  it('announces a cue revision made by another process once, and one made here once too', async () => {
+    const fixture = createStore(temporary(), { clock: Date.now });
+    const { store } = fixture;
+    const { job } = store.jobs.enqueue(newJob());
+    const { feed, events } = follow(store);
+    const other = fixture.open({ clock: Date.now });
+    expect(other.cueLayers.commit(job.id, 0, emptyLayer)).toBe(1);
+    await settle();
+    const announced = () => events.filter((event) => event.type === 'job.cues');
+    expect(announced()).toEqual([{ type: 'job.cues', jobId: job.id, revision: 1 }]);
+    // This process's own revision: told at once by the service, and the poll re-reading it says nothing more.
+    expect(store.cueLayers.commit(job.id, 1, emptyLayer)).toBe(2);
+    feed.cuesRevised(job.id, 2);
+    await settle();
+    expect(announced()).toEqual([{ type: 'job.cues', jobId: job.id, revision: 1 }, { type: 'job.cues', jobId: job.id, revision: 2 }]);
+    feed.close();
     fixture.close();
   });
 

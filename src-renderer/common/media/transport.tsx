@@ -1,5 +1,5 @@
 // The preview's one transport: play/pause, a seek bar, the time, and the A/B audio switch.
-import { formatMediaTime } from '../../common/format.js';
+import { formatMediaTime } from '../format.js';
 
 export interface TransportProps {
   playing: boolean;

@@ -1,0 +1,139 @@
+// The selected cue's editor: its source text, its translation, its start and end, how fast it is
+// spoken, and the line's actions (play the original or the dubbed line, split at the playhead,
+// merge with the next, delete, render). Enter commits the texts (Shift+Enter is a new line),
+// Escape puts back what the cue says; every rule is checked before anything is sent.
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { cueRuleSentences, cueViolations, type CueEdit, type CueView } from '../../../src-main/shared/cues.js';
+import { formatCueTime } from '../../common/format.js';
+
+export interface CueEditorProps {
+  cue: CueView;
+  durationMs: number;
+  playheadMs: number;
+  hasNext: boolean;
+  busy: boolean;
+  onEdit(edits: CueEdit[]): void;
+  onPlay(track: 'original' | 'dub'): void;
+  onRender(): void;
+}
+
+function parseTime(text: string): number | null {
+  const match = /^(?:(\d+):)?(\d+)(?:[.,](\d{1,3}))?$/.exec(text.trim());
+  if (!match) return null;
+  const [, minutes = '0', seconds = '0', fraction = '0'] = match;
+  return Number(minutes) * 60_000 + Number(seconds) * 1000 + Number(fraction.padEnd(3, '0'));
+}
+
+export function CueEditor({ cue, durationMs, playheadMs, hasNext, busy, onEdit, onPlay, onRender }: CueEditorProps) {
+  const [targetText, setTargetText] = useState(cue.targetText);
+  const [sourceText, setSourceText] = useState(cue.sourceText);
+  const [start, setStart] = useState(formatCueTime(cue.startMs));
+  const [end, setEnd] = useState(formatCueTime(cue.endMs));
+
+  // Another cue selected, or this one changed in the core: show what it says now.
+  useEffect(() => {
+    setTargetText(cue.targetText);
+    setSourceText(cue.sourceText);
+    setStart(formatCueTime(cue.startMs));
+    setEnd(formatCueTime(cue.endMs));
+  }, [cue.id, cue.targetText, cue.sourceText, cue.startMs, cue.endMs]);
+
+  const startMs = parseTime(start);
+  const endMs = parseTime(end);
+  const broken = startMs === null || endMs === null ? [] : cueViolations({ startMs, endMs, sourceText, targetText }, { durationMs });
+  const timeProblem = startMs === null || endMs === null ? 'Write times as m:ss.mmm.' : null;
+  const problem = timeProblem ?? (broken[0] ? `This cue cannot be kept: ${cueRuleSentences[broken[0]]}.` : null);
+  const changed = targetText !== cue.targetText || sourceText !== cue.sourceText || startMs !== cue.startMs || endMs !== cue.endMs;
+  const canSplit = playheadMs > cue.startMs + 100 && playheadMs < cue.endMs - 100;
+
+  const commit = () => {
+    if (!changed || problem || startMs === null || endMs === null) return;
+    const edit: CueEdit = { op: 'update', id: cue.id };
+    if (targetText !== cue.targetText) edit.targetText = targetText;
+    if (sourceText !== cue.sourceText) edit.sourceText = sourceText;
+    if (startMs !== cue.startMs) edit.startMs = startMs;
+    if (endMs !== cue.endMs) edit.endMs = endMs;
+    onEdit([edit]);
+  };
+
+  const cancel = () => {
+    setTargetText(cue.targetText);
+    setSourceText(cue.sourceText);
+    setStart(formatCueTime(cue.startMs));
+    setEnd(formatCueTime(cue.endMs));
+  };
+
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      commit();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      cancel();
+    }
+  };
+
+  return (
+    <form className="cue-editor" aria-label={`Cue ${cue.index + 1}`} data-testid="cue-editor" onSubmit={(event) => (event.preventDefault(), commit())} onKeyDown={onKey}>
+      <h3 className="cue-editor__title">
+        Cue {cue.index + 1}
+        {cue.stale ? <span className="tag" data-testid="cue-stale">not rendered yet</span> : null}
+        {cue.edited ? <span className="tag">edited</span> : null}
+        {cue.overlaps ? <span className="tag">overlaps</span> : null}
+      </h3>
+      <label className="field">
+        <span className="field__label">Source text</span>
+        <textarea rows={2} value={sourceText} data-testid="cue-source" onChange={(event) => setSourceText(event.target.value)} />
+      </label>
+      <label className="field">
+        <span className="field__label">Translation</span>
+        <textarea rows={2} value={targetText} data-testid="cue-translation" aria-invalid={broken.includes('text-required') || broken.includes('text-length')} onChange={(event) => setTargetText(event.target.value)} />
+      </label>
+      <div className="cue-editor__times">
+        <label className="field">
+          <span className="field__label">Start</span>
+          <input value={start} data-testid="cue-start" inputMode="decimal" aria-invalid={startMs === null} onChange={(event) => setStart(event.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field__label">End</span>
+          <input value={end} data-testid="cue-end" inputMode="decimal" aria-invalid={endMs === null} onChange={(event) => setEnd(event.target.value)} />
+        </label>
+        <p className="cue-editor__speed" data-testid="cue-speed">
+          {cue.speedFactor === null ? 'Speed: after the next render' : `Spoken at ${cue.speedFactor.toFixed(2)}×${cue.flag === 'overflow' ? ' — too long for its slot; shorten the line' : ''}`}
+        </p>
+      </div>
+      {problem ? (
+        <p className="cue-editor__problem" role="alert" data-testid="cue-problem">
+          {problem}
+        </p>
+      ) : null}
+      <div className="action-bar" role="group" aria-label="Cue actions">
+        <button type="submit" className="button button--primary" data-testid="cue-commit" disabled={!changed || problem !== null || busy}>
+          Save <kbd>Enter</kbd>
+        </button>
+        <button type="button" className="button" data-testid="cue-cancel" disabled={!changed} onClick={cancel}>
+          Cancel <kbd>Esc</kbd>
+        </button>
+        <button type="button" className="button" data-testid="cue-play-original" onClick={() => onPlay('original')}>
+          Play original line
+        </button>
+        <button type="button" className="button" data-testid="cue-play-dub" onClick={() => onPlay('dub')}>
+          Play dubbed line <kbd>S</kbd>
+        </button>
+        <button type="button" className="button" data-testid="cue-split" disabled={!canSplit || busy} onClick={() => onEdit([{ op: 'split', id: cue.id, atMs: playheadMs }])}>
+          Split at playhead
+        </button>
+        <button type="button" className="button" data-testid="cue-merge" disabled={!hasNext || busy} onClick={() => onEdit([{ op: 'merge', id: cue.id }])}>
+          Merge with next
+        </button>
+        <button type="button" className="button" data-testid="cue-delete" disabled={busy} onClick={() => onEdit([{ op: 'delete', id: cue.id }])}>
+          Delete
+        </button>
+        <button type="button" className="button" data-testid="cue-regenerate" disabled={busy} onClick={onRender}>
+          Regenerate
+        </button>
+      </div>
+    </form>
+  );
+}
