@@ -76,6 +76,12 @@ export class Scheduler {
     this.timer = setInterval(() => this.tick(), this.pollMs);
   }
 
+  /** New work was queued through this process: look now rather than at the next poll (a render a
+   * person waits to hear should not wait up to a poll interval first). */
+  wake(): void {
+    if (!this.stopped && this.timer) setImmediate(() => this.tick());
+  }
+
   /** What keeps the store from taking writes now (a full disk), or null when it takes them. */
   get storageProblem(): RedubErrorData | null {
     return this.problem;

@@ -141,10 +141,12 @@ export class RedubService implements RedubApi {
       },
       executionProvider: valid.executionProvider ?? settings.executionProvider,
     });
-    return this.core.enqueue(prepared, valid.priority ?? 0).map(({ job, created }) => {
+    const submitted = this.core.enqueue(prepared, valid.priority ?? 0).map(({ job, created }) => {
       const outputsGone = job.state === 'done' && Object.values(job.outputs).some((file) => !file || !existsSync(file));
       return { job: toSummary(outputsGone ? this.core.store.jobs.requeueDone(job.id) : job), created };
     });
+    this.scheduler?.wake();
+    return submitted;
   }
 
   /**
@@ -205,7 +207,9 @@ export class RedubService implements RedubApi {
 
   async retryJob(id: string): Promise<JobSummary> {
     const job = this.requireJob('retryJob', id);
-    return toSummary(this.core.store.jobs.retry(job.id));
+    const retried = toSummary(this.core.store.jobs.retry(job.id));
+    this.scheduler?.wake();
+    return retried;
   }
 
   /** A person expects delete to work on a running job too: it is cancelled first, and deleted
@@ -312,9 +316,9 @@ export class RedubService implements RedubApi {
     const job = this.requireJob('renderJob', id);
     const { jobs } = this.core.store;
     if (job.state === 'running') throw new RedubError('E_JOB_STATE', { message: 'The job is rendering now; render again once it has finished.' });
-    if (job.state === 'done') return toSummary(jobs.requeueDone(job.id));
-    if (job.state === 'failed' || job.state === 'cancelled') return toSummary(jobs.retry(job.id));
-    return toSummary(job);
+    const queued = job.state === 'done' ? jobs.requeueDone(job.id) : job.state === 'failed' || job.state === 'cancelled' ? jobs.retry(job.id) : job;
+    this.scheduler?.wake();
+    return toSummary(queued);
   }
 
   async getWaveform(id: string, query: WaveformQuery): Promise<WaveformView> {

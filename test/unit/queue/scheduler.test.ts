@@ -35,6 +35,20 @@ describe('Scheduler', () => {
     expect(store.logs.page(ids[0]!, {}).map((line) => line.message)).toContain('Done.');
   });
 
+  it('starts work queued through its process when woken, without waiting for the next poll', async () => {
+    const store = new Store(openDatabase(path.join(temporary(), 'redub.db')), { retryBaseMs: 1 });
+    const started: number[] = [];
+    // A poll so slow that only a wake can start the job within the test's wait.
+    const scheduler = new Scheduler({ store, runJob: async () => (started.push(Date.now()), { outputs: {} }), concurrency: 1, pollMs: 60_000, onCancelled: () => undefined });
+    scheduler.start();
+    const { job } = store.jobs.enqueue({ idempotencyKey: 'late', inputPath: '/late.mp4', language: 'es', sourceLanguage: null, options: {}, maxAttempts: 1 });
+    scheduler.wake();
+    const [settled] = await Promise.race([scheduler.waitFor([job.id]), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not started within 2 s')), 2000))]);
+    await scheduler.stop();
+    expect(settled!.state).toBe('done');
+    expect(started).toHaveLength(1);
+  });
+
   it('retries a processing failure after a backoff, then succeeds', async () => {
     let calls = 0;
     const { ids, scheduler } = setup(async () => {
