@@ -128,6 +128,7 @@ export class StageRunner {
           { taskId: randomUUID(), stage: name, params, outDir: temporary, artifactsRoot: cache.root },
           {
             signal: this.signal,
+            quietMs: stage.quietMs?.(params),
             onStart: (pid) => this.record(() => logs.append(this.jobId, 'info', name, `Stage ${name} started on worker ${pid ?? '?'} (attempt ${attempt}).`)),
             onLog: (level, message) => this.record(() => logs.append(this.jobId, level, name, message)),
             onProgress: (fraction) => this.record(() => this.reportStageProgress(name, fraction)),

@@ -82,6 +82,9 @@ export interface StageDeclaration<Params = unknown, Result = unknown> {
   keyExtras?(params: Params): unknown;
   /** Which pool runs it: a stage whose params name a model runs in the model pool. */
   placement(params: Params): Placement;
+  /** The longest run() computes without awaiting (so without a heartbeat), where that can pass
+   * the pool's 30 s heartbeat timeout: the watchdog waits that long for this stage instead. */
+  quietMs?(params: Params): number;
   /** Runs in a worker process; files go into context.task.outDir. */
   run(params: Params, context: StageContext): Promise<Result>;
   /** Problems with what a run wrote (none: it holds what it should), checked before it is cached. */

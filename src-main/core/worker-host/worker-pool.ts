@@ -14,6 +14,9 @@ export interface RunOptions {
   /** Told which process runs the task, so logs can name it. */
   onStart?: (pid: number | undefined) => void;
   signal?: AbortSignal;
+  /** The longest this task computes between two messages (a stage's one long step); the pool's
+   * heartbeat timeout is stretched to it for this task only. */
+  quietMs?: number;
 }
 
 export interface TaskOutcome {
@@ -184,7 +187,7 @@ export class WorkerPool {
     if (reason === 'cancelled' || reason === 'shutdown') return new RedubError('E_CANCELLED', { details: lingering });
     const errorOutput = worker.process.recentErrorOutput();
     const death: WorkerDeath = reason === 'hung' ? 'hung' : workerDeath(code, signal, errorOutput, worker.ready);
-    const how = reason === 'hung' ? `sent no heartbeat for ${this.heartbeatTimeoutMs} ms and was stopped` : `ended with ${signal ? `signal ${signal}` : `exit code ${code}`}`;
+    const how = reason === 'hung' ? `sent no heartbeat for ${this.silenceAllowedMs(current)} ms and was stopped` : `ended with ${signal ? `signal ${signal}` : `exit code ${code}`}`;
     return new RedubError(deathCodes[death], { details: [`Worker ${death}: the ${current.task.stage} worker ${how}.`, ...lingering, ...errorOutput] });
   }
 
@@ -199,10 +202,14 @@ export class WorkerPool {
     if (worker) void this.kill(worker, 'cancelled');
   }
 
+  private silenceAllowedMs(pending: PendingTask): number {
+    return Math.max(this.heartbeatTimeoutMs, pending.options.quietMs ?? 0);
+  }
+
   private checkHeartbeats(): void {
     const now = Date.now();
     for (const worker of this.workers) {
-      if (worker.current && worker.killReason === null && now - worker.lastSeenMs > this.heartbeatTimeoutMs) void this.kill(worker, 'hung');
+      if (worker.current && worker.killReason === null && now - worker.lastSeenMs > this.silenceAllowedMs(worker.current)) void this.kill(worker, 'hung');
     }
   }
 

@@ -286,6 +286,18 @@ describe('WorkerPool', () => {
     expect(error.details.join(' ')).toContain('40 ms');
   });
 
+  it('waits as long as a task says it may compute without a message, and no longer', async () => {
+    const host = new FakeHost((worker, task) => setTimeout(() => replyDone(worker, task), 150));
+    const pool = makePool(host, 2, 40);
+    // A stage with one long step (quietMs) is let be past the pool's timeout…
+    expect((await pool.run(makeTask('long step'), { quietMs: 400 })).result).toEqual({ echo: 'long step' });
+    expect(host.spawned[0]!.killTreeCalls).toBe(0);
+    // …but not past its own allowance, and the error says which allowance it broke.
+    const hanging = new FakeHost(hang);
+    const error = await expectRejectedWith(makePool(hanging, 1, 40).run(makeTask(), { quietMs: 120 }), 'E_WORKER_HUNG');
+    expect(error.details.join(' ')).toContain('120 ms');
+  });
+
   it('keeps a slow worker that sends heartbeats past heartbeatTimeoutMs', async () => {
     const host = new FakeHost((worker, task) => {
       const beat = setInterval(() => worker.reply({ type: 'heartbeat' }), 10);

@@ -8,6 +8,7 @@ import { resample } from '../../engines/audio/resample.js';
 import { planCueFit, type CueFit } from '../../engines/fit/fit-plan.js';
 import { timeScale } from '../../engines/fit/time-scale.js';
 import { readWav } from '../../media/wav.js';
+import { letHeartbeatsThrough } from '../heartbeats.js';
 import { ArtifactCache, hashOf } from '../artifact-cache.js';
 import { speechOf } from '../dub-options.js';
 import { itemProblems } from '../output-checks.js';
@@ -81,7 +82,7 @@ export const fitStage = declareStage<FitParams, { cues: FittedCue[] }>({
       if (fit.flag === 'overflow') context.log('warn', `Cue ${fit.index + 1} does not fit its slot even at ${fit.speedFactor}×; shorten its text. Its end fades out.`);
       cues.push({ ...fit, file });
       context.reportProgress((position + 1) / plan.length);
-      await new Promise((resolve) => setImmediate(resolve));
+      await letHeartbeatsThrough();
     }
     return { cues };
   },

@@ -10,6 +10,7 @@ import { mixDub } from '../../engines/mix/mix-dub.js';
 import { readWavFrames, writeWavFrames } from '../../media/wav-frames.js';
 import { readWav, writeWav } from '../../media/wav.js';
 import { layoutOrProblem, lengthMs, wavProblems } from '../output-checks.js';
+import { letHeartbeatsThrough } from '../heartbeats.js';
 import { cpuPlacement, declareStage, type StageContext } from '../stage.js';
 import { extractStage } from './extract.js';
 import { fitStage, mixSampleRate } from './fit.js';
@@ -72,20 +73,32 @@ export const mixStage = declareStage<MixParams, MixResult>({
     base: 'The previous mix only saves time: the cues that changed are rendered as a full mix renders them, and the rest is that mix, at the loudness gain it measured for the same audio.',
   },
   placement: () => cpuPlacement,
+  // A whole-track mix reads, mixes, normalises and writes the track in single steps of up to 15 s
+  // per hour of audio on an idle 2-core machine (heartbeats go out between them), and an hour
+  // holds about 6 GB meanwhile; eight times that per hour allows for a busy, paging machine. A
+  // streaming mix (chunks with a yield after each) will make this moot.
+  quietMs: (params) => Math.max(30_000, Math.ceil((audioLengthMs(params.originalPath) / 3_600_000) * 8 * 15_000)),
   async run(params, context) {
     const changed = params.base ? changedRanges(params.base.cues, params.cues) : null;
     if (params.base && changed && changed.count <= Math.max(1, params.cues.length * incrementalLimit)) {
-      patchBase(params, params.base, changed.ranges, context);
+      await patchBase(params, params.base, changed.ranges, context);
       context.log('info', `Re-mixed ${changed.count} changed cue(s) over the previous mix; loudness gain kept at ${params.base.gainDb.toFixed(1)} dB.`);
       return mixResult(params, params.base.gainDb, true);
     }
+    // Each step of an hour's mix takes seconds: heartbeats go out between them.
     const original = readWav(params.originalPath);
     context.reportProgress(0.2);
-    const { voice, mix } = mixDub({ original: original.channels, sampleRate: original.sampleRate, cues: loadCues(params.cues, 0) });
+    await letHeartbeatsThrough();
+    const cues = loadCues(params.cues, 0);
+    await letHeartbeatsThrough();
+    const { voice, mix } = mixDub({ original: original.channels, sampleRate: original.sampleRate, cues });
     context.reportProgress(0.5);
+    await letHeartbeatsThrough();
     const normalized = normalizeLoudness(mix, original.sampleRate, { targetLufs: params.targetLufs });
     context.reportProgress(0.7);
+    await letHeartbeatsThrough();
     writeWav(path.join(context.task.outDir, voiceFile), [voice], original.sampleRate);
+    await letHeartbeatsThrough();
     writeWav(path.join(context.task.outDir, mixFile), normalized.channels, original.sampleRate);
     context.log('info', `Mixed ${params.cues.length} cues; loudness gain ${normalized.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS.`);
     return mixResult(params, normalized.gainDb, false);
@@ -101,6 +114,11 @@ export const mixStage = declareStage<MixParams, MixResult>({
     ];
   },
 });
+
+function audioLengthMs(wavPath: string): number {
+  const layout = layoutOrProblem(wavPath);
+  return typeof layout === 'string' ? 0 : lengthMs(layout); // an unreadable file is the run's to report
+}
 
 function mixResult(params: MixParams, gainDb: number, incremental: boolean): MixResult {
   return { extractKey: params.extractKey, targetLufs: params.targetLufs, voiceFile, mixFile, gainDb, cues: params.cues, incremental };
@@ -126,7 +144,7 @@ export function changedRanges(before: MixCue[], after: MixCue[]): { count: numbe
   return { count, ranges };
 }
 
-function patchBase(params: MixParams, base: MixBase, ranges: [number, number][], context: StageContext): void {
+async function patchBase(params: MixParams, base: MixBase, ranges: [number, number][], context: StageContext): Promise<void> {
   const voicePath = path.join(context.task.outDir, voiceFile);
   const mixPath = path.join(context.task.outDir, mixFile);
   // Copy-on-write clones where the file system has them; the base artifact itself stays untouched.
@@ -151,6 +169,7 @@ function patchBase(params: MixParams, base: MixBase, ranges: [number, number][],
     writeWavFrames(voicePath, msToSamples(fromMs, rate), [voice.slice(skip, skip + length)]);
     writeWavFrames(mixPath, msToSamples(fromMs, rate), limited);
     context.reportProgress((position + 1) / ranges.length);
+    await letHeartbeatsThrough();
   }
 }
 

@@ -8,6 +8,7 @@ import { espeakVersion } from '../../engines/tts/espeak-synthesizer.js';
 import type { SpeechSynthesizer } from '../../engines/tts/speech-synthesizer.js';
 import { engineRevisions } from '../../engines/revisions.js';
 import { readWav, writeWav } from '../../media/wav.js';
+import { letHeartbeatsThrough } from '../heartbeats.js';
 import { ArtifactCache, hashOf } from '../artifact-cache.js';
 import { speechOf } from '../dub-options.js';
 import type { EngineCache } from '../engine-cache.js';
@@ -106,8 +107,7 @@ export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>(
       const speechMs = Math.round(((audio.channels[0]?.length ?? 0) * 1000) / audio.sampleRate);
       cues.push({ index: cue.index, key, file: speechMs > 0 ? file : null, speechMs, synthesized });
       context.reportProgress((position + 1) / params.cues.length);
-      // Yield between cues so heartbeats keep flowing during a long synthesis.
-      await new Promise((resolve) => setImmediate(resolve));
+      await letHeartbeatsThrough();
     }
     context.log('info', `Synthesized ${synthesizedCount} of ${cues.length} cues with voice ${voice}; the rest were already cached.`);
     return { voice, cues, synthesizedCount };
