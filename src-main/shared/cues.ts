@@ -6,10 +6,12 @@ import { z } from 'zod';
 
 /** Longer than any line a person would want spoken in one breath; what a text box may hold. */
 export const cueTextLimit = 1000;
+/** More cues than a three-hour film with two speakers has; the bound keeps a job's stored layer bounded. */
+export const cueCountLimit = 20_000;
 /** The shortest cue a split may leave: shorter than this, no voice fits a word. */
 export const minimumCueMs = 100;
 
-export type CueRule = 'start-before-end' | 'inside-video' | 'text-required' | 'text-length' | 'cue-exists' | 'split-inside' | 'merge-needs-next' | 'revision-exists';
+export type CueRule = 'start-before-end' | 'inside-video' | 'text-required' | 'text-length' | 'cue-exists' | 'split-inside' | 'merge-needs-next' | 'revision-exists' | 'cue-count';
 
 export const cueRuleSentences: Record<CueRule, string> = {
   'start-before-end': 'its start must come before its end',
@@ -20,6 +22,7 @@ export const cueRuleSentences: Record<CueRule, string> = {
   'split-inside': `a split must fall inside the cue, at least ${minimumCueMs} ms from each end`,
   'merge-needs-next': 'there is no next cue to merge it with',
   'revision-exists': 'there is no earlier revision of the cues with that number',
+  'cue-count': `a job may hold at most ${cueCountLimit} cues`,
 };
 
 const text = z.string().max(cueTextLimit * 4);
@@ -72,6 +75,10 @@ export interface CuesView {
   revision: number;
   /** The revision the dub was last rendered from. */
   renderedRevision: number | null;
+  /** Changes whenever the mixed dub or its waveform does — during a render, as soon as the mix
+   * stage has committed, before the export — so a player knows to load them again. */
+  mixVersion: string | null;
+  dubPeaksVersion: string | null;
   /** The video's length and frame rate: the bounds of every cue and what edges snap to. */
   durationMs: number;
   fps: number;

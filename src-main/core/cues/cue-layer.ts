@@ -4,7 +4,7 @@
 // cues a person added (ids u1, u2, …); the cues a job speaks are the base with the layer on top.
 // A stage only ever replaces the base, so nothing a person did is overwritten by a re-run.
 import { RedubError } from '../../shared/errors.js';
-import { cueViolations, describeCueViolation, minimumCueMs, type CueEdit, type CueFields, type CueRule } from '../../shared/cues.js';
+import { cueCountLimit, cueViolations, describeCueViolation, minimumCueMs, type CueEdit, type CueFields, type CueRule } from '../../shared/cues.js';
 
 export interface BaseCue extends CueFields {
   index: number;
@@ -70,8 +70,9 @@ export function applyCueEdits(
   revisions: (revision: number) => CueLayer | null = () => null,
 ): EditOutcome {
   let current = cloneLayer(layer);
+  // The base's cues and the layer's added ones (a deleted base cue still counts): it only has to bound the layer.
+  const count = (candidate: CueLayer) => base.length + candidate.added.length;
   edits.forEach((edit, position) => {
-    const cues = layeredCues(base, current);
     const fail = (rule: CueRule, cue: number | null): never => {
       throw new RedubError('E_CUE_EDIT_INVALID', { details: [describeCueViolation(position, cue, rule)] });
     };
@@ -82,12 +83,15 @@ export function applyCueEdits(
       return;
     }
     if (edit.op === 'insert') {
+      if (count(current) >= cueCountLimit) fail('cue-count', null);
       const added = { id: `u${current.nextId}`, startMs: edit.startMs, endMs: edit.endMs, targetText: edit.targetText, sourceText: edit.sourceText ?? '' };
       check(added, media, (rule) => fail(rule, null));
       current.added.push(added);
       current.nextId++;
       return;
     }
+    // Inserts and reverts name no cue: a batch of thousands of them need not lay out the list each time.
+    const cues = layeredCues(base, current);
     const index = edit.id !== undefined ? cues.findIndex((cue) => cue.id === edit.id) : (edit.index ?? -1);
     const cue = cues[index];
     if (!cue) return fail('cue-exists', edit.index ?? null);
@@ -102,6 +106,7 @@ export function applyCueEdits(
         remove(current, cue.id);
         return;
       case 'split': {
+        if (count(current) >= cueCountLimit) fail('cue-count', index);
         if (edit.atMs < cue.startMs + minimumCueMs || edit.atMs > cue.endMs - minimumCueMs) fail('split-inside', index);
         const fraction = (edit.atMs - cue.startMs) / (cue.endMs - cue.startMs);
         const [firstTarget, secondTarget] = splitText(cue.targetText, fraction);

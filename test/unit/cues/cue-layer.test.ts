@@ -2,7 +2,7 @@
 // another and all or none, and each refusal names the edit, the cue and the rule.
 import { describe, expect, it } from 'vitest';
 import { applyCueEdits, emptyLayer, layeredCues, splitText, type BaseCue, type CueLayer } from '../../../src-main/core/cues/cue-layer.js';
-import type { CueEdit } from '../../../src-main/shared/cues.js';
+import { cueCountLimit, type CueEdit } from '../../../src-main/shared/cues.js';
 import type { RedubError } from '../../../src-main/shared/errors.js';
 
 const base: BaseCue[] = [
@@ -103,6 +103,21 @@ describe('cue layer', () => {
   it('applies a batch all or none: a bad second edit leaves the first unmade', () => {
     const error = refusal([{ op: 'update', index: 0, targetText: 'Hola' }, { op: 'update', index: 1, startMs: 5000 }]);
     expect(error.details[0]).toMatch(/^Edit 2 \(cue 2\)/);
+  });
+
+  it('bounds how many cues a job holds, counting the base, for inserts and splits alike', () => {
+    const full: CueLayer = { overrides: {}, added: Array.from({ length: cueCountLimit - base.length }, (_, index) => ({ id: `u${index + 1}`, startMs: 100, endMs: 900, sourceText: '', targetText: 'x' })), nextId: cueCountLimit };
+    expect(refusal([{ op: 'insert', startMs: 100, endMs: 900, targetText: 'one more' }], full).details).toEqual([`Edit 1: a job may hold at most ${cueCountLimit} cues [rule: cue-count]`]);
+    expect(refusal([{ op: 'split', id: 'b1', atMs: 1500 }], full).details[0]).toContain('[rule: cue-count]');
+    // Deleting an added cue makes room for another.
+    expect(apply([{ op: 'delete', id: 'u1' }, { op: 'insert', startMs: 100, endMs: 900, targetText: 'room again' }], full).cues).toHaveLength(cueCountLimit);
+  });
+
+  it('applies a batch of the most edits a request may carry, in time order', () => {
+    const inserts: CueEdit[] = Array.from({ length: 5000 }, (_, index) => ({ op: 'insert', startMs: (index * 7) % 9000, endMs: ((index * 7) % 9000) + 500, targetText: `line ${index}` }));
+    const outcome = apply(inserts);
+    expect(outcome.cues).toHaveLength(base.length + 5000);
+    expect(outcome.cues.every((cue, index) => index === 0 || outcome.cues[index - 1]!.startMs <= cue.startMs)).toBe(true);
   });
 
   it('splits unspaced text between characters', () => {
