@@ -9,7 +9,7 @@ import type { CueEdit, CuesView } from '../../shared/cues.js';
 import { RedubError } from '../../shared/errors.js';
 import { formatTimestamp } from '../../shared/time.js';
 import { readInputFile } from '../../core/files/input-files.js';
-import { formatSrt, formatVtt, parseSubtitles } from '../../core/media/subtitles.js';
+import { decodeText, formatSrt, formatVtt, parseSubtitles } from '../../core/media/subtitles.js';
 import type { RedubService } from '../../core/service/redub-service.js';
 import type { Output } from '../output.js';
 import { runToCompletion } from '../run-to-completion.js';
@@ -105,7 +105,8 @@ async function readCueFile(file: string): Promise<ImportedCue[]> {
     if (!shape.success) throw new RedubError('E_SUBTITLES_INVALID', { details: [`File: ${file}`, ...shape.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`)] });
     return Array.isArray(shape.data) ? shape.data : shape.data.cues;
   }
-  const text = (await readInputFile(file, 'subtitles')).toString('utf8');
+  // Decoded as a dub's subtitles are (by BOM, UTF-8, else a legacy code page).
+  const text = decodeText(await readInputFile(file, 'subtitles'));
   return parseSubtitles(text, `File: ${file}`).map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, targetText: cue.text }));
 }
 

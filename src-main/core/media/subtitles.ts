@@ -67,7 +67,7 @@ export function formatVtt(cues: SubtitleCue[]): string {
 }
 
 /** UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, which old SRT files often are. */
-function decodeText(bytes: Buffer): string {
+export function decodeText(bytes: Buffer): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
   try {
