@@ -1,4 +1,4 @@
-// Serves job media on redub-media://job/<id>/<original|dub>, the URLs the service's
+// Serves job media on redub-media://job/<id>/<original|dub|mix>, the URLs the service's
 // previewSources hands the renderer. The request logic lives in media-request.ts.
 import { protocol } from 'electron';
 import { mediaScheme } from './app-origin.js';

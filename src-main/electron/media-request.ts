@@ -24,7 +24,7 @@ export const diskMediaFiles: MediaFiles = { open: openServedFile };
 
 export type MediaRoute = { jobId: string; track: MediaTrack } | { status: 400 | 404; reason: string };
 
-/** Reads `redub-media://job/<uuid>/<original|dub>` (a query or fragment is ignored). */
+/** Reads `redub-media://job/<uuid>/<original|dub|mix>` (a query or fragment is ignored). */
 export function parseMediaUrl(url: string): MediaRoute {
   if (!URL.canParse(url)) return { status: 400, reason: 'The media URL cannot be parsed.' };
   const parsed = new URL(url);
@@ -40,7 +40,7 @@ export function parseMediaUrl(url: string): MediaRoute {
   }
   if (!jobIdSchema.safeParse(jobId).success) return { status: 400, reason: 'A job id is a UUID.' };
   const track = mediaTracks.find((candidate) => candidate === rawTrack);
-  if (!track) return { status: 404, reason: `A job's media tracks are ${mediaTracks.join(' and ')}.` };
+  if (!track) return { status: 404, reason: `A job's media tracks are ${mediaTracks.join(', ')}.` };
   return { jobId, track };
 }
 

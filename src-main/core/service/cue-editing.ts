@@ -19,7 +19,7 @@ export function cuesView(store: CueStore, cache: ArtifactCache, jobId: string): 
   const base = requireBase(store, jobId);
   const { revision, layer } = store.cueLayers.current(jobId);
   const media = jobMedia(store, cache, jobId, base);
-  return { revision, renderedRevision: store.jobs.renderedCueRevision(jobId), ...media, cues: viewOf(layeredCues(base, layer), store.cues.list(jobId)) };
+  return { revision, ...renderState(store, cache, jobId), ...media, cues: viewOf(layeredCues(base, layer), store.cues.list(jobId)) };
 }
 
 /** Applies the edits if `revision` is still the current one: E_CUES_CHANGED when it is not. */
@@ -32,7 +32,17 @@ export function editCues(store: CueStore, cache: ArtifactCache, jobId: string, r
   // Another writer may have stored a revision between the read above and now: the swap says so.
   const stored = store.cueLayers.commit(jobId, revision, outcome.layer);
   if (stored === null) throw changed(request.revision, store.cueLayers.current(jobId).revision);
-  return { revision: stored, renderedRevision: store.jobs.renderedCueRevision(jobId), ...media, cues: viewOf(outcome.cues, store.cues.list(jobId)) };
+  return { revision: stored, ...renderState(store, cache, jobId), ...media, cues: viewOf(outcome.cues, store.cues.list(jobId)) };
+}
+
+/** What the dub was rendered from, and which mix and dub peaks are there now: their artifact keys
+ * once committed (while a stage runs, its new key names nothing yet: null). */
+function renderState(store: CueStore, cache: ArtifactCache, jobId: string): Pick<CuesView, 'renderedRevision' | 'mixVersion' | 'dubPeaksVersion'> {
+  const committed = (stage: 'mix' | 'dub-waveform') => {
+    const key = store.stages.artifactKey(jobId, stage);
+    return key && cache.has(key) ? key : null;
+  };
+  return { renderedRevision: store.jobs.renderedCueRevision(jobId), mixVersion: committed('mix'), dubPeaksVersion: committed('dub-waveform') };
 }
 
 export function waveformView(store: CueStore, cache: ArtifactCache, jobId: string, query: WaveformQuery): WaveformView {

@@ -55,6 +55,9 @@ describe('cue editing through the API', { timeout: 180_000 }, () => {
     harness = h;
     const before = (await call<CuesView>(h, 'GET', `/jobs/${id}/cues`)).json;
     expect(before).toMatchObject({ revision: 0, renderedRevision: 0 });
+    // The mix and the dub's peaks are named by what made them, so a player knows when to reload.
+    expect(before.mixVersion).toMatch(/^[0-9a-f]{64}$/);
+    expect(before.dubPeaksVersion).toMatch(/^[0-9a-f]{64}$/);
     expect(before.durationMs).toBeGreaterThan(10_000);
     expect(before.cues.length).toBeGreaterThan(2);
     expect(before.cues.every((cue) => !cue.edited && !cue.stale && cue.speedFactor !== null)).toBe(true);
@@ -79,6 +82,13 @@ describe('cue editing through the API', { timeout: 180_000 }, () => {
     expect(rendered.cuesSynthesized).toBe(1);
     const after = (await call<CuesView>(h, 'GET', `/jobs/${id}/cues`)).json;
     expect(after).toMatchObject({ revision: 1, renderedRevision: 1 });
+    expect(after.mixVersion).toMatch(/^[0-9a-f]{64}$/);
+    expect(after.mixVersion).not.toBe(before.mixVersion);
+    expect(after.dubPeaksVersion).not.toBe(before.dubPeaksVersion);
+    // The media route plays the new mix.
+    const mix = await send(h.port, { path: `/api/v1/jobs/${id}/media/mix?token=${h.token}`, headers: { Range: 'bytes=0-3' } });
+    expect(mix.status).toBe(206);
+    expect(mix.body.toString('latin1')).toBe('RIFF');
     expect(after.cues.some((cue) => cue.stale)).toBe(false);
     expect(after.cues[1]!.speedFactor).not.toBeNull();
 

@@ -21,7 +21,7 @@ class FakeCore {
 
   view(): CuesView {
     const revision = this.revisions.length - 1;
-    return { revision, renderedRevision: 0, durationMs: 10_000, fps: 25, cues: this.revisions[revision]!.map((text, index) => cue(index, text)) };
+    return { revision, renderedRevision: 0, mixVersion: 'm1', dubPeaksVersion: 'p1', durationMs: 10_000, fps: 25, cues: this.revisions[revision]!.map((text, index) => cue(index, text)) };
   }
 
   apply(edits: CueEdit[]): string[] {
