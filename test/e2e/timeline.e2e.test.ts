@@ -2,7 +2,8 @@
 // job's timeline, see its cue blocks, zoom, select cue 2 and change its translation, see it stale
 // then fresh, with exactly one cue synthesized and the stem changed in that cue's slot only; drag
 // an edge (it snaps to the neighbour), split and merge, undo back to the original text, and see
-// the message when an API client edits the same job. Then an accessibility audit of every view.
+// the message when an API client edits the same job; a committed line rendering by itself into the
+// player's mix. Then an accessibility audit of every view.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -91,12 +92,15 @@ describe.skipIf(skip)(`the timeline in Chromium${skip ? ` (skipped: ${skip})` : 
     await timeline.getByTestId('timeline-zoom-out').click();
     expect(await zoomOf()).toBeCloseTo(whole, 3);
 
+    // Rendering on demand: the committed line stays stale until Render is pressed.
+    await timeline.getByTestId('timeline-auto-render').uncheck();
     await timeline.getByRole('option', { name: /^Cue 2,/ }).click();
     const translation = timeline.getByRole('textbox', { name: 'Translation' });
     await translation.fill('Esta línea la cambió una persona en la línea de tiempo.');
     await translation.press('Enter');
     await timeline.locator('[data-testid=cue-dub][data-index="1"][data-stale="true"]').waitFor();
-    // The render follows a pause in editing; the cue is fresh once it is done.
+    expect(await timeline.getByRole('option', { name: /^Cue 2,.*not rendered yet/ }).count()).toBe(1);
+    await timeline.getByTestId('timeline-render').click();
     await timeline.locator('[data-testid=cue-dub][data-index="1"][data-stale="false"]').waitFor({ timeout: 60_000 });
     const rendered = await settled();
     expect(rendered.cuesSynthesized).toBe(1);
@@ -161,6 +165,32 @@ describe.skipIf(skip)(`the timeline in Chromium${skip ? ` (skipped: ${skip})` : 
     await timeline.getByTestId('timeline-conflict').waitFor();
     expect(await timeline.getByTestId('timeline-conflict').textContent()).toMatch(/changed elsewhere/);
     await timeline.getByRole('option', { name: /^Cue 1,.*Cambiado desde un script\./ }).waitFor();
+  });
+
+  it('renders a committed line by itself and loads the new mix into the player', async () => {
+    // The script's edit in the test before was never rendered: it is synthesized along with this one.
+    const staleBefore = (await cues()).cues.filter((cue) => cue.stale).length;
+    const timeline = await openTimeline();
+    const mix = timeline.getByTestId('timeline-mix');
+    await mix.waitFor({ state: 'attached' });
+    const before = await mix.getAttribute('data-version');
+    await timeline.getByRole('option', { name: /^Cue 4,/ }).click();
+    const translation = timeline.getByRole('textbox', { name: 'Translation' });
+    await translation.fill('Y esta la cambió otra vez, para oírla enseguida.');
+    await translation.press('Enter');
+    await expect.poll(() => mix.getAttribute('data-version'), { timeout: 60_000 }).not.toBe(before);
+    await timeline.locator('[data-testid=cue-dub][data-index="3"][data-stale="false"]').waitFor({ timeout: 60_000 });
+    const rendered = await settled();
+    expect(rendered.cuesSynthesized).toBe(staleBefore + 1);
+    expect((await cues()).cues.filter((cue) => cue.stale)).toEqual([]);
+    expect((await cues()).cues[3]!.targetText).toBe('Y esta la cambió otra vez, para oírla enseguida.');
+
+    // One playhead per job: the side-by-side preview opens where the timeline left it (cue 4's start).
+    await timeline.getByTestId('timeline-close').click();
+    await timeline.getByTestId('job-tab-preview').click();
+    const original = timeline.getByTestId('preview-original');
+    await expect.poll(() => original.evaluate((video: HTMLVideoElement) => Math.round(video.currentTime * 1000))).toBeGreaterThan(0);
+    expect(Math.abs((await original.evaluate((video: HTMLVideoElement) => video.currentTime * 1000)) - (await cues()).cues[3]!.startMs)).toBeLessThan(100);
   });
 
   it('passes an accessibility audit (WCAG 2.1 A/AA, nothing serious or critical) on every view', async () => {

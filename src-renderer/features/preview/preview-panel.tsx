@@ -2,12 +2,12 @@
 // The original leads, the dub follows (follow-leader.ts); A/B switches which one is heard, by
 // button or the `a` key, so a person can compare the same moment in both languages.
 import { useEffect, useRef, useState } from 'react';
-import type { PreviewSources } from '../../../src-main/shared/contract.js';
-import type { RedubErrorData } from '../../../src-main/shared/errors.js';
-import { api, toApiError } from '../../bridge/index.js';
+import { toApiError } from '../../bridge/index.js';
 import { ErrorNotice } from '../../common/error-notice.js';
 import { useJobsStore } from '../../stores/jobs-store.js';
 import { decideFollowerAction } from '../../common/media/follow-leader.js';
+import { usePreviewSources } from '../../common/media/use-preview-sources.js';
+import { rememberedPosition, rememberPosition } from '../../common/media/remembered-position.js';
 import { isShortcutTarget } from '../../common/media/shortcut.js';
 import { Transport } from '../../common/media/transport.js';
 import './preview.css';
@@ -16,8 +16,8 @@ type Audible = 'original' | 'dub';
 
 export function PreviewPanel({ jobId }: { jobId: string }) {
   const done = useJobsStore((state) => state.byId[jobId]?.state === 'done');
-  const [sources, setSources] = useState<PreviewSources | null>(null);
-  const [error, setError] = useState<RedubErrorData | null>(null);
+  // Fetched again when the job finishes: that is when the dub appears.
+  const { sources, error, setError } = usePreviewSources(jobId, done);
   const [audible, setAudible] = useState<Audible>('dub');
   const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
@@ -27,18 +27,6 @@ export function PreviewPanel({ jobId }: { jobId: string }) {
   const hasDub = sources?.dub != null;
   const heard: Audible = hasDub ? audible : 'original';
 
-  // Fetched again when the job finishes: that is when the dub appears.
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    api
-      .previewSources(jobId)
-      .then((loaded) => live && setSources(loaded))
-      .catch((caught: unknown) => live && setError(toApiError(caught).data));
-    return () => {
-      live = false;
-    };
-  }, [jobId, done]);
 
   // `muted` is set on the elements directly: React does not keep the attribute in step on updates.
   useEffect(() => {
@@ -62,6 +50,7 @@ export function PreviewPanel({ jobId }: { jobId: string }) {
     if (!leader) return;
     setPlaying(!leader.paused);
     setTime(leader.currentTime);
+    rememberPosition(jobId, leader.currentTime * 1000);
     if (!follower || !hasDub) return;
     const action = decideFollowerAction(
       { paused: leader.paused, time: leader.currentTime },
@@ -82,6 +71,7 @@ export function PreviewPanel({ jobId }: { jobId: string }) {
   const seek = (seconds: number) => {
     if (original.current) original.current.currentTime = seconds;
     setTime(seconds);
+    rememberPosition(jobId, seconds * 1000);
   };
 
   if (error && !sources) return <ErrorNotice error={error} title="The preview could not be loaded." testId="preview-error" />;
@@ -98,7 +88,12 @@ export function PreviewPanel({ jobId }: { jobId: string }) {
             preload="metadata"
             playsInline
             onClick={togglePlay}
-            onLoadedMetadata={(event) => setDuration(event.currentTarget.duration)}
+            onLoadedMetadata={(event) => {
+              setDuration(event.currentTarget.duration);
+              // Where the timeline (or this preview, earlier) left this job's playhead.
+              const ms = rememberedPosition(jobId);
+              if (ms > 0) seek(ms / 1000);
+            }}
             onPlay={follow}
             onPause={follow}
             onSeeked={follow}

@@ -3,16 +3,17 @@
 // merge with the next, delete, render). Enter commits the texts (Shift+Enter is a new line),
 // Escape puts back what the cue says; every rule is checked before anything is sent.
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import { cueRuleSentences, cueViolations, type CueEdit, type CueView } from '../../../src-main/shared/cues.js';
+import { cueRuleSentences, cueViolations, minimumCueMs, type CueEdit, type CueView } from '../../../src-main/shared/cues.js';
 import { formatCueTime } from '../../common/format.js';
+import { useTimelineViewStore } from '../../stores/timeline-view-store.js';
 
 export interface CueEditorProps {
   cue: CueView;
   durationMs: number;
-  playheadMs: number;
   hasNext: boolean;
   busy: boolean;
-  onEdit(edits: CueEdit[]): void;
+  /** `committed`: the person pressed Enter or Save on the line's own fields (rendered at once). */
+  onEdit(edits: CueEdit[], committed?: boolean): void;
   onPlay(track: 'original' | 'dub'): void;
   onRender(): void;
 }
@@ -24,7 +25,9 @@ function parseTime(text: string): number | null {
   return Number(minutes) * 60_000 + Number(seconds) * 1000 + Number(fraction.padEnd(3, '0'));
 }
 
-export function CueEditor({ cue, durationMs, playheadMs, hasNext, busy, onEdit, onPlay, onRender }: CueEditorProps) {
+export function CueEditor({ cue, durationMs, hasNext, busy, onEdit, onPlay, onRender }: CueEditorProps) {
+  // Only whether the playhead is inside the cue matters here (the split button), not every frame of it.
+  const canSplit = useTimelineViewStore((state) => state.playheadMs > cue.startMs + minimumCueMs && state.playheadMs < cue.endMs - minimumCueMs);
   const [targetText, setTargetText] = useState(cue.targetText);
   const [sourceText, setSourceText] = useState(cue.sourceText);
   const [start, setStart] = useState(formatCueTime(cue.startMs));
@@ -44,7 +47,6 @@ export function CueEditor({ cue, durationMs, playheadMs, hasNext, busy, onEdit, 
   const timeProblem = startMs === null || endMs === null ? 'Write times as m:ss.mmm.' : null;
   const problem = timeProblem ?? (broken[0] ? `This cue cannot be kept: ${cueRuleSentences[broken[0]]}.` : null);
   const changed = targetText !== cue.targetText || sourceText !== cue.sourceText || startMs !== cue.startMs || endMs !== cue.endMs;
-  const canSplit = playheadMs > cue.startMs + 100 && playheadMs < cue.endMs - 100;
 
   const commit = () => {
     if (!changed || problem || startMs === null || endMs === null) return;
@@ -53,7 +55,7 @@ export function CueEditor({ cue, durationMs, playheadMs, hasNext, busy, onEdit, 
     if (sourceText !== cue.sourceText) edit.sourceText = sourceText;
     if (startMs !== cue.startMs) edit.startMs = startMs;
     if (endMs !== cue.endMs) edit.endMs = endMs;
-    onEdit([edit]);
+    onEdit([edit], true);
   };
 
   const cancel = () => {
@@ -121,7 +123,7 @@ export function CueEditor({ cue, durationMs, playheadMs, hasNext, busy, onEdit, 
         <button type="button" className="button" data-testid="cue-play-dub" onClick={() => onPlay('dub')}>
           Play dubbed line <kbd>S</kbd>
         </button>
-        <button type="button" className="button" data-testid="cue-split" disabled={!canSplit || busy} onClick={() => onEdit([{ op: 'split', id: cue.id, atMs: playheadMs }])}>
+        <button type="button" className="button" data-testid="cue-split" disabled={!canSplit || busy} onClick={() => onEdit([{ op: 'split', id: cue.id, atMs: useTimelineViewStore.getState().playheadMs }])}>
           Split at playhead
         </button>
         <button type="button" className="button" data-testid="cue-merge" disabled={!hasNext || busy} onClick={() => onEdit([{ op: 'merge', id: cue.id }])}>

@@ -3,7 +3,7 @@
 // "Cue N, start to end: text", reachable with the arrow keys (one tab stop per lane). A dub block
 // shows its slot and, inside it, how long the speech is once fitted, coloured by how much it was
 // sped up; its edges can be dragged to retime it, snapping to neighbouring cues and to frames.
-import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { CueView } from '../../../src-main/shared/cues.js';
 import { formatCueTime } from '../../common/format.js';
 import { cuesInView, msToPx, pxToMs, snapEdge, speedTone } from './timeline-math.js';
@@ -21,6 +21,9 @@ export interface CueLaneProps {
   onSelect(cue: CueView): void;
   onRetime(cue: CueView, startMs: number, endMs: number): void;
 }
+
+/** Narrower than this, a block shows no text, speech bar or edge handles (zoom in to drag its edges). */
+const detailPixels = 16;
 
 /** Within this many pixels of a neighbour's edge, a dragged edge joins it. */
 const snapPixels = 8;
@@ -40,7 +43,7 @@ interface Drag {
   endMs: number;
 }
 
-export function CueLane({ kind, label, cues, pixelsPerSecond, viewFromMs, viewToMs, durationMs, fps, selectedId, onSelect, onRetime }: CueLaneProps) {
+export const CueLane = memo(function CueLane({ kind, label, cues, pixelsPerSecond, viewFromMs, viewToMs, durationMs, fps, selectedId, onSelect, onRetime }: CueLaneProps) {
   const [drag, setDrag] = useState<Drag | null>(null);
   const lane = useRef<HTMLDivElement>(null);
   const visible = cuesInView(cues, viewFromMs, viewToMs);
@@ -88,7 +91,9 @@ export function CueLane({ kind, label, cues, pixelsPerSecond, viewFromMs, viewTo
           const left = msToPx(shown.startMs, pixelsPerSecond);
           const width = Math.max(2, msToPx(shown.endMs - shown.startMs, pixelsPerSecond));
           const tone = speedTone(cue.speedFactor, cue.flag);
-          const fitted = kind === 'dub' && cue.placedStartMs !== null && cue.placedEndMs !== null;
+          // A block a few pixels wide (the whole hour in view) is only its box: its name says the rest.
+          const detailed = width >= detailPixels;
+          const fitted = detailed && kind === 'dub' && cue.placedStartMs !== null && cue.placedEndMs !== null;
           return (
             <div
               key={cue.id}
@@ -113,8 +118,8 @@ export function CueLane({ kind, label, cues, pixelsPerSecond, viewFromMs, viewTo
                   title={cue.speedFactor !== null ? `Spoken at ${cue.speedFactor.toFixed(2)}×` : undefined}
                 />
               ) : null}
-              <span className="cue-block__text">{kind === 'dub' ? cue.targetText : cue.sourceText}</span>
-              {kind === 'dub' ? (
+              {detailed ? <span className="cue-block__text">{kind === 'dub' ? cue.targetText : cue.sourceText}</span> : null}
+              {kind === 'dub' && (detailed || drag?.id === cue.id) ? (
                 <>
                   <span className="cue-block__edge cue-block__edge--start" aria-hidden="true" data-testid="cue-edge-start" onPointerDown={(event) => startDrag(event, cue, 'start')} onPointerMove={(event) => moveDrag(event, cue)} onPointerUp={() => endDrag(cue)} />
                   <span className="cue-block__edge cue-block__edge--end" aria-hidden="true" data-testid="cue-edge-end" onPointerDown={(event) => startDrag(event, cue, 'end')} onPointerMove={(event) => moveDrag(event, cue)} onPointerUp={() => endDrag(cue)} />
@@ -126,4 +131,4 @@ export function CueLane({ kind, label, cues, pixelsPerSecond, viewFromMs, viewTo
       </div>
     </div>
   );
-}
+});

@@ -1,20 +1,26 @@
 // The timeline's player: the original video (it leads) and the dub's mixed audio as the last
-// render left it (it follows, and is there before the export is, so an edited line can be heard
-// a moment after it was rendered), under the same transport as the side-by-side preview. It owns
+// render left it (it follows, and is loaded again the moment a render's mix stage commits, before
+// the export, so an edited line can be heard a moment after it was rendered), under the same
+// transport as the side-by-side preview. It owns
 // the shared playhead: it reports the time to the view store and carries out what the timeline
 // asks of it (seek, play or pause, play one line of either track).
 import { useEffect, useRef, useState } from 'react';
-import type { PreviewSources } from '../../../src-main/shared/contract.js';
-import type { RedubErrorData } from '../../../src-main/shared/errors.js';
-import { api, toApiError } from '../../bridge/index.js';
+import { toApiError } from '../../bridge/index.js';
 import { ErrorNotice } from '../../common/error-notice.js';
 import { decideFollowerAction } from '../../common/media/follow-leader.js';
+import { usePreviewSources } from '../../common/media/use-preview-sources.js';
+import { rememberPosition } from '../../common/media/remembered-position.js';
 import { Transport } from '../../common/media/transport.js';
 import { useTimelineViewStore } from '../../stores/timeline-view-store.js';
 
-export function TimelinePlayer({ jobId, renderedRevision }: { jobId: string; renderedRevision: number | null }) {
-  const [sources, setSources] = useState<PreviewSources | null>(null);
-  const [error, setError] = useState<RedubErrorData | null>(null);
+export function TimelinePlayer({ jobId, mixVersion }: { jobId: string; mixVersion: string | null }) {
+  // While a render's mix stage runs there is no committed mix to name (null): the last one stays.
+  const lastMix = useRef(mixVersion);
+  if (mixVersion !== null) lastMix.current = mixVersion;
+  const hasMixVersion = lastMix.current !== null;
+
+  // Loaded again once a job without a mix gets one; a new mix is the same URL with a new version.
+  const { sources, error, setError } = usePreviewSources(jobId, hasMixVersion);
   const [duration, setDuration] = useState(0);
   const video = useRef<HTMLVideoElement>(null);
   const audio = useRef<HTMLAudioElement>(null);
@@ -26,17 +32,9 @@ export function TimelinePlayer({ jobId, renderedRevision }: { jobId: string; ren
   const hasMix = sources?.mix != null;
   const audible = hasMix ? heard : 'original';
 
-  // Loaded again after each render: the mix it points at has changed.
-  useEffect(() => {
-    let live = true;
-    api
-      .previewSources(jobId)
-      .then((loaded) => live && setSources(loaded))
-      .catch((caught: unknown) => live && setError(toApiError(caught).data));
-    return () => {
-      live = false;
-    };
-  }, [jobId, renderedRevision]);
+
+  // One playhead per job: the side-by-side preview starts where this one was left, and back.
+  useEffect(() => useTimelineViewStore.subscribe((state) => rememberPosition(jobId, state.playheadMs)), [jobId]);
 
   useEffect(() => {
     if (video.current) video.current.muted = audible !== 'original';
@@ -104,7 +102,7 @@ export function TimelinePlayer({ jobId, renderedRevision }: { jobId: string; ren
 
   if (error && !sources) return <ErrorNotice error={error} title="The player could not be loaded." testId="timeline-player-error" />;
   if (!sources) return <p className="muted">Loading the player…</p>;
-  const mixUrl = sources.mix ? `${sources.mix}${sources.mix.includes('?') ? '&' : '?'}v=${renderedRevision ?? 0}` : undefined;
+  const mixUrl = sources.mix ? `${sources.mix}${sources.mix.includes('?') ? '&' : '?'}v=${encodeURIComponent(lastMix.current ?? '')}` : undefined;
 
   return (
     <section className="timeline-player" aria-label="Player" data-testid="timeline-player">
@@ -114,14 +112,19 @@ export function TimelinePlayer({ jobId, renderedRevision }: { jobId: string; ren
         data-testid="timeline-video"
         preload="metadata"
         playsInline
-        onLoadedMetadata={(event) => setDuration(event.currentTarget.duration)}
+        onLoadedMetadata={(event) => {
+          setDuration(event.currentTarget.duration);
+          // A seek asked for before the video was there (the remembered place) is carried out now.
+          const ms = useTimelineViewStore.getState().playheadMs;
+          if (ms > 0) event.currentTarget.currentTime = ms / 1000;
+        }}
         onPlay={follow}
         onPause={follow}
         onSeeked={follow}
         onTimeUpdate={follow}
         onEnded={follow}
       />
-      {mixUrl ? <audio ref={audio} src={mixUrl} data-testid="timeline-mix" preload="auto" onLoadedMetadata={follow} /> : null}
+      {mixUrl ? <audio ref={audio} src={mixUrl} data-testid="timeline-mix" data-version={lastMix.current ?? ''} preload="auto" onLoadedMetadata={follow} /> : null}
       <Transport
         playing={playing}
         time={playheadMs / 1000}

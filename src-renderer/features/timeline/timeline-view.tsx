@@ -9,6 +9,7 @@ import type { CueEdit, CueView } from '../../../src-main/shared/cues.js';
 import { api, toApiError } from '../../bridge/index.js';
 import { ErrorNotice } from '../../common/error-notice.js';
 import { fileName, formatCueTime } from '../../common/format.js';
+import { rememberedPosition } from '../../common/media/remembered-position.js';
 import { isShortcutTarget } from '../../common/media/shortcut.js';
 import { useCuesStore } from '../../stores/cues-store.js';
 import { useJobsStore } from '../../stores/jobs-store.js';
@@ -29,6 +30,11 @@ const lanes: readonly Lane[] = [
   { id: 'dub', kind: 'dub', label: 'Dub cues' },
 ];
 
+function Playhead({ pixelsPerSecond }: { pixelsPerSecond: number }) {
+  const playheadMs = useTimelineViewStore((state) => state.playheadMs);
+  return <div className="timeline__playhead" style={{ left: msToPx(playheadMs, pixelsPerSecond) }} aria-hidden="true" data-testid="timeline-playhead" />;
+}
+
 /** How long editing must pause before a render starts by itself. */
 export const renderDelayMs = 1500;
 
@@ -41,7 +47,11 @@ export function TimelineView({ jobId }: { jobId: string }) {
   const canUndo = useCuesStore((state) => state.undoStack.length > 0);
   const canRedo = useCuesStore((state) => state.redoStack.length > 0);
   const job = useJobsStore((state) => state.byId[jobId]);
-  const { pixelsPerSecond, scrollMs, selectedId, playheadMs } = useTimelineViewStore();
+  // Not the playhead: it moves every frame while playing, and only the line drawing it (and the
+  // editor's split button) follow it; the lanes render when the zoom, scroll or cues change.
+  const pixelsPerSecond = useTimelineViewStore((state) => state.pixelsPerSecond);
+  const scrollMs = useTimelineViewStore((state) => state.scrollMs);
+  const selectedId = useTimelineViewStore((state) => state.selectedId);
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [autoRender, setAutoRender] = useState(true);
@@ -54,6 +64,7 @@ export function TimelineView({ jobId }: { jobId: string }) {
 
   useEffect(() => {
     useTimelineViewStore.getState().reset();
+    useTimelineViewStore.getState().setPlayhead(rememberedPosition(jobId), false);
     void useCuesStore.getState().open(api, jobId);
   }, [jobId]);
 
@@ -73,6 +84,23 @@ export function TimelineView({ jobId }: { jobId: string }) {
     fitted.current = true;
     useTimelineViewStore.getState().setZoom(fitPixelsPerSecond(view.durationMs, width), 0);
   }, [view, width]);
+
+  // While a render runs, each step it takes reads the cues again (at most four times a second):
+  // the fitted cues turn fresh and the mix is playable as soon as their stages commit, not only
+  // when the export is done.
+  const progress = job?.progress;
+  const lastRead = useRef(0);
+  useEffect(() => {
+    if (!rendering) return;
+    const wait = Math.max(0, lastRead.current + 250 - Date.now());
+    const timer = setTimeout(() => {
+      lastRead.current = Date.now();
+      void useCuesStore.getState().reload(api);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [rendering, progress]);
+  const lastDubPeaks = useRef('');
+  if (view?.dubPeaksVersion) lastDubPeaks.current = view.dubPeaksVersion;
 
   // A render finished: the cues are fresh (and the mix new) once they are read again.
   const wasRendering = useRef(rendering);
@@ -102,15 +130,18 @@ export function TimelineView({ jobId }: { jobId: string }) {
     }
   }, [jobId]);
 
+  // A line committed in the editor (Enter) is what a person wants to hear: it renders at once.
+  // Drags, splits and merges come in bursts: those render after a pause.
   const edit = useCallback(
-    async (edits: CueEdit[], select?: (cues: readonly CueView[]) => string | null) => {
+    async (edits: CueEdit[], select?: (cues: readonly CueView[]) => string | null, committed = false) => {
       const ok = await useCuesStore.getState().edit(api, edits);
       if (!ok) return;
       const next = useCuesStore.getState().view?.cues ?? [];
       if (select) useTimelineViewStore.getState().select(select(next));
       if (autoRender) {
         if (renderTimer.current) clearTimeout(renderTimer.current);
-        renderTimer.current = setTimeout(() => void render(), renderDelayMs);
+        if (committed) void render();
+        else renderTimer.current = setTimeout(() => void render(), renderDelayMs);
       }
     },
     [autoRender, render],
@@ -134,6 +165,8 @@ export function TimelineView({ jobId }: { jobId: string }) {
     }
     if (focus) requestAnimationFrame(() => document.getElementById(`cue-dub-${cue.id}`)?.focus());
   }, []);
+
+  const retime = useCallback((cue: CueView, startMs: number, endMs: number) => void edit([{ op: 'update', id: cue.id, startMs, endMs }]), [edit]);
 
   const zoom = useCallback(
     (direction: 1 | -1, anchorMs?: number, anchorOffsetPx?: number) => {
@@ -233,7 +266,7 @@ export function TimelineView({ jobId }: { jobId: string }) {
           Back to the job
         </a>
       </header>
-      <TimelinePlayer jobId={jobId} renderedRevision={view.renderedRevision} />
+      <TimelinePlayer jobId={jobId} mixVersion={view.mixVersion} />
       <div className="timeline__toolbar" role="toolbar" aria-label="Timeline tools">
         <button type="button" className="button" data-testid="timeline-undo" disabled={!canUndo || saving} onClick={() => void useCuesStore.getState().undo(api)} aria-keyshortcuts="Control+Z">
           Undo
@@ -247,7 +280,7 @@ export function TimelineView({ jobId }: { jobId: string }) {
         <button type="button" className="button" data-testid="timeline-zoom-in" onClick={() => zoom(1)} aria-keyshortcuts="+">
           Zoom in
         </button>
-        <button type="button" className="button" data-testid="timeline-insert" disabled={saving} onClick={() => void insertAt(playheadMs)}>
+        <button type="button" className="button" data-testid="timeline-insert" disabled={saving} onClick={() => void insertAt(useTimelineViewStore.getState().playheadMs)}>
           Insert at playhead
         </button>
         <button type="button" className="button button--primary" data-testid="timeline-render" disabled={rendering} onClick={() => void render()}>
@@ -281,11 +314,11 @@ export function TimelineView({ jobId }: { jobId: string }) {
           </div>
           {lanes.map((lane) =>
             lane.kind === 'wave' ? (
-              <WaveformLane key={lane.id} jobId={jobId} track={lane.track} label={lane.label} durationMs={durationMs} pixelsPerSecond={pixelsPerSecond} scrollMs={scrollMs} width={width} version={0} />
+              <WaveformLane key={lane.id} jobId={jobId} track={lane.track} label={lane.label} durationMs={durationMs} pixelsPerSecond={pixelsPerSecond} scrollMs={scrollMs} width={width} version="original" />
             ) : (
               <div key={lane.id} className={`timeline__stack timeline__stack--${lane.kind}`}>
                 {lane.kind === 'dub' ? (
-                  <WaveformLane jobId={jobId} track="dub" label="Dub" showLabel={false} durationMs={durationMs} pixelsPerSecond={pixelsPerSecond} scrollMs={scrollMs} width={width} version={view.renderedRevision ?? 0} />
+                  <WaveformLane jobId={jobId} track="dub" label="Dub" showLabel={false} durationMs={durationMs} pixelsPerSecond={pixelsPerSecond} scrollMs={scrollMs} width={width} version={view.dubPeaksVersion ?? lastDubPeaks.current} />
                 ) : null}
                 <CueLane
                   kind={lane.kind === 'dub' ? 'dub' : 'source'}
@@ -297,23 +330,22 @@ export function TimelineView({ jobId }: { jobId: string }) {
                   durationMs={durationMs}
                   fps={view.fps}
                   selectedId={selectedId}
-                  onSelect={(cue) => selectCue(cue)}
-                  onRetime={(cue, startMs, endMs) => void edit([{ op: 'update', id: cue.id, startMs, endMs }])}
+                  onSelect={selectCue}
+                  onRetime={retime}
                 />
               </div>
             ),
           )}
-          <div className="timeline__playhead" style={{ left: msToPx(playheadMs, pixelsPerSecond) }} aria-hidden="true" data-testid="timeline-playhead" />
+          <Playhead pixelsPerSecond={pixelsPerSecond} />
         </div>
       </div>
       {selected ? (
         <CueEditor
           cue={selected}
           durationMs={durationMs}
-          playheadMs={playheadMs}
           hasNext={index >= 0 && index < cues.length - 1}
           busy={saving}
-          onEdit={(edits) => void edit(edits, (next) => (edits[0]?.op === 'delete' ? (next[Math.min(index, next.length - 1)]?.id ?? null) : selected.id))}
+          onEdit={(edits, committed) => void edit(edits, (next) => (edits[0]?.op === 'delete' ? (next[Math.min(index, next.length - 1)]?.id ?? null) : selected.id), committed)}
           onPlay={(track) => useTimelineViewStore.getState().ask({ kind: 'play-range', fromMs: selected.startMs, toMs: selected.endMs, track })}
           onRender={() => void render()}
         />

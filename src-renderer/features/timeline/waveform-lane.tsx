@@ -2,7 +2,7 @@
 // margin on each side, so a scroll draws at once), fetched from the core's peaks and redrawn on a
 // canvas as the view moves. The peaks are computed once per audio; zooming asks for another
 // resolution of the same file, never for a new computation.
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { WaveformView } from '../../../src-main/shared/contract.js';
 import { api } from '../../bridge/index.js';
 import type { Track } from '../../stores/timeline-view-store.js';
@@ -17,17 +17,19 @@ export interface WaveformLaneProps {
   scrollMs: number;
   width: number;
   /** Changes when the track's audio does (a render), so its peaks are fetched again. */
-  version: number;
+  version: string;
   /** False where a lane drawn over this one already shows a label in the same place. */
   showLabel?: boolean;
 }
 
 const height = 56;
 
-export function WaveformLane({ jobId, track, label, durationMs, pixelsPerSecond, scrollMs, width, version, showLabel = true }: WaveformLaneProps) {
+export const WaveformLane = memo(function WaveformLane({ jobId, track, label, durationMs, pixelsPerSecond, scrollMs, width, version, showLabel = true }: WaveformLaneProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [peaks, setPeaks] = useState<WaveformView | null>(null);
   const [missing, setMissing] = useState(false);
+  const hasPeaks = useRef(false);
+  hasPeaks.current = peaks !== null;
 
   // The window asked for: the view and a screen on either side, in steps of a screen so a small
   // scroll does not ask again.
@@ -39,6 +41,7 @@ export function WaveformLane({ jobId, track, label, durationMs, pixelsPerSecond,
     if (width <= 0 || windowEnd <= windowStart) return;
     let live = true;
     const pixels = Math.min(16_384, Math.max(1, Math.round(msToPx(windowEnd - windowStart, pixelsPerSecond))));
+    // The first peaks at once; later windows after a pause, so a fast scroll or zoom asks once.
     const timer = setTimeout(() => {
       api
         .getWaveform(jobId, { track, startMs: Math.round(windowStart), endMs: Math.round(windowEnd), pixels })
@@ -48,7 +51,7 @@ export function WaveformLane({ jobId, track, label, durationMs, pixelsPerSecond,
           setMissing(false);
         })
         .catch(() => live && setMissing(true));
-    }, 60);
+    }, hasPeaks.current ? 60 : 0);
     return () => {
       live = false;
       clearTimeout(timer);
@@ -85,8 +88,8 @@ export function WaveformLane({ jobId, track, label, durationMs, pixelsPerSecond,
   return (
     <div className={`timeline-lane timeline-lane--wave timeline-lane--${track}`} data-testid={`lane-wave-${track}`}>
       {showLabel ? <span className="timeline-lane__label">{label}</span> : <span className="timeline-lane__label" aria-hidden="true">&nbsp;</span>}
-      <canvas ref={canvas} className="timeline-wave" style={{ width, height }} role="img" aria-label={`${label} waveform`} />
+      <canvas ref={canvas} className="timeline-wave" style={{ width, height }} role="img" aria-label={`${label} waveform`} data-drawn={peaks !== null} />
       {missing ? <span className="timeline-lane__missing">The waveform appears once the job has rendered it.</span> : null}
     </div>
   );
-}
+});
