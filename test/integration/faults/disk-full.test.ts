@@ -2,7 +2,7 @@
 // dub runs. The CLI must end with E_DISK_FULL as JSON and exit 4 (before the fix: a stack trace,
 // exit 1, empty stdout and a job left running); `redub serve` must keep answering, name the
 // problem on /health and recover once space is freed; a re-run then finishes with correct output
-// and leaves nothing behind. Mounting needs root: elsewhere the tests skip and say why.
+// and leaves nothing behind. A cue edit on the full disk is stored whole or refused, never half. Mounting needs root: elsewhere the tests skip and say why.
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,9 +70,9 @@ describe.skipIf(skipReason !== null)(`a full data disk${skipReason ? ` (skipped:
     rmSync(root, { recursive: true, force: true });
   });
 
-  function mountDataDisk(name: string): string {
+  function mountDataDisk(name: string, size = '48m'): string {
     const folder = path.join(root, name);
-    const problem = tryMount(folder, '48m');
+    const problem = tryMount(folder, size);
     if (problem) throw new Error(problem);
     mounts.push(folder);
     return folder;
@@ -157,5 +157,58 @@ describe.skipIf(skipReason !== null)(`a full data disk${skipReason ? ` (skipped:
       expect(stopped.stderr).not.toMatch(/^\s+at /m);
     }
     expect(readdirSync(path.join(dataDir, 'artifacts', 'tmp'))).toEqual([]);
+  });
+
+  it('a cue edit on a full disk lands whole or is refused with E_DISK_FULL, and editing and rendering work once space is freed', async () => {
+    // Room for a second mix beside the first: a render writes its mix whole before the old one goes.
+    const disk = mountDataDisk('cues-disk', '160m');
+    const dataDir = path.join(disk, 'data');
+    const server = await startServe(dataDir);
+    try {
+      const created = await server.api('POST', 'jobs', {
+        input: inputs.video, to: ['es'], subtitles: inputs.sourceSubtitles, translations: { es: inputs.targetSubtitles }, outDir: path.join(root, 'cues-out'),
+      });
+      const jobId = (created.json.jobs as { id: string }[])[0]!.id;
+      const settledJob = async () => {
+        for (const until = Date.now() + 120_000; ; ) {
+          const job = (await server.api('GET', `jobs/${jobId}`)).json as { state: string; cuesSynthesized: number; error?: unknown };
+          if (job.state === 'done' || job.state === 'failed') return job;
+          if (Date.now() > until) throw new Error(`the job is still ${job.state}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      };
+      expect((await settledJob()).state).toBe('done');
+      const filler = fillDisk(disk);
+
+      // Batches near the request limit (inserted lines may overlap), until one does not fit: the
+      // database may reuse space it already holds for the first ones.
+      const line = 'x'.repeat(990);
+      const batch = Array.from({ length: 900 }, () => ({ op: 'insert', startMs: 1000, endMs: 2000, targetText: line }));
+      let revision = (await server.api('GET', `jobs/${jobId}/cues`)).json.revision as number;
+      let refused: { status: number; json: Record<string, unknown> } | null = null;
+      for (let attempt = 0; attempt < 20 && !refused; attempt++) {
+        const answer = await server.api('PATCH', `jobs/${jobId}/cues`, { revision, edits: batch });
+        if (answer.status === 200) revision = answer.json.revision as number;
+        else refused = answer;
+      }
+      expect(refused, 'twenty batches of about 0.9 MB fitted on a full disk').not.toBeNull();
+      expect(refused!.status).toBe(507);
+      expect(refused!.json).toMatchObject({ error: { code: 'E_DISK_FULL' } });
+      // Nothing half-stored: the cues are at the last accepted revision, with its lines.
+      const kept = (await server.api('GET', `jobs/${jobId}/cues`)).json as { revision: number; cues: unknown[] };
+      expect(kept.revision).toBe(revision);
+      expect(isRunning(server.pid)).toBe(true);
+
+      rmSync(filler);
+      // Back to the cues as the stages made them, one line changed, and rendered.
+      const reverted = await server.api('PATCH', `jobs/${jobId}/cues`, { revision, edits: [{ op: 'revert', revision: 0 }, { op: 'update', index: 0, targetText: 'Después de liberar espacio.' }] });
+      expect(reverted.status, JSON.stringify(reverted.json)).toBe(200);
+      expect((await server.api('POST', `jobs/${jobId}/render`)).status).toBe(202);
+      const rendered = await settledJob();
+      expect(rendered, JSON.stringify(rendered)).toMatchObject({ state: 'done', cuesSynthesized: 1 });
+    } finally {
+      const stopped = await server.stop();
+      expect(stopped.stderr).not.toMatch(/^\s+at /m);
+    }
   });
 });
