@@ -9,6 +9,7 @@ const entryPoints = {
   bench: 'test/bench/bench.ts',
   'bench-renderer': 'test/bench/renderer-bench.ts',
   'bench-engines': 'test/bench/engine-bench.ts',
+  'bench-timeline': 'test/bench/timeline-bench.ts',
   'generate-sample': 'test/fixtures/generate-sample.ts',
 };
 

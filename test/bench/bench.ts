@@ -1,24 +1,15 @@
 // `npm run bench`: dubs a generated 10-minute video and prints, last, one JSON line with
 // dubOverFloorRatio (the warm dub over the floor any dub of that file must pay, timed in the same
 // run) and oneCueStemSeconds (one changed cue → updated dub stem), with per-stage seconds.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RedubCore } from '../../src-main/core/redub-core.js';
 import { runFfmpeg } from '../../src-main/core/media/run-ffmpeg.js';
-import { generateSpokenVideo, sampleLines, type SpokenVideo } from '../fixtures/spoken-video.js';
+import type { SpokenVideo } from '../fixtures/spoken-video.js';
+import { benchDir, benchVideo } from './bench-fixture.js';
 import { dubStageNames } from '../../src-main/core/pipeline/stage-registry.js';
 
-const benchDir = path.resolve('bench', '.generated');
 const durationMs = Number(process.env.REDUB_BENCH_SECONDS ?? 600) * 1000;
-
-async function fixture(): Promise<SpokenVideo & { fresh: boolean }> {
-  const name = `talk-${durationMs / 1000}s`;
-  const manifest = path.join(benchDir, `${name}.json`);
-  if (existsSync(manifest)) return { ...(JSON.parse(readFileSync(manifest, 'utf8')) as SpokenVideo), fresh: false };
-  const video = await generateSpokenVideo({ dir: benchDir, name, lines: sampleLines, minimumDurationMs: durationMs, numberLines: true });
-  writeFileSync(manifest, JSON.stringify(video));
-  return { ...video, fresh: true };
-}
 
 async function timed(action: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -53,7 +44,7 @@ async function dub(core: RedubCore, video: SpokenVideo, translation: string, out
   return { seconds, stageSeconds, stages, cuesSynthesized: core.store.jobs.stats(job.id).cuesSynthesized ?? 0 };
 }
 
-const video = await fixture();
+const video = await benchVideo(durationMs / 1000);
 const work = path.join(benchDir, 'run');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
