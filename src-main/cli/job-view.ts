@@ -21,7 +21,10 @@ export function describeJob(job: JobDetails): string {
   }
   if (job.outputs.video) lines.push(`  video:     ${job.outputs.video}`);
   if (job.outputs.subtitles) lines.push(`  subtitles: ${job.outputs.subtitles}`);
+  if (job.outputs.webVtt) lines.push(`  webvtt:    ${job.outputs.webVtt}`);
+  if (job.outputs.ass) lines.push(`  ass:       ${job.outputs.ass}`);
   if (job.outputs.dubStem) lines.push(`  dub stem:  ${job.outputs.dubStem}`);
+  for (const warning of job.warnings) lines.push(`  warning: ${warning}`);
   if (job.error) lines.push(`  error: ${job.error.code}: ${job.error.message} ${job.error.action}`);
   return lines.join('\n');
 }

@@ -12,14 +12,15 @@ import { modelsCommand, modelsOptions } from './commands/models.js';
 import { pruneCommand, pruneOptions } from './commands/prune.js';
 import { cuesCommand, cuesOptions, renderCommand } from './commands/cues.js';
 import { serveCommand, serveOptions } from './commands/serve.js';
+import { subtitlesCommand, subtitlesOptions } from './commands/subtitles.js';
 import { exitCodeForError } from './exit-codes.js';
 import { createOutput } from './output.js';
 
 const help = `redub — dub videos into other languages, offline.
 
 Usage:
-  redub dub <video> --to <lang>[,<lang>…] [--from <lang>] [--subtitles <file>]
-            [--translation <lang>=<file>] [--voice <lang>=<voice>] [--lipsync <segments.json>]
+  redub dub <video> --to <lang>[,<lang>…] [--from <lang>] [--subtitles <file.srt|.vtt|.ass|.ssa>]
+            [--subtitles-encoding <name>] [--show-subtitles] [--translation <lang>=<file>] [--voice <lang>=<voice>] [--lipsync <segments.json>]
             [--out <dir>] [--max-speed 1.35] [--max-size-mb N] [--max-duration-minutes N]
             [--execution-provider auto|cpu|cuda|directml|coreml]
             [--transcriber <whisper pack>] [--translator <nllb or opus-mt pack>] [--glossary <file>]
@@ -29,6 +30,8 @@ Usage:
   redub serve [--port 8383]   the local HTTP API and browser app on 127.0.0.1 (--port 0: any free port)
   redub cues show|export|import <job> [file] [--format srt|vtt|json] [--out <file>]
   redub render <job>          dub a job again after its cues were edited (only what changed)
+  redub subtitles inspect <file> [--encoding <name>]   how Redub reads a subtitle file: format,
+                              encoding, cues (overlaps flagged) and every line it skipped
   redub prune [--dry-run]     shrink the artifact cache to the settings' size and age budget
   redub doctor
 
@@ -44,8 +47,8 @@ async function main(argv: string[]): Promise<number> {
       output.result({ help }, () => help);
       return command ? 0 : 2;
     }
-    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, models: modelsOptions, prune: pruneOptions, cues: cuesOptions, render: {}, doctor: {} } as const;
-    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, cues, render, models, serve, prune, doctor.` });
+    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, models: modelsOptions, prune: pruneOptions, cues: cuesOptions, render: {}, subtitles: subtitlesOptions, doctor: {} } as const;
+    if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, cues, render, subtitles, models, serve, prune, doctor.` });
     const parsed = parseCommandArguments(rest, optionsByCommand[command as keyof typeof optionsByCommand]);
     if (parsed.values.help) {
       output.result({ help }, () => help);
@@ -54,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     const dataDir = resolveDataFolder(parsed.values['data-dir'] as string | undefined);
     mkdirSync(dataDir, { recursive: true });
     if (command === 'doctor') return await doctorCommand(dataDir, output);
+    if (command === 'subtitles') return await subtitlesCommand(parsed.positionals, parsed.values as { encoding?: string }, output);
     if (command === 'models') return await modelsCommand(dataDir, parsed.positionals, parsed.values as { force?: boolean }, output);
     if (command === 'serve') return await serveCommand(dataDir, parsed.values as { port?: string }, output);
     // The same front door as the app and the API; this command runs only the jobs it is given.

@@ -152,6 +152,11 @@ function toRequest(fields: Record<string, string>, files: { video?: string; subt
   }
   const request: CreateJobsRequest = { input: files.video, to };
   if (fields.from) request.from = fields.from;
+  if (fields.subtitlesEncoding) request.subtitlesEncoding = fields.subtitlesEncoding;
+  if (fields.subtitlesShown !== undefined) {
+    if (fields.subtitlesShown !== 'true' && fields.subtitlesShown !== 'false') throw badRequest(`subtitlesShown: "${fields.subtitlesShown.slice(0, 40)}" is not true or false.`);
+    request.subtitlesShown = fields.subtitlesShown === 'true';
+  }
   if (files.subtitles) request.subtitles = files.subtitles;
   if (Object.keys(files.translations).length > 0) request.translations = files.translations;
   if (Object.keys(voices).length > 0) request.voices = voices;

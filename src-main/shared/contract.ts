@@ -22,6 +22,10 @@ export const createJobsRequestSchema = z.object({
   from: z.string().min(2).max(16).optional(),
   subtitles: z.string().min(1).optional(),
   translations: languageMap.optional(),
+  /** The subtitle and translation files' encoding (utf-8, windows-1251, gb18030, …); detected when absent. */
+  subtitlesEncoding: z.string().min(1).max(64).optional(),
+  /** Whether the MP4's subtitle track shows by default; it does not unless asked. */
+  subtitlesShown: z.boolean().optional(),
   voices: languageMap.optional(),
   outDir: z.string().min(1).optional(),
   priority: z.number().int().min(-100).max(100).optional(),

@@ -37,9 +37,16 @@ export interface StageRecord {
   error: RedubErrorData | null;
 }
 
+/** A job's deliverables, in the order they are written and listed. */
+export const jobOutputKinds = ['video', 'subtitles', 'webVtt', 'ass', 'dubStem'] as const;
+
 export interface JobOutputs {
   video?: string;
+  /** The dubbed subtitles as SRT, and the same cues as WebVTT. */
   subtitles?: string;
+  webVtt?: string;
+  /** As ASS with the styles of the ASS file the user gave, when there was one. */
+  ass?: string;
   dubStem?: string;
 }
 
@@ -66,6 +73,8 @@ export interface JobDetails extends JobSummary {
   stages: StageRecord[];
   cuesSynthesized: number;
   cues: CueRecord[];
+  /** The job log's warnings, each once (the subtitle lines skipped, a glossary term lost, …). */
+  warnings: string[];
 }
 
 export interface CueRecord {

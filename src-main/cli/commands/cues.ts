@@ -9,7 +9,8 @@ import type { CueEdit, CuesView } from '../../shared/cues.js';
 import { RedubError } from '../../shared/errors.js';
 import { formatTimestamp } from '../../shared/time.js';
 import { readInputFile } from '../../core/files/input-files.js';
-import { decodeText, formatSrt, formatVtt, parseSubtitles } from '../../core/media/subtitles.js';
+import { loadSubtitleFile } from '../../core/subtitles/subtitle-file.js';
+import { formatSrt, formatVtt } from '../../core/subtitles/subtitle-writers.js';
 import type { RedubService } from '../../core/service/redub-service.js';
 import type { Output } from '../output.js';
 import { runToCompletion } from '../run-to-completion.js';
@@ -105,9 +106,9 @@ async function readCueFile(file: string): Promise<ImportedCue[]> {
     if (!shape.success) throw new RedubError('E_SUBTITLES_INVALID', { details: [`File: ${file}`, ...shape.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`)] });
     return Array.isArray(shape.data) ? shape.data : shape.data.cues;
   }
-  // Decoded as a dub's subtitles are (by BOM, UTF-8, else a legacy code page).
-  const text = decodeText(await readInputFile(file, 'subtitles'));
-  return parseSubtitles(text, `File: ${file}`).map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, targetText: cue.text }));
+  // Read exactly as a dub's subtitles are (encoding, format, warnings).
+  const read = await loadSubtitleFile(file, 'subtitles');
+  return read.cues.map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, targetText: cue.text }));
 }
 
 /** The edits that turn the cues into the file's: by position, cues named by id so none can shift. */

@@ -15,6 +15,8 @@ export const dubOptions = {
   to: { type: 'string' },
   from: { type: 'string' },
   subtitles: { type: 'string' },
+  'subtitles-encoding': { type: 'string' },
+  'show-subtitles': { type: 'boolean' },
   translation: { type: 'string', multiple: true },
   voice: { type: 'string', multiple: true },
   lipsync: { type: 'string' },
@@ -31,7 +33,7 @@ export const dubOptions = {
 
 export interface DubArguments {
   positionals: string[];
-  values: { [Key in keyof typeof dubOptions]?: (typeof dubOptions)[Key] extends { multiple: true } ? string[] : string };
+  values: { [Key in keyof typeof dubOptions]?: (typeof dubOptions)[Key] extends { multiple: true } ? string[] : (typeof dubOptions)[Key] extends { type: 'boolean' } ? boolean : string };
 }
 
 export async function dubCommand(service: RedubService, args: DubArguments, output: Output): Promise<number> {
@@ -52,6 +54,8 @@ export async function dubCommand(service: RedubService, args: DubArguments, outp
     to: args.values.to.split(',').map((language) => language.trim()).filter(Boolean),
     ...(args.values.from ? { from: args.values.from } : {}),
     ...(args.values.subtitles ? { subtitles: args.values.subtitles } : {}),
+    ...(args.values['subtitles-encoding'] ? { subtitlesEncoding: args.values['subtitles-encoding'] } : {}),
+    ...(args.values['show-subtitles'] ? { subtitlesShown: true } : {}),
     translations: parsePairs(args.values.translation, '--translation'),
     voices: parsePairs(args.values.voice, '--voice'),
     ...(args.values.lipsync ? { lipsync: readLipSyncFile(args.values.lipsync) } : {}),

@@ -1,6 +1,7 @@
 // Pairs a translation's cues with the source cues they translate. The translation file's timing
-// wins (a translator may merge or split lines); each target cue takes the text of the source
-// cues that overlap it most.
+// wins (a translator may merge or split lines); each source line belongs to the target cue it
+// overlaps most.
+import { spokenText } from '../subtitles/cue-text.js';
 
 export interface TimedText {
   startMs: number;
@@ -17,22 +18,47 @@ export interface DubCue {
 }
 
 export function alignCues(source: TimedText[] | null, target: TimedText[]): DubCue[] {
+  const texts = source ? sourceTextsByTarget(source, target) : null;
   return target.map((cue, index) => ({
     index,
     startMs: cue.startMs,
     endMs: cue.endMs,
-    sourceText: source ? overlappingText(source, cue) : '',
+    sourceText: texts ? texts[index]!.join(' ') : '',
     targetText: cue.text,
   }));
 }
 
-function overlappingText(source: TimedText[], cue: TimedText): string {
-  const parts: string[] = [];
-  for (const candidate of source) {
-    const overlap = Math.min(candidate.endMs, cue.endMs) - Math.max(candidate.startMs, cue.startMs);
-    const candidateLength = Math.max(1, candidate.endMs - candidate.startMs);
-    // A source line belongs to this cue when most of it lies inside the cue.
-    if (overlap > 0 && overlap / candidateLength >= 0.5) parts.push(candidate.text);
+/**
+ * Each source line goes to the one target cue it overlaps most (ties: the earlier), so two
+ * speakers talking over each other keep their own lines; a target cue that merges several
+ * source lines gets them all, in order.
+ */
+function sourceTextsByTarget(source: TimedText[], target: TimedText[]): string[][] {
+  const texts: string[][] = target.map(() => []);
+  const order = target.map((cue, index) => ({ cue, index })).sort((a, b) => a.cue.startMs - b.cue.startMs);
+  const starts = order.map(({ cue }) => cue.startMs);
+  const longest = target.reduce((most, cue) => Math.max(most, cue.endMs - cue.startMs), 0);
+  for (const line of [...source].sort((a, b) => a.startMs - b.startMs)) {
+    let best = -1;
+    let bestOverlap = 0;
+    // Only target cues that start within the longest cue's length before this line can overlap it.
+    for (let position = lowerBound(starts, line.startMs - longest); position < order.length && starts[position]! < line.endMs; position++) {
+      const { cue, index } = order[position]!;
+      const overlap = Math.min(line.endMs, cue.endMs) - Math.max(line.startMs, cue.startMs);
+      if (overlap > bestOverlap || (overlap === bestOverlap && overlap > 0 && index < best)) [best, bestOverlap] = [index, overlap];
+    }
+    if (best >= 0) texts[best]!.push(spokenText(line.text));
   }
-  return parts.join(' ');
+  return texts;
+}
+
+function lowerBound(sorted: number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

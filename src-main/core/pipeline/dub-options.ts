@@ -19,7 +19,7 @@ export type TranslatorChoice = z.infer<typeof translatorChoiceSchema>;
 export type TranscriberChoice = NonNullable<DubJobOptions['transcription']>;
 
 /** The version of the option sets Redub writes now; option-upgrades.ts brings older ones here. */
-export const currentOptionsVersion = 2;
+export const currentOptionsVersion = 3;
 
 const speechChoiceSchema = z.object({
   engine: z.enum(['espeak', 'piper']),
@@ -39,6 +39,10 @@ export const dubJobOptionsSchema = z.object({
   subtitlesHash: z.string().nullable(),
   translationPath: z.string().nullable(),
   translationHash: z.string().nullable(),
+  /** The encoding the user named for the subtitle and translation files; null: detected. */
+  subtitlesEncoding: z.string().nullable(),
+  /** Whether the MP4's subtitle track shows by default (players show it without being asked). */
+  subtitlesShown: z.boolean(),
   voice: z.string().nullable(),
   outDir: z.string(),
   maxSpeed: z.number().min(1).max(4),
@@ -86,7 +90,10 @@ export function idempotencyKeyFor(options: Partial<z.input<typeof dubJobOptionsS
   // Transcription and translation packs and the glossary are absent from older option sets,
   // and JSON leaves absent fields out of the hash, so those keys do not change either.
   // The version says how the options are written down, not what the job is.
-  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, version: _version, ...identity } = options as z.input<typeof dubJobOptionsSchema> & { version?: number };
+  // A detected encoding and a subtitle track that does not show are what every job meant before
+  // those fields existed: at those values they are left out, so older keys stay the same.
+  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, version: _version, subtitlesEncoding, subtitlesShown, ...rest } = options as z.input<typeof dubJobOptionsSchema> & { version?: number };
+  const identity = { ...rest, ...(subtitlesEncoding ? { subtitlesEncoding } : {}), ...(subtitlesShown ? { subtitlesShown } : {}) };
   if (speech && speech.engine !== 'espeak') return hashOf({ ...identity, speech });
   return hashOf(identity);
 }

@@ -92,6 +92,9 @@ export async function runDubJob(
   const published = publishOutputs(options.inputPath, options.outDir, options.language, {
     video: exported.file(exported.result.videoFile),
     subtitles: exported.file(exported.result.subtitlesFile),
+    // Results cached before export wrote WebVTT have no webVttFile.
+    ...(exported.result.webVttFile ? { webVtt: exported.file(exported.result.webVttFile) } : {}),
+    ...(exported.result.assFile ? { ass: exported.file(exported.result.assFile) } : {}),
     dubStem: mixed.file(mixed.result.voiceFile),
   });
   store.jobs.setRenderedCueRevision(job.id, cueLayer.revision);

@@ -22,6 +22,11 @@ export const optionUpgrades: readonly OptionsUpgrade[] = [
       speech: options.speech ?? { engine: 'espeak', voice: options.voice ?? null },
     }),
   },
+  {
+    version: 3,
+    what: 'the subtitle files\' encoding may be named (jobs from before it was meant detected) and the subtitle track may show by default (before, it never was meant to)',
+    upgrade: (options) => ({ ...options, version: 3, subtitlesEncoding: options.subtitlesEncoding ?? null, subtitlesShown: options.subtitlesShown ?? false }),
+  },
 ];
 
 export const newestOptionsVersion = optionUpgrades.at(-1)?.version ?? 1;

@@ -79,9 +79,11 @@ export function wavProblems(file: string, expected: { sampleRate: number; channe
 interface ProbedStream {
   codec_type?: string;
   codec_name?: string;
+  disposition?: { default?: number };
 }
 
-export async function mp4Problems(file: string, media: MediaInfo): Promise<string[]> {
+/** What the dub's MP4 must be; `subtitlesShown` when its subtitle track must show by default. */
+export async function mp4Problems(file: string, media: MediaInfo, subtitlesShown = false): Promise<string[]> {
   if (!existsSync(file)) return [`${path.basename(file)} is missing.`];
   let document: { streams?: ProbedStream[]; format?: { duration?: string } };
   try {
@@ -95,6 +97,9 @@ export async function mp4Problems(file: string, media: MediaInfo): Promise<strin
   if (video.length !== 1 || video[0]!.codec_name !== media.video.codec) problems.push(`It should hold the original ${media.video.codec} video stream; it holds ${video.map((stream) => stream.codec_name).join(', ') || 'none'}.`);
   const audio = streams.filter((stream) => stream.codec_type === 'audio').length;
   if (audio !== 2) problems.push(`It should hold two audio tracks (the dub and the original); it holds ${audio}.`);
+  const subtitles = streams.filter((stream) => stream.codec_type === 'subtitle');
+  if (subtitles.length !== 1) problems.push(`It should hold one subtitle track; it holds ${subtitles.length}.`);
+  else if ((subtitles[0]!.disposition?.default === 1) !== subtitlesShown) problems.push(`Its subtitle track is ${subtitlesShown ? 'not ' : ''}marked to show by default.`);
   const durationMs = Number(document.format?.duration) * 1000;
   if (!Number.isFinite(durationMs) || Math.abs(durationMs - media.durationMs) > Math.max(durationToleranceMs, media.durationMs * 0.01)) {
     problems.push(`It lasts ${Number.isFinite(durationMs) ? Math.round(durationMs) : '?'} ms, not the ${media.durationMs} ms of the original.`);

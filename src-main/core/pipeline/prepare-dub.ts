@@ -8,7 +8,8 @@ import { RedubError } from '../../shared/errors.js';
 import { languageCodePattern, normalizeLanguage } from '../../shared/languages.js';
 import { defaultMaxLipSyncSegments, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
-import { loadSubtitleFile } from '../media/subtitles.js';
+import { checkEncodingName } from '../subtitles/decode-text.js';
+import { loadSubtitleFile } from '../subtitles/subtitle-file.js';
 import { prepareOutputFolder } from '../files/output-folder.js';
 import type { GlossaryEntry } from '../../shared/glossary.js';
 import type { InstalledPack, PackManifest } from '../models/model-store.js';
@@ -22,6 +23,10 @@ export interface DubRequest {
   from?: string | null;
   subtitles?: string | null;
   translations?: Record<string, string>;
+  /** The subtitle and translation files' encoding (utf-8, windows-1251, …); absent: detected. */
+  subtitlesEncoding?: string | null;
+  /** The MP4's subtitle track shows by default; absent: it does not. */
+  subtitlesShown?: boolean;
   voices?: Record<string, string>;
   /** Lip-sync segments, in the shape of a segments file ({segments: [...]}), not yet checked against the video. */
   lipsync?: { segments: LipSyncSegment[] } | null;
@@ -122,7 +127,9 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
   // along the way is changed later.
   const inputPath = realpathSync(media.path);
   const subtitlesPath = request.subtitles ? path.resolve(request.subtitles) : null;
-  const subtitlesHash = subtitlesPath ? (await loadSubtitleFile(subtitlesPath, 'subtitles')).sha256 : null;
+  const subtitlesEncoding = request.subtitlesEncoding ? checkEncodingName(request.subtitlesEncoding) : null;
+  // Read whole now, so a file with no readable cue is refused before anything is queued.
+  const subtitlesHash = subtitlesPath ? (await loadSubtitleFile(subtitlesPath, 'subtitles', subtitlesEncoding)).sha256 : null;
   const lipSyncSegments = request.lipsync ? checkLipSyncSegments(request.lipsync.segments, media, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
 
   const sourceLanguage = request.from ? normalizeLanguage(request.from) : null;
@@ -139,7 +146,7 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
   const jobs: DubJobOptions[] = [];
   for (const language of languages) {
     const translationPath = translations[language] ? path.resolve(translations[language]) : null;
-    const translationHash = translationPath ? (await loadSubtitleFile(translationPath, 'translation')).sha256 : null;
+    const translationHash = translationPath ? (await loadSubtitleFile(translationPath, 'translation', subtitlesEncoding)).sha256 : null;
     const translators = translationPath ? undefined : chooseTranslators(models, sourceLanguage, language, request.translator);
     const speech = await chooseSpeechEngine(language, voices[language], checkVoice, models);
     jobs.push({
@@ -152,6 +159,8 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
       subtitlesHash,
       translationPath,
       translationHash,
+      subtitlesEncoding,
+      subtitlesShown: request.subtitlesShown ?? false,
       // The eSpeak override as before (null for Piper), so eSpeak jobs look as they always did.
       voice: speech.engine === 'espeak' ? speech.voice : null,
       outDir,

@@ -6,28 +6,32 @@ import { constants, copyFileSync, mkdirSync, renameSync, rmSync, statSync } from
 import path from 'node:path';
 import { RedubError } from '../../shared/errors.js';
 import { syncToDisk } from '../files/sync-to-disk.js';
-import type { JobOutputs } from '../../shared/jobs.js';
+import { jobOutputKinds, type JobOutputs } from '../../shared/jobs.js';
 
-export function outputNames(inputPath: string, outDir: string, language: string): Required<Pick<JobOutputs, 'video' | 'subtitles' | 'dubStem'>> {
+type Deliverable = (typeof jobOutputKinds)[number];
+
+export function outputNames(inputPath: string, outDir: string, language: string): Required<Pick<JobOutputs, Deliverable>> {
   const base = path.join(path.resolve(outDir), path.parse(inputPath).name);
-  return { video: `${base}.${language}.mp4`, subtitles: `${base}.${language}.srt`, dubStem: `${base}.${language}.dub.wav` };
+  return { video: `${base}.${language}.mp4`, subtitles: `${base}.${language}.srt`, webVtt: `${base}.${language}.vtt`, ass: `${base}.${language}.ass`, dubStem: `${base}.${language}.dub.wav` };
 }
 
-export function publishOutputs(inputPath: string, outDir: string, language: string, sources: { video: string; subtitles: string; dubStem: string }): JobOutputs {
+export function publishOutputs(inputPath: string, outDir: string, language: string, sources: Partial<Record<Deliverable, string>>): JobOutputs {
   const targets = outputNames(inputPath, outDir, language);
   mkdirSync(path.resolve(outDir), { recursive: true });
-  const placed: string[] = [];
+  const placed: JobOutputs = {};
   try {
-    for (const name of ['video', 'subtitles', 'dubStem'] as const) {
-      place(sources[name], targets[name]);
-      placed.push(targets[name]);
+    for (const name of jobOutputKinds) {
+      const source = sources[name];
+      if (!source) continue;
+      place(source, targets[name]);
+      placed[name] = targets[name];
     }
   } catch (error) {
     // A job that did not finish leaves no outputs that look finished (a video without its stem).
-    for (const file of placed) rmSync(file, { force: true });
+    for (const file of Object.values(placed)) rmSync(file, { force: true });
     throw error;
   }
-  return targets;
+  return placed;
 }
 
 function place(source: string, target: string): void {

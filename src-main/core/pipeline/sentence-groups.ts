@@ -3,6 +3,7 @@
 // languages. Cues are grouped while a cue does not end a sentence and the next follows closely;
 // the group's translation is then shared out over its cues by the length of their source text,
 // at word boundaries (characters for scripts written without spaces).
+import { spokenText } from '../subtitles/cue-text.js';
 import type { TimedText } from './align-cues.js';
 
 export interface GroupOptions {
@@ -31,6 +32,9 @@ export function sentenceGroups(cues: readonly TimedText[], options: GroupOptions
       previous.text.trim() !== '' &&
       cue.text.trim() !== '' &&
       cue.startMs - previous.endMs <= maxGapMs &&
+      // A cue that starts before the previous one ends is another voice, not the same sentence.
+      cue.startMs >= previous.endMs &&
+      (cue as { speaker?: string }).speaker === (previous as { speaker?: string }).speaker &&
       group.length < maxCues &&
       group.reduce((sum, member) => sum + cues[member]!.text.length, 0) + cue.text.length <= maxChars;
     if (continues) group.push(index);
@@ -44,7 +48,7 @@ const unspacedScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{
 
 /** The group's source texts joined as one sentence. */
 export function joinGroup(texts: readonly string[]): string {
-  return texts.map((text) => text.trim()).filter(Boolean).join(' ');
+  return texts.map((text) => spokenText(text)).filter(Boolean).join(' ');
 }
 
 /**

@@ -24,8 +24,8 @@ export function toSummary(row: JobRow): JobSummary {
 }
 
 /** `cuesSynthesized` is the pipeline's to know (it reads the artifact cache); 0 here. */
-export function toDetails(row: JobRow, related: { stages: StageRecord[]; cues: CueRecord[] }): JobDetails {
-  return { ...toSummary(row), stages: related.stages, cues: related.cues, cuesSynthesized: 0 };
+export function toDetails(row: JobRow, related: { stages: StageRecord[]; cues: CueRecord[]; warnings?: string[] }): JobDetails {
+  return { ...toSummary(row), stages: related.stages, cues: related.cues, cuesSynthesized: 0, warnings: related.warnings ?? [] };
 }
 
 function isoDate(ms: number): string {

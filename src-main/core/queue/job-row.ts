@@ -1,6 +1,6 @@
 // Owns the in-memory shape of a jobs-table row and its decoding from SQLite's snake_case.
 import type { RedubErrorData } from '../../shared/errors.js';
-import type { JobOutputs, JobState } from '../../shared/jobs.js';
+import { jobOutputKinds, type JobOutputs, type JobState } from '../../shared/jobs.js';
 import { parseErrorColumn, parseJsonColumn } from '../store/json-columns.js';
 
 export interface JobRow {
@@ -85,7 +85,7 @@ function decodeOutputs(text: string): JobOutputs {
   const value = parseJsonColumn(text, {});
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
   const outputs: JobOutputs = {};
-  for (const key of ['video', 'subtitles', 'dubStem'] as const) {
+  for (const key of jobOutputKinds) {
     const path = (value as Record<string, unknown>)[key];
     if (typeof path === 'string') outputs[key] = path;
   }

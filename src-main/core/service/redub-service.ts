@@ -127,6 +127,8 @@ export class RedubService implements RedubApi {
       to: valid.to,
       from: valid.from ?? null,
       subtitles: valid.subtitles ?? null,
+      subtitlesEncoding: valid.subtitlesEncoding ?? null,
+      subtitlesShown: valid.subtitlesShown ?? false,
       translations: valid.translations,
       voices: valid.voices,
       outDir: valid.outDir ?? null,
@@ -189,7 +191,7 @@ export class RedubService implements RedubApi {
   async getJob(id: string): Promise<JobDetails> {
     const job = this.requireJob('getJob', id);
     const { store } = this.core;
-    const details = toDetails(job, { stages: store.stages.list(job.id, this.core.stageNames), cues: store.cues.list(job.id) });
+    const details = toDetails(job, { stages: store.stages.list(job.id, this.core.stageNames), cues: store.cues.list(job.id), warnings: store.logs.warnings(job.id) });
     details.cuesSynthesized = store.jobs.stats(job.id).cuesSynthesized ?? 0;
     return details;
   }

@@ -25,12 +25,21 @@ export const defaultLogPageSize = 1000;
 export class LogTable {
   private readonly insert: Statement<[string, number, string, string | null, string]>;
   private readonly select: Statement<[string, number, number], LogRow>;
+  private readonly selectWarnings: Statement<[string, number], { message: string }>;
 
   constructor(db: Database, private readonly clock: () => number) {
     this.insert = db.prepare('INSERT INTO logs (job_id, at_ms, level, stage, message) VALUES (?, ?, ?, ?, ?)');
     this.select = db.prepare<[string, number, number], LogRow>(
       'SELECT id, at_ms, level, stage, message FROM logs WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?',
     );
+    this.selectWarnings = db.prepare<[string, number], { message: string }>(
+      "SELECT message FROM logs WHERE job_id = ? AND level = 'warn' GROUP BY message ORDER BY MIN(id) LIMIT ?",
+    );
+  }
+
+  /** The job's warnings, each once however many attempts logged it, oldest first. */
+  warnings(jobId: string, limit = 200): string[] {
+    return this.selectWarnings.all(jobId, limit).map((row) => row.message);
   }
 
   /** Returns the line's id, or null when the job was deleted meanwhile: a late log line from

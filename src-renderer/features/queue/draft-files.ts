@@ -87,7 +87,7 @@ export function assignFiles(current: DraftFiles, files: readonly DraftFile[], ta
         subtitles = file;
       }
     } else {
-      notes.push(`${name} is neither a video nor a subtitle file (.srt, .vtt).`);
+      notes.push(`${name} is neither a video nor a subtitle file (.srt, .vtt, .ass, .ssa).`);
     }
   }
   return { files: { video, subtitles, translations }, addedLanguages, notes };

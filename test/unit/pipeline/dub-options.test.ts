@@ -3,7 +3,7 @@ import { dubJobOptionsSchema, idempotencyKeyFor, readJobOptions, type DubJobOpti
 
 function options(overrides: Partial<DubJobOptions> = {}): DubJobOptions {
   return {
-    version: 2,
+    version: 3,
     speech: { engine: 'espeak', voice: overrides.voice ?? null },
     inputPath: '/videos/talk.mp4',
     inputFingerprint: 'fingerprint-1',
@@ -13,6 +13,8 @@ function options(overrides: Partial<DubJobOptions> = {}): DubJobOptions {
     subtitlesHash: 'subtitles-hash-1',
     translationPath: '/videos/talk.es.srt',
     translationHash: 'translation-hash-1',
+    subtitlesEncoding: null,
+    subtitlesShown: false,
     voice: null,
     outDir: '/videos/dubbed',
     maxSpeed: 1.35,
@@ -75,6 +77,18 @@ describe('idempotencyKeyFor', () => {
 
   it('changes with the input fingerprint (the video itself changed)', () => {
     expect(idempotencyKeyFor(options({ inputFingerprint: 'fingerprint-2' }))).not.toBe(base);
+  });
+
+  it('changes with a named subtitle encoding and with a shown subtitle track, and keeps older keys at the defaults', () => {
+    expect(idempotencyKeyFor(options({ subtitlesEncoding: 'windows-1251' }))).not.toBe(base);
+    expect(idempotencyKeyFor(options({ subtitlesShown: true }))).not.toBe(base);
+    const { subtitlesEncoding: _encoding, subtitlesShown: _shown, ...stored } = options();
+    expect(idempotencyKeyFor(stored)).toBe(base);
+  });
+
+  it('upgrades version-2 option sets to a detected encoding and a hidden subtitle track', () => {
+    const { subtitlesEncoding: _encoding, subtitlesShown: _shown, ...stored } = options();
+    expect(readJobOptions({ ...stored, version: 2 })).toMatchObject({ version: 3, subtitlesEncoding: null, subtitlesShown: false });
   });
 
   it('changes with the lip-sync segments', () => {

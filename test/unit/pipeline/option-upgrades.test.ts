@@ -19,12 +19,19 @@ describe('job option upgrades', () => {
 
   it('1 → 2: an option set without provider or speech means auto and eSpeak NG with its voice', () => {
     const upgraded = upgradeJobOptions(version1) as Record<string, unknown>;
-    expect(upgraded).toMatchObject({ version: 2, executionProvider: 'auto', speech: { engine: 'espeak', voice: 'roa/es-419' } });
+    expect(upgraded).toMatchObject({ executionProvider: 'auto', speech: { engine: 'espeak', voice: 'roa/es-419' } });
     expect(dubJobOptionsSchema.safeParse(upgraded).success).toBe(true);
     // What it already said stays as it was.
     expect(upgradeJobOptions({ ...version1, executionProvider: 'cuda', speech: { engine: 'piper', voice: 'v', modelPath: '/m.onnx' } })).toMatchObject({
       executionProvider: 'cuda', speech: { engine: 'piper', voice: 'v', modelPath: '/m.onnx' },
     });
+  });
+
+  it('2 → 3: the subtitle files\' encoding is detected and the subtitle track does not show, as before', () => {
+    const upgraded = upgradeJobOptions(version1) as Record<string, unknown>;
+    expect(upgraded).toMatchObject({ version: 3, subtitlesEncoding: null, subtitlesShown: false });
+    expect(dubJobOptionsSchema.safeParse(upgraded).success).toBe(true);
+    expect(upgradeJobOptions({ ...version1, version: 2, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesShown: true })).toMatchObject({ version: 3, subtitlesShown: true });
   });
 
   it('leaves an option set of the current version as it is', () => {

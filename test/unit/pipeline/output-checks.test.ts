@@ -59,9 +59,10 @@ describe('stage output checks', () => {
     const source = await makeVideo(dir, { name: 'source.mp4', seconds: 3 });
     const media = await probeMedia(source);
     await makeVideo(dir, { name: 'dub.mp4', seconds: 3 });
-    const problems = await stageOutputProblems(exportStage, { media }, dir, { videoFile: 'dub.mp4', subtitlesFile: 'dub.srt' });
-    expect(problems).toEqual([expect.stringContaining('two audio tracks'), 'dub.srt is missing.']);
+    const result = { videoFile: 'dub.mp4', subtitlesFile: 'dub.srt', webVttFile: 'dub.vtt' };
+    const problems = await stageOutputProblems(exportStage, { media, subtitlesShown: false }, dir, result);
+    expect(problems).toEqual([expect.stringContaining('two audio tracks'), 'It should hold one subtitle track; it holds 0.', 'dub.srt is missing.', 'dub.vtt is missing.']);
     truncateSync(path.join(dir, 'dub.mp4'), 2000);
-    expect((await stageOutputProblems(exportStage, { media }, dir, { videoFile: 'dub.mp4', subtitlesFile: 'dub.srt' }))[0]).toMatch(/cannot be read back|lasts|video stream/);
+    expect((await stageOutputProblems(exportStage, { media, subtitlesShown: false }, dir, result))[0]).toMatch(/cannot be read back|lasts|video stream/);
   });
 });

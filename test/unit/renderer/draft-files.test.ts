@@ -68,7 +68,7 @@ describe('assignFiles', () => {
     const first = file('a.mp4');
     const result = assignFiles(emptyDraftFiles, [first, file('b.mkv'), file('notes.txt')], ['es'], null);
     expect(result.files.video).toBe(first);
-    expect(result.notes).toEqual(['b.mkv was not added: one video at a time (queue it next).', 'notes.txt is neither a video nor a subtitle file (.srt, .vtt).']);
+    expect(result.notes).toEqual(['b.mkv was not added: one video at a time (queue it next).', 'notes.txt is neither a video nor a subtitle file (.srt, .vtt, .ass, .ssa).']);
   });
 
   it('accepts paths handed over by the desktop app', () => {

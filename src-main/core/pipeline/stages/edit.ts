@@ -14,6 +14,7 @@ import { declareStage, placementFor } from '../stage.js';
 import { packDirIsNeutral } from './transcribe.js';
 import { loadTranslator, translateStage } from './translate.js';
 import { providerIsNeutral } from './vad.js';
+import { spokenText } from '../../subtitles/cue-text.js';
 
 export interface EditParams {
   base: DubCue[];
@@ -65,7 +66,7 @@ export const editStage = declareStage<EditParams, { cues: EditedCue[] }>({
       const { translators, source, target, glossary, executionProvider } = params.retranslate;
       const choice = pickTranslator(translators, source, target, catalogPacksOrNone());
       const translator = await loadTranslator(context.engines, { dir: choice.packDir, packId: choice.packId, family: choice.engine, languages: choice.languages }, executionProvider, (message) => context.log('warn', message));
-      const results = await translator.translate(pending.map((cue) => cue.sourceText), { source, target, glossary, onProgress: (fraction) => context.reportProgress(fraction) });
+      const results = await translator.translate(pending.map((cue) => spokenText(cue.sourceText)), { source, target, glossary, onProgress: (fraction) => context.reportProgress(fraction) });
       pending.forEach((cue, position) => translated.set(cue.id, results[position]!.text));
       context.useExecutionProvider(translator.executionProvider);
       context.log('info', `Translated ${pending.length} edited source line${pending.length === 1 ? '' : 's'} again with ${choice.packId}.`);

@@ -1,11 +1,16 @@
 // The export stage: an MP4 with the video stream copied, the dub first and default, the original
-// second, soft subtitles, and the SRT beside it.
+// second, soft subtitles (shown by default only when the user asked), and the subtitles beside it
+// as SRT and WebVTT — and as ASS with the file's styles when the user's subtitles were ASS.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containerLanguageTag } from '../../../shared/languages.js';
 import type { MediaInfo } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run-ffmpeg.js';
-import { formatSrt } from '../../media/subtitles.js';
+import { setSubtitleTracksShown } from '../../media/mp4-track-flags.js';
+import { formatAss } from '../../subtitles/ass.js';
+import { formatSrt, formatVtt } from '../../subtitles/subtitle-writers.js';
+import type { StyledCues } from '../subtitle-import.js';
+import { translateStage } from './translate.js';
 import { mp4Problems } from '../output-checks.js';
 import { cpuPlacement, declareStage } from '../stage.js';
 import { mixStage } from './mix.js';
@@ -21,11 +26,16 @@ export interface ExportParams {
   language: string;
   sourceLanguage: string | null;
   cues: { startMs: number; endMs: number; text: string }[];
+  subtitlesShown: boolean;
+  /** The ASS the user gave (the translation's, else the subtitles'): its styles for dub.ass. */
+  styled: StyledCues | null;
 }
 
 export interface ExportResult {
   videoFile: string;
   subtitlesFile: string;
+  webVttFile: string;
+  assFile?: string;
 }
 
 /** Audio codecs an MP4 carries as they are, so the original track is copied, not re-encoded. */
@@ -33,9 +43,10 @@ const mp4AudioCodecs = new Set(['aac', 'mp3', 'ac3', 'eac3', 'alac', 'opus', 'fl
 
 export const exportStage = declareStage<ExportParams, ExportResult>({
   name: 'export',
-  version: 1,
+  // 2: the subtitle track's default flag set right, WebVTT and ASS beside the SRT.
+  version: 2,
   weight: { plain: 20, neural: 12 },
-  consumes: [probeStage, transcribeStage, editStage, mixStage],
+  consumes: [probeStage, transcribeStage, translateStage, editStage, mixStage],
   plan({ options, output }) {
     const mix = output(mixStage)!;
     return {
@@ -47,15 +58,21 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
       // The language spoken in the video: the user's --from, else what Whisper detected.
       sourceLanguage: options.sourceLanguage ?? output(transcribeStage)?.result.language ?? null,
       cues: output(editStage)!.result.cues.map((cue) => ({ startMs: cue.startMs, endMs: cue.endMs, text: cue.targetText })),
+      subtitlesShown: options.subtitlesShown,
+      styled: output(translateStage)?.result.styled ?? output(transcribeStage)?.result.styled ?? null,
     };
   },
   outputNeutral: { inputPath: inputPathIsNeutral, 'media.path': inputPathIsNeutral },
   placement: () => cpuPlacement,
   async run(params, context) {
     const subtitlesFile = 'dub.srt';
+    const webVttFile = 'dub.vtt';
     const videoFile = 'dub.mp4';
     const subtitlesPath = path.join(context.task.outDir, subtitlesFile);
     writeFileSync(subtitlesPath, formatSrt(params.cues));
+    writeFileSync(path.join(context.task.outDir, webVttFile), formatVtt(params.cues));
+    const assFile = params.styled && params.styled.styleSheet.info.ScriptType?.toLowerCase() !== 'v4.00' ? 'dub.ass' : undefined;
+    if (assFile && params.styled) writeFileSync(path.join(context.task.outDir, assFile), formatAss(withStyles(params.cues, params.styled), params.styled.styleSheet));
     const dubTag = containerLanguageTag(params.language);
     const originalTag = containerLanguageTag(params.sourceLanguage ?? params.media.audio.language);
     const originalCodec = mp4AudioCodecs.has(params.media.audio.codec) ? ['copy'] : ['aac', '-b:a:1', '192k'];
@@ -80,17 +97,32 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
         '-metadata:s:s:0', `language=${dubTag}`,
         '-disposition:a:0', 'default',
         '-disposition:a:1', '0',
-        '-disposition:s:0', '0',
+        '-disposition:s:0', params.subtitlesShown ? 'default' : '0',
         '-map_metadata', '0',
         '-movflags', '+faststart',
         path.join(context.task.outDir, videoFile),
       ],
       { durationMs: params.media.durationMs, onProgress: (fraction) => context.reportProgress(fraction) },
     );
-    return { videoFile, subtitlesFile };
+    // Whatever ffmpeg wrote the file, the subtitle track's flag ends up as asked (the check reads it back).
+    setSubtitleTracksShown(path.join(context.task.outDir, videoFile), params.subtitlesShown);
+    return { videoFile, subtitlesFile, webVttFile, ...(assFile ? { assFile } : {}) };
   },
   check: async (params, directory, result) => [
-    ...(await mp4Problems(path.join(directory, result.videoFile), params.media)),
-    ...(existsSync(path.join(directory, result.subtitlesFile)) ? [] : [`${result.subtitlesFile} is missing.`]),
+    ...(await mp4Problems(path.join(directory, result.videoFile), params.media, params.subtitlesShown)),
+    ...[result.subtitlesFile, result.webVttFile, result.assFile].filter((file): file is string => file !== undefined && !existsSync(path.join(directory, file))).map((file) => `${file} is missing.`),
   ],
 });
+
+/** Each dubbed cue takes the style and speaker of the ASS event it overlaps most. */
+function withStyles(cues: ExportParams['cues'], styled: StyledCues): { startMs: number; endMs: number; text: string; style?: string; speaker?: string }[] {
+  return cues.map((cue) => {
+    let best: StyledCues['cues'][number] | undefined;
+    let bestOverlap = 0;
+    for (const candidate of styled.cues) {
+      const overlap = Math.min(candidate.endMs, cue.endMs) - Math.max(candidate.startMs, cue.startMs);
+      if (overlap > bestOverlap) [best, bestOverlap] = [candidate, overlap];
+    }
+    return { ...cue, ...(best?.style ? { style: best.style } : {}), ...(best?.speaker ? { speaker: best.speaker } : {}) };
+  });
+}

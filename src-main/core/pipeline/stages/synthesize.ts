@@ -9,6 +9,7 @@ import type { SpeechSynthesizer } from '../../engines/tts/speech-synthesizer.js'
 import { engineRevisions } from '../../engines/revisions.js';
 import { readWav, writeWav } from '../../media/wav.js';
 import { letHeartbeatsThrough } from '../heartbeats.js';
+import { spokenText } from '../../subtitles/cue-text.js';
 import { ArtifactCache, hashOf } from '../artifact-cache.js';
 import { speechOf } from '../dub-options.js';
 import type { EngineCache } from '../engine-cache.js';
@@ -77,7 +78,8 @@ export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>(
     return {
       language: options.language,
       voice: speech.voice,
-      cues: output(editStage)!.result.cues.map((cue) => ({ index: cue.index, text: cue.targetText })),
+      // A cue's lines are one sentence to a voice.
+      cues: output(editStage)!.result.cues.map((cue) => ({ index: cue.index, text: spokenText(cue.targetText) })),
       model: voiceModelOf(speech),
       executionProvider: options.executionProvider,
     };

@@ -6,7 +6,8 @@ import { RedubError } from '../../../shared/errors.js';
 import type { Transcriber } from '../../engines/asr/transcriber.js';
 import { engineRevisions } from '../../engines/revisions.js';
 import type { SpeechRegion } from '../../engines/vad/voice-activity-detector.js';
-import { loadSubtitleFile, type SubtitleCue } from '../../media/subtitles.js';
+import type { SubtitleCue } from '../../subtitles/subtitle-types.js';
+import { importSubtitles, type StyledCues } from '../subtitle-import.js';
 import { readWav } from '../../media/wav.js';
 import type { EngineCache } from '../engine-cache.js';
 import { packState } from '../model-state.js';
@@ -19,6 +20,8 @@ export interface ImportTranscriptParams {
   subtitlesPath: string;
   /** The file's content when the job was queued: a file edited since is refused, not read. */
   subtitlesHash: string;
+  /** The encoding the user named for it; null to detect it. */
+  encoding: string | null;
 }
 
 export interface WhisperTranscriptParams {
@@ -37,6 +40,8 @@ export interface TranscribeResult {
   cues: SubtitleCue[];
   /** The spoken language: named by the user or detected by Whisper; absent for imported subtitles. */
   language?: string;
+  /** Imported ASS: its styles, for an ASS export. */
+  styled?: StyledCues;
 }
 
 export const packDirIsNeutral = "The pack's id and the state of its manifest stand for its files: a pack installed again changes the key, a data folder that moved does not.";
@@ -54,11 +59,12 @@ function loadWhisper(engines: EngineCache, model: WhisperTranscriptParams['model
 
 export const transcribeStage = declareStage<TranscribeParams, TranscribeResult>({
   name: 'transcribe',
-  version: 1,
+  // 2: overlapping cues kept, lines kept apart, speakers and ASS styles, warnings.
+  version: 2,
   weight: { plain: 3, neural: 30 },
   consumes: [extractStage, vadStage],
   plan({ options, output }) {
-    if (options.subtitlesPath && options.subtitlesHash) return { engine: 'import', subtitlesPath: options.subtitlesPath, subtitlesHash: options.subtitlesHash };
+    if (options.subtitlesPath && options.subtitlesHash) return { engine: 'import', subtitlesPath: options.subtitlesPath, subtitlesHash: options.subtitlesHash, encoding: options.subtitlesEncoding };
     if (!options.transcription) return null;
     const extract = output(extractStage)!;
     // Not keyed by target language: every language of this video shares one transcript.
@@ -80,10 +86,8 @@ export const transcribeStage = declareStage<TranscribeParams, TranscribeResult>(
   placement: (params) => placementFor(params.engine === 'whisper' ? params.model : null, 'asr'),
   async run(params, context) {
     if (params.engine === 'import') {
-      const { cues, sha256 } = await loadSubtitleFile(params.subtitlesPath, 'subtitles');
-      if (sha256 !== params.subtitlesHash) throw changedSince(params.subtitlesPath);
-      context.log('info', `Imported ${cues.length} source cues from ${params.subtitlesPath}.`);
-      return { cues };
+      const { cues, styled } = await importSubtitles(params.subtitlesPath, params.subtitlesHash, 'subtitles', params.encoding, context.log);
+      return { cues, ...(styled ? { styled } : {}) };
     }
     const whisper = await loadWhisper(context.engines, params.model, params.executionProvider, (message) => context.log('warn', message));
     const audio = readWav(params.analysisPath);
@@ -110,6 +114,3 @@ export const transcribeStage = declareStage<TranscribeParams, TranscribeResult>(
 });
 
 /** A file the job was queued with that has changed since: reading it would dub other lines under the old key. */
-export function changedSince(file: string): RedubError {
-  return new RedubError('E_INPUT_CHANGED', { details: [`File: ${file}`] });
-}

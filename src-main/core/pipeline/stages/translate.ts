@@ -7,7 +7,8 @@ import { sameBaseLanguage } from '../../../shared/languages.js';
 import type { TranslatePack } from '../../engines/mt/seq2seq-translator.js';
 import type { Translator } from '../../engines/mt/translator.js';
 import { engineRevisions } from '../../engines/revisions.js';
-import { loadSubtitleFile, type SubtitleCue } from '../../media/subtitles.js';
+import type { SubtitleCue } from '../../subtitles/subtitle-types.js';
+import { importSubtitles, type StyledCues } from '../subtitle-import.js';
 import { alignCues, type DubCue } from '../align-cues.js';
 import type { TranslatorChoice } from '../dub-options.js';
 import type { EngineCache } from '../engine-cache.js';
@@ -16,13 +17,15 @@ import { packState } from '../model-state.js';
 import { joinGroup, sentenceGroups, splitTranslation } from '../sentence-groups.js';
 import { speechCoverageWarnings } from '../speech-coverage.js';
 import { declareStage, placementFor } from '../stage.js';
-import { changedSince, packDirIsNeutral, subtitlePathIsNeutral, transcribeStage } from './transcribe.js';
+import { packDirIsNeutral, subtitlePathIsNeutral, transcribeStage } from './transcribe.js';
 import { providerIsNeutral, vadStage } from './vad.js';
 
 export interface ImportTranslationParams {
   engine: 'import';
   translationPath: string;
   translationHash: string;
+  /** The encoding the user named for the subtitle files; null to detect it. */
+  encoding: string | null;
   sourceCues: SubtitleCue[] | null;
 }
 
@@ -46,6 +49,8 @@ export interface TranslateResult {
   source?: string;
   /** The speech is already in the target language: the transcript is spoken as it is. */
   spokenAsIs?: true;
+  /** An imported ASS translation: its styles, for an ASS export. */
+  styled?: StyledCues;
 }
 
 export function loadTranslator(engines: EngineCache, pack: TranslatePack, preference: ExecutionPreference, log: (message: string) => void): Promise<Translator> {
@@ -60,13 +65,14 @@ export function loadTranslator(engines: EngineCache, pack: TranslatePack, prefer
 
 export const translateStage = declareStage<TranslateParams, TranslateResult>({
   name: 'translate',
-  version: 3,
+  // 4: overlapping cues kept and paired one to one, lines kept apart, warnings.
+  version: 4,
   weight: { plain: 3, neural: 10 },
   consumes: [transcribeStage, vadStage],
   plan({ options, output }) {
     const transcribe = output(transcribeStage);
     if (options.translationPath && options.translationHash) {
-      return { engine: 'import', translationPath: options.translationPath, translationHash: options.translationHash, sourceCues: transcribe?.result.cues ?? null };
+      return { engine: 'import', translationPath: options.translationPath, translationHash: options.translationHash, encoding: options.subtitlesEncoding, sourceCues: transcribe?.result.cues ?? null };
     }
     if (!options.translators || !transcribe) throw new RedubError('E_TRANSLATION_REQUIRED', { details: [`Target language: ${options.language}.`] });
     const source = options.sourceLanguage ?? transcribe.result.language ?? null;
@@ -90,10 +96,8 @@ export const translateStage = declareStage<TranslateParams, TranslateResult>({
   placement: (params) => placementFor(params.engine === 'machine' ? params.translators : null, 'mt'),
   async run(params, context) {
     if (params.engine === 'import') {
-      const { cues: target, sha256 } = await loadSubtitleFile(params.translationPath, 'translation');
-      if (sha256 !== params.translationHash) throw changedSince(params.translationPath);
-      context.log('info', `Imported ${target.length} translated cues from ${params.translationPath}.`);
-      return { cues: alignCues(params.sourceCues, target) };
+      const { cues: target, styled } = await importSubtitles(params.translationPath, params.translationHash, 'translation', params.encoding, context.log);
+      return { cues: alignCues(params.sourceCues, target), ...(styled ? { styled } : {}) };
     }
     if (sameBaseLanguage(params.source, params.target)) {
       context.log('info', `The speech is already in ${params.target}: the dub speaks the transcript as it is.`);

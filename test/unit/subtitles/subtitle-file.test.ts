@@ -1,15 +1,26 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatSrt, formatVtt, readSubtitleFile, type SubtitleCue } from '../../../src-main/core/media/subtitles.js';
+import { loadSubtitleFile, type ReadSubtitles } from '../../../src-main/core/subtitles/subtitle-file.js';
+import { formatSrt, formatVtt } from '../../../src-main/core/subtitles/subtitle-writers.js';
+import type { SubtitleCue } from '../../../src-main/core/subtitles/subtitle-types.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 
 const temporaryDirectory = useTemporaryDirectory('redub-subtitles-');
 
-async function read(content: string | Buffer, name = 'cues.srt'): Promise<SubtitleCue[]> {
+async function readFile(content: string | Buffer, name = 'cues.srt'): Promise<ReadSubtitles> {
   const filePath = path.join(temporaryDirectory(), name);
   await writeFile(filePath, content);
-  return readSubtitleFile(filePath);
+  return loadSubtitleFile(filePath);
+}
+
+/** The cues as times and text only. */
+async function read(content: string | Buffer, name = 'cues.srt'): Promise<SubtitleCue[]> {
+  return (await readFile(content, name)).cues.map(({ startMs, endMs, text }) => ({ startMs, endMs, text }));
+}
+
+function readSubtitleFile(filePath: string): Promise<ReadSubtitles> {
+  return loadSubtitleFile(filePath);
 }
 
 const twoCues = '1\n00:00:01,000 --> 00:00:02,500\nHello there.\n\n2\n00:00:03,000 --> 00:00:04,000\nGeneral Kenobi.\n';
@@ -54,11 +65,6 @@ describe('readSubtitleFile', () => {
     expect(cues[0]?.text).toBe('3 < 4 and 5 > 2');
   });
 
-  it('joins multi-line text with a space', async () => {
-    const cues = await read('1\n00:00:01,000 --> 00:00:02,000\nFirst line\n  second line  \n');
-    expect(cues[0]?.text).toBe('First line second line');
-  });
-
   it('drops empty cues (no text, or only tags)', async () => {
     const cues = await read('1\n00:00:00,500 --> 00:00:00,900\n\n2\n00:00:01,000 --> 00:00:02,000\n<i></i>\n\n3\n00:00:03,000 --> 00:00:04,000\nKept\n');
     expect(cues).toEqual([{ startMs: 3000, endMs: 4000, text: 'Kept' }]);
@@ -67,19 +73,6 @@ describe('readSubtitleFile', () => {
   it('sorts out-of-order cues by start time', async () => {
     const cues = await read('2\n00:00:03,000 --> 00:00:04,000\nGeneral Kenobi.\n\n1\n00:00:01,000 --> 00:00:02,500\nHello there.\n');
     expect(cues).toEqual(twoCuesParsed);
-  });
-
-  it('trims an overlapping cue so it ends where the next one starts', async () => {
-    const cues = await read('1\n00:00:01,000 --> 00:00:03,500\nA\n\n2\n00:00:03,000 --> 00:00:04,000\nB\n');
-    expect(cues).toEqual([
-      { startMs: 1000, endMs: 3000, text: 'A' },
-      { startMs: 3000, endMs: 4000, text: 'B' },
-    ]);
-  });
-
-  it('drops a cue that overlap trimming leaves with no time', async () => {
-    const cues = await read('1\n00:00:01,000 --> 00:00:02,000\nA\n\n2\n00:00:01,000 --> 00:00:02,500\nB\n');
-    expect(cues).toEqual([{ startMs: 1000, endMs: 2500, text: 'B' }]);
   });
 
   it('accepts a dot as the millisecond separator in SRT', async () => {
@@ -148,10 +141,6 @@ describe('readSubtitleFile', () => {
     expect(await read(utf16)).toEqual(twoCuesParsed);
   });
 
-  it('E_SUBTITLES_FORMAT for other formats, such as .ass', async () => {
-    await expect(read('[Script Info]\n', 'cues.ass')).rejects.toMatchObject({ code: 'E_SUBTITLES_FORMAT' });
-  });
-
   it('E_SUBTITLES_MISSING for a path that does not exist, E_PATH_IS_FOLDER for a folder', async () => {
     await expect(readSubtitleFile(path.join(temporaryDirectory(), 'none.srt'))).rejects.toMatchObject({ code: 'E_SUBTITLES_MISSING' });
     const folder = path.join(temporaryDirectory(), 'folder.srt');
@@ -159,29 +148,31 @@ describe('readSubtitleFile', () => {
     await expect(readSubtitleFile(folder)).rejects.toMatchObject({ code: 'E_PATH_IS_FOLDER', message: expect.stringContaining('folder.srt is a folder') });
   });
 
+  it('keeps a cue\'s lines apart (they stay line breaks in exported subtitles)', async () => {
+    const cues = await read('1\n00:00:01,000 --> 00:00:02,000\nFirst line\n  second line  \n');
+    expect(cues[0]?.text).toBe('First line\nsecond line');
+  });
+
+  it('keeps a blank line inside an SRT cue\'s text as part of that cue', async () => {
+    const cues = await read('1\n00:00:01,000 --> 00:00:02,000\nFirst part\n\nsecond part\n\n2\n00:00:03,000 --> 00:00:04,000\nNext\n');
+    expect(cues.map((cue) => cue.text)).toEqual(['First part\nsecond part', 'Next']);
+  });
+
+  it('E_SUBTITLES_FORMAT for other formats, such as .sub', async () => {
+    await expect(read('{1}{25}Hello\n', 'cues.sub')).rejects.toMatchObject({ code: 'E_SUBTITLES_FORMAT' });
+  });
+
   it('E_SUBTITLES_INVALID for a file with no cues, naming the file', async () => {
     const filePath = path.join(temporaryDirectory(), 'blank.srt');
     await writeFile(filePath, '\n\n');
-    await expect(readSubtitleFile(filePath)).rejects.toMatchObject({ code: 'E_SUBTITLES_INVALID', details: [`File: ${filePath}`, 'It has no timed lines with text.'] });
+    await expect(readSubtitleFile(filePath)).rejects.toMatchObject({ code: 'E_SUBTITLES_INVALID', details: [`File: ${filePath}`, 'It has no timed lines with text (read as SRT in utf-8).'] });
   });
 
-  it('E_SUBTITLES_INVALID for garbage, quoting the line it could not read', async () => {
+  it('E_SUBTITLES_INVALID for garbage, naming the line it could not read', async () => {
     await expect(read('1\nnot a time\nHello\n')).rejects.toMatchObject({
       code: 'E_SUBTITLES_INVALID',
-      details: [expect.stringContaining('File: '), 'Cannot read the line "not a time".'],
+      details: [expect.stringContaining('File: '), 'It has no timed lines with text (read as SRT in utf-8).', 'Line 2: Skipped 3 line(s): cannot read the timing line "not a time".'],
     });
-  });
-
-  it('E_SUBTITLES_INVALID for a broken cue after good ones, rather than gluing it onto the previous text', async () => {
-    await expect(read('1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:03,000 -> 00:00:04,000\nLost\n')).rejects.toMatchObject({
-      code: 'E_SUBTITLES_INVALID',
-      details: [expect.stringContaining('File: '), 'Cannot read the line "00:00:03,000 -> 00:00:04,000".'],
-    });
-  });
-
-  it('keeps a blank line inside a cue\'s text as part of that cue', async () => {
-    const cues = await read('1\n00:00:01,000 --> 00:00:02,000\nFirst part\n\nsecond part\n\n2\n00:00:03,000 --> 00:00:04,000\nNext\n');
-    expect(cues.map((cue) => cue.text)).toEqual(['First part second part', 'Next']);
   });
 
   it('E_SUBTITLES_INVALID when every cue is empty', async () => {
