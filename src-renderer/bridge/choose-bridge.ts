@@ -1,6 +1,6 @@
 // Picks the transport: the preload's typed IPC when the page runs inside Electron (`window.redub`
 // exists), otherwise the local HTTP API of the `redub serve` that served the page.
-import type { RedubApi } from '../../src-main/shared/contract.js';
+import type { CreateJobsRequest, RedubApi } from '../../src-main/shared/contract.js';
 import type { JobSummary } from '../../src-main/shared/jobs.js';
 import { ApiError } from './api-error.js';
 import type { ConnectionListener } from './event-stream.js';
@@ -38,7 +38,7 @@ function noPathError(file: DraftFile): ApiError {
 }
 
 /** The create-jobs request for files that have paths; throws when one of them has none. */
-export function draftToPaths(draft: JobDraft, host: BridgeHost): { input: string; to: string[]; from?: string; subtitles?: string; translations?: Record<string, string> } {
+export function draftToPaths(draft: JobDraft, host: BridgeHost): CreateJobsRequest {
   const path = (file: DraftFile) => {
     const found = pathForFile(file, host);
     if (!found) throw noPathError(file);
@@ -51,6 +51,7 @@ export function draftToPaths(draft: JobDraft, host: BridgeHost): { input: string
     ...(draft.from ? { from: draft.from } : {}),
     ...(draft.subtitles ? { subtitles: path(draft.subtitles) } : {}),
     ...(Object.keys(translations).length > 0 ? { translations } : {}),
+    ...subtitleChoices(draft),
   };
 }
 
@@ -61,6 +62,11 @@ function ipcBridge(api: RedubApi, host: BridgeHost): RendererBridge {
     submitJobs: async (draft) => api.createJobs(draftToPaths(draft, host)),
     onConnection: () => () => undefined,
   };
+}
+
+/** How the subtitle files are read and shown, when the person chose. */
+function subtitleChoices(draft: JobDraft): Pick<CreateJobsRequest, 'subtitlesEncoding' | 'subtitlesShown'> {
+  return { ...(draft.subtitlesEncoding ? { subtitlesEncoding: draft.subtitlesEncoding } : {}), ...(draft.subtitlesShown ? { subtitlesShown: true } : {}) };
 }
 
 /** A browser uploads the files themselves; only the desktop app hands over bare paths. */
@@ -85,6 +91,7 @@ function httpBridge(api: HttpBridge): RendererBridge {
         to: draft.to,
         ...(draft.from ? { from: draft.from } : {}),
         ...(draft.subtitles ? { subtitles: uploadable(draft.subtitles) } : {}),
+        ...subtitleChoices(draft),
         translations: Object.fromEntries(Object.entries(draft.translations).map(([language, file]) => [language, uploadable(file)])),
       }),
     onConnection: (listener) => api.onConnection(listener),

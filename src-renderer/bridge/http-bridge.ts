@@ -31,6 +31,8 @@ export interface JobUpload {
   subtitles?: File;
   /** Translated subtitles by target language. */
   translations?: Record<string, File>;
+  subtitlesEncoding?: string;
+  subtitlesShown?: boolean;
 }
 
 export interface HttpBridge extends RedubApi {
@@ -48,11 +50,14 @@ export interface HttpBridgeOptions {
 const jobPath = (id: string) => `/jobs/${encodeURIComponent(id)}`;
 const modelPath = (id: string) => `/models/${encodeURIComponent(id)}`;
 
-/** The multipart body of an upload: `video`, `to`, optional `from`, `subtitles`, `translation.<lang>`. */
+/** The multipart body of an upload: `video`, `to`, optional `from`, `subtitlesEncoding`,
+ * `subtitlesShown`, `subtitles`, `translation.<lang>`. */
 export function buildUploadForm(upload: JobUpload): FormData {
   const form = new FormData();
   form.append('to', upload.to.join(','));
   if (upload.from) form.append('from', upload.from);
+  if (upload.subtitlesEncoding) form.append('subtitlesEncoding', upload.subtitlesEncoding);
+  if (upload.subtitlesShown !== undefined) form.append('subtitlesShown', String(upload.subtitlesShown));
   if (upload.subtitles) form.append('subtitles', upload.subtitles, upload.subtitles.name);
   for (const [language, file] of Object.entries(upload.translations ?? {})) form.append(`translation.${language}`, file, file.name);
   // The video goes last so a streaming parser has every small field before the large file.

@@ -8,4 +8,8 @@ export interface JobDraft {
   from?: string;
   subtitles?: DraftFile;
   translations: Record<string, DraftFile>;
+  /** The subtitle files' encoding when the person names it; detected otherwise. */
+  subtitlesEncoding?: string;
+  /** The dub's subtitle track shows by default. */
+  subtitlesShown?: boolean;
 }

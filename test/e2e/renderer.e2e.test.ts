@@ -4,9 +4,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissingReason, launchChromium, screenshotOnFailure, startServer, type RunningServer } from '../helpers/browser.js';
+import { runFfprobeJson } from '../../src-main/core/media/run-ffmpeg.js';
 import { bundledSample } from '../helpers/cli.js';
 import { generateSpokenVideo, sampleLines } from '../fixtures/spoken-video.js';
 
@@ -122,6 +124,34 @@ describe.skipIf(skip)(`the renderer in Chromium${skip ? ` (skipped: ${skip})` : 
     const heardBefore = await page.getByTestId('preview-ab').getAttribute('data-heard');
     await page.getByTestId('preview-ab').click();
     expect(await page.getByTestId('preview-ab').getAttribute('data-heard')).not.toBe(heardBefore);
+  });
+
+  it('takes a subtitle encoding and "show subtitles" from the form, and shows the lines it skipped on the job page', async () => {
+    const page = await open();
+    // A Windows-1252 translation with one broken timing line: read as named, the broken cue named.
+    const translation = readFileSync(bundledSample.targetSubtitles, 'utf8').replace('Cada frase', '“Cada” frase').replace('00:00:10,800 --> 00:00:13,379', '00:00:10,800 --> 00::00:13,379');
+    await dropFiles(page, [
+      dropFile(bundledSample.video, 'sample.mp4', 'video/mp4'),
+      dropFile(bundledSample.sourceSubtitles, 'sample.srt'),
+      { name: 'sample.es.srt', type: 'application/x-subrip', base64: iconv.encode(translation, 'windows-1252').toString('base64') },
+    ]);
+    await expect.poll(() => page.getByTestId('target-languages').inputValue()).toContain('es');
+    await page.getByTestId('subtitles-encoding').fill('windows-1252');
+    await page.getByTestId('subtitles-shown').check();
+    const before = await page.locator('[data-testid=job-row]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-job-id')));
+    await page.getByTestId('create-jobs').click();
+    // The new row: the earlier tests' jobs are in the same queue.
+    const row = page.locator(`[data-testid=job-row]${before.map((id) => `:not([data-job-id="${id}"])`).join('')}`).first();
+    await row.locator('[data-testid=job-state][data-state=done]').waitFor({ timeout: 60_000 });
+    await row.click();
+    const warnings = page.getByTestId('job-warnings');
+    await warnings.waitFor();
+    expect(await warnings.textContent()).toContain('Line 14: Skipped a cue: cannot read the timing line "00:00:10,800 --> 00::00:13,379"');
+    const jobId = await row.getAttribute('data-job-id');
+    const details = (await (await fetch(new URL(`/api/v1/jobs/${jobId}`, server.url), { headers: { authorization: `Bearer ${server.token}` } })).json()) as { cues: { targetText: string }[]; outputs: { video: string } };
+    expect(details.cues.map((cue) => cue.targetText)).toContain('“Cada” frase se dice otra vez en el nuevo idioma.');
+    const probed = (await runFfprobeJson(['-v', 'error', '-show_streams', '-of', 'json', details.outputs.video])) as { streams: { codec_type: string; disposition?: { default?: number } }[] };
+    expect(probed.streams.find((stream) => stream.codec_type === 'subtitle')?.disposition?.default).toBe(1);
   });
 
   it('cancels a running job and retries it', async () => {

@@ -66,12 +66,23 @@ export function JobDetail({ jobId }: { jobId: string }) {
         {job.outputs.subtitles ? (
           <>
             <dt>Subtitles</dt>
-            <dd className="break">{job.outputs.subtitles}</dd>
+            <dd className="break">{[job.outputs.subtitles, job.outputs.webVtt, job.outputs.ass].filter(Boolean).join(', ')}</dd>
           </>
         ) : null}
         <dt>Job id</dt>
         <dd className="break">{job.id}</dd>
       </dl>
+      {job.warnings.length > 0 ? (
+        <section className="job-warnings" aria-labelledby="job-warnings-title" data-testid="job-warnings">
+          <h3 id="job-warnings-title">Warnings ({job.warnings.length})</h3>
+          {/* It scrolls when long, so it takes focus: keyboard users can scroll it too. */}
+          <ul tabIndex={0} aria-labelledby="job-warnings-title">
+            {job.warnings.map((warning) => (
+              <li key={warning}>{warning}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {job.cues.length > 0 ? <CueTable cues={job.cues} /> : null}
       <LogView jobId={job.id} loadError={logError} />
     </article>

@@ -12,12 +12,14 @@ import { assignFiles, emptyDraftFiles, parseLanguages, type DraftFiles } from '.
 import { FilePicker } from './file-picker.js';
 
 const videoAccept = 'video/*,.mkv,.mov,.mp4,.webm,.avi,.m4v';
-const subtitleAccept = '.srt,.vtt';
+const subtitleAccept = '.srt,.vtt,.ass,.ssa';
 
 export function NewJobForm() {
   const [files, setFiles] = useState<DraftFiles>(emptyDraftFiles);
   const [languagesText, setLanguagesText] = useState('');
   const [fromText, setFromText] = useState('');
+  const [encodingText, setEncodingText] = useState('');
+  const [subtitlesShown, setSubtitlesShown] = useState(false);
   const [notes, setNotes] = useState<string[]>([]);
   const [dragging, setDragging] = useState(false);
   const [submitting, setSubmitting] = useState(false);
@@ -55,7 +57,16 @@ export function NewJobForm() {
     if (problem || !files.video) return;
     // Only translations for languages still in the list are sent; the others were typed away.
     const translations = Object.fromEntries(Object.entries(files.translations).filter(([language]) => languages.includes(language)));
-    const draft: JobDraft = { video: files.video, to: languages, translations, ...(from ? { from } : {}), ...(files.subtitles ? { subtitles: files.subtitles } : {}) };
+    const encoding = encodingText.trim();
+    const draft: JobDraft = {
+      video: files.video,
+      to: languages,
+      translations,
+      ...(from ? { from } : {}),
+      ...(files.subtitles ? { subtitles: files.subtitles } : {}),
+      ...(encoding ? { subtitlesEncoding: encoding } : {}),
+      ...(subtitlesShown ? { subtitlesShown } : {}),
+    };
     setSubmitting(true);
     setError(null);
     try {
@@ -123,6 +134,19 @@ export function NewJobForm() {
             }}
           />
         ))}
+        <label className="field field--narrow">
+          <span className="field__label">Subtitle encoding (optional)</span>
+          <input data-testid="subtitles-encoding" value={encodingText} placeholder="detected" list="subtitle-encodings" onChange={(event) => setEncodingText(event.target.value)} />
+          <datalist id="subtitle-encodings">
+            {['utf-8', 'utf-16le', 'windows-1250', 'windows-1251', 'windows-1252', 'iso-8859-2', 'koi8-r', 'gb18030', 'big5', 'shift_jis', 'euc-kr'].map((name) => (
+              <option key={name} value={name} />
+            ))}
+          </datalist>
+        </label>
+        <label className="field field--check">
+          <input type="checkbox" data-testid="subtitles-shown" checked={subtitlesShown} onChange={(event) => setSubtitlesShown(event.target.checked)} />
+          <span>Show the dub&apos;s subtitles by default</span>
+        </label>
         <div className="new-job__submit">
           <button type="submit" className="button button--primary" data-testid="create-jobs" disabled={problem !== null || submitting}>
             {submitting ? 'Queuing…' : languages.length > 1 ? `Queue ${languages.length} jobs` : 'Queue job'}
