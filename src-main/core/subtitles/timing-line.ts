@@ -45,10 +45,8 @@ export function readVttTiming(line: string): Timing | null {
   skipWhitespace(cursor);
   const end = vttTimestamp(cursor);
   if (end === null) return null;
-  const settings = line.slice(cursor.position);
-  // The settings must be set apart from the time by whitespace.
-  if (settings !== '' && !/^[ \t]/.test(settings)) return null;
-  return { startMs: start, endMs: end, settings: settings.trim() };
+  // Whatever follows is parsed as settings, and settings it does not know are ignored.
+  return { startMs: start, endMs: end, settings: line.slice(cursor.position).trim() };
 }
 
 /** True for a line meant as a timing line, whether or not it can be read. */

@@ -145,6 +145,24 @@ describe('WebVTT by the W3C rules', () => {
     expect(result.warnings.map((warning) => warning.line)).toEqual([3, 6]);
   });
 
+  it.each([
+    ['00:00.000 --> 00:01.000', [0, 1000]],
+    ['00:00:00.000-->00:00:01.000', [0, 1000]],
+    ['100:00:00.000 --> 100:00:01.500', [360_000_000, 360_001_500]],
+    ['00:00.000 --> 00:01.000 line:0 position:10%', [0, 1000]],
+    ['00:00.000 --> 00:01.000x', [0, 1000]],
+    ['00:60.000 --> 00:61.000', null],
+    ['0:00.000 --> 0:01.000', null],
+    ['00:00.00 --> 00:01.000', null],
+    ['00:00.0000 --> 00:01.000', null],
+    ['00:00.000 -> 00:01.000', null],
+  ] as const)('reads the timing line "%s" as the W3C rules do', async (timing, expected) => {
+    const result = await read(`WEBVTT\n\n${timing}\nWords\n\n00:05.000 --> 00:06.000\nLast\n`, 'cues.vtt');
+    // Sorted by start, as every reading is.
+    expect(times(result)).toEqual(expected ? [[...expected], [5000, 6000]].sort((a, b) => a[0]! - b[0]!) : [[5000, 6000]]);
+    expect(result.warnings).toHaveLength(expected ? 0 : 1);
+  });
+
   it('reads a WebVTT file named .srt as WebVTT, saying so', async () => {
     const result = await read('WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n', 'cues.srt');
     expect(result.format).toBe('vtt');
