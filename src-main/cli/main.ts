@@ -19,7 +19,7 @@ import { createOutput } from './output.js';
 const help = `redub — dub videos into other languages, offline.
 
 Usage:
-  redub dub <video> --to <lang>[,<lang>…] [--from <lang>] [--subtitles <file.srt|.vtt|.ass|.ssa>]
+  redub dub <video or http(s) URL> --to <lang>[,<lang>…] [--from <lang>] [--subtitles <file.srt|.vtt|.ass|.ssa>]
             [--subtitles-encoding <name>] [--show-subtitles] [--translation <lang>=<file>] [--voice <lang>=<voice>] [--lipsync <segments.json>]
             [--out <dir>] [--max-speed 1.35] [--max-size-mb N] [--max-duration-minutes N]
             [--execution-provider auto|cpu|cuda|directml|coreml]

@@ -70,7 +70,7 @@ export class RedubCore {
     }
     const models = new ModelStore(this.options.dataDir, catalog);
     return prepareDubJobs(
-      request,
+      { downloadsDir: path.join(this.options.dataDir, 'downloads'), ...request },
       async (language, voice) => {
         const { EspeakSynthesizer } = await import('./engines/tts/espeak-synthesizer.js');
         (await EspeakSynthesizer.load()).voiceFor(language, voice);

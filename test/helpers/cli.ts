@@ -61,10 +61,11 @@ export function sampleDubArguments(dataDir: string, outDir: string, inputs: DubI
 export interface DubJson {
   jobs: {
     id: string;
+    input: string;
     language: string;
     state: string;
     attempts: number;
-    outputs: { video?: string; subtitles?: string; dubStem?: string };
+    outputs: { video?: string; subtitles?: string; webVtt?: string; ass?: string; dubStem?: string };
     stages: { name: string; state: string; reused: boolean; ms: number | null; executionProvider: string | null }[];
     cuesSynthesized: number;
     cues: { index: number; sourceText: string; targetText: string; speedFactor: number | null; flag: string | null }[];

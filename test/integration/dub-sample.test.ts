@@ -46,8 +46,10 @@ describe('redub dub on the bundled sample', { timeout: 180_000 }, () => {
     // Fitting is per cue and recorded: every cue has its speed, within the default 1.35× bound.
     expect(job.cues).toHaveLength(4);
     expect(job.cues.every((cue) => cue.speedFactor !== null && cue.speedFactor >= 1 && cue.speedFactor <= 1.35)).toBe(true);
-    expect(job.stages.map((stage) => stage.name)).toEqual(['probe', 'extract', 'vad', 'transcribe', 'translate', 'edit', 'synthesize', 'fit', 'mix', 'export', 'waveform', 'dub-waveform']);
-    expect(job.stages.every((stage) => stage.reused === false && typeof stage.ms === 'number')).toBe(true);
+    expect(job.stages.map((stage) => stage.name)).toEqual(['download', 'probe', 'extract', 'vad', 'transcribe', 'translate', 'edit', 'synthesize', 'fit', 'mix', 'export', 'waveform', 'dub-waveform']);
+    // A local file needs no download; every other stage ran.
+    expect(job.stages[0]).toMatchObject({ name: 'download', state: 'skipped' });
+    expect(job.stages.slice(1).every((stage) => stage.reused === false && typeof stage.ms === 'number')).toBe(true);
     expect(path.isAbsolute(job.outputs.video!)).toBe(true);
     for (const file of Object.values(job.outputs)) expect(existsSync(file!)).toBe(true);
 
@@ -59,10 +61,13 @@ describe('redub dub on the bundled sample', { timeout: 180_000 }, () => {
     expect(audio[0]!.disposition?.default).toBe(1);
     expect(audio[1]!.tags?.language).toBe('eng');
     expect(audio[1]!.disposition?.default).toBe(0);
+    // The soft subtitles do not show by default over a dub in the same language.
+    expect(output.streams.find((stream) => stream.codec_type === 'subtitle')?.disposition?.default).toBe(0);
     expect(output.streams.filter((stream) => stream.codec_type === 'subtitle').map((stream) => stream.tags?.language)).toEqual(['spa']);
     expect(Math.abs(Number(output.format.duration) - Number(input.format.duration)) * 1000).toBeLessThan(100);
     expect(await videoPacketHashes(job.outputs.video!)).toEqual(await videoPacketHashes(path.join(sampleDir, 'sample.mp4')));
     expect(readFileSync(job.outputs.subtitles!, 'utf8')).toContain('Bienvenido a Redub');
+    expect(readFileSync(job.outputs.webVtt!, 'utf8')).toMatch(/^WEBVTT\n[\s\S]*Bienvenido a Redub/);
   });
 
   it('re-synthesizes only the cue whose translation changed', async () => {

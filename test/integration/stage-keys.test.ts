@@ -10,7 +10,9 @@ import { dubStages } from '../../src-main/core/pipeline/stage-registry.js';
 import type { StageTask } from '../../src-main/core/worker-host/protocol.js';
 import { bundledSample } from '../helpers/cli.js';
 import { InProcessHost } from '../helpers/in-process-host.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 
 type Leaf = { path: (string | number)[]; value: unknown };
@@ -57,9 +59,20 @@ describe('stage keys come from the params', { timeout: 120_000 }, () => {
   let artifactsRoot: string;
   beforeAll(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'redub-keys-'));
+    // The video comes by URL, so the download stage runs too.
+    const video = readFileSync(bundledSample.video);
+    const server = createServer((req, res) => {
+      const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+      const start = range ? Number(range[1]) : 0;
+      const end = range?.[2] ? Number(range[2]) : video.length - 1;
+      res.writeHead(range ? 206 : 200, { 'content-type': 'video/mp4', ...(range ? { 'content-range': `bytes ${start}-${end}/${video.length}` } : {}) });
+      res.end(video.subarray(start, end + 1));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sample.mp4`;
     const host = new InProcessHost(dubStages);
     const core = new RedubCore({ dataDir: path.join(root, 'data'), workerHost: host, cpuWorkers: 1 });
-    const options = await core.prepareDub({ input: bundledSample.video, to: ['es'], subtitles: bundledSample.sourceSubtitles, translations: { es: bundledSample.targetSubtitles }, outDir: path.join(root, 'out') });
+    const options = await core.prepareDub({ input: url, to: ['es'], subtitles: bundledSample.sourceSubtitles, translations: { es: bundledSample.targetSubtitles }, outDir: path.join(root, 'out') });
     const { job } = core.enqueue(options)[0]!;
     const scheduler = core.createScheduler([job.id]);
     scheduler.start();
@@ -69,6 +82,7 @@ describe('stage keys come from the params', { timeout: 120_000 }, () => {
     artifactsRoot = core.cache.root;
     tasks = host.tasks;
     await core.close();
+    server.close();
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -5,6 +5,7 @@
 import { executionPreferenceSchema } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
 import type { RedubService } from '../../core/service/redub-service.js';
+import { isUrlInput } from '../../core/files/url-input.js';
 import { readGlossaryFile } from '../../core/pipeline/glossary-file.js';
 import { parsePairs, parsePositiveNumber } from '../arguments.js';
 import type { Output } from '../output.js';
@@ -63,7 +64,8 @@ export async function dubCommand(service: RedubService, args: DubArguments, outp
     ...(args.values.transcriber ? { transcriber: args.values.transcriber } : {}),
     ...(args.values.translator ? { translator: args.values.translator } : {}),
     ...(args.values.glossary ? { glossary: readGlossaryFile(args.values.glossary) } : {}),
-    ...(args.values.out ? { outDir: args.values.out } : {}),
+    // A video from the web is dubbed into the folder the command runs in, as downloaders do.
+    ...(args.values.out ? { outDir: args.values.out } : isUrlInput(input) ? { outDir: process.cwd() } : {}),
     ...(maxSpeed !== undefined ? { maxSpeed } : {}),
     ...(maxSizeMb !== undefined ? { maxInputMb: maxSizeMb } : {}),
     ...(maxMinutes !== undefined ? { maxDurationMinutes: maxMinutes } : {}),

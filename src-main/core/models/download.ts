@@ -1,7 +1,9 @@
-// Downloads model files: into `<target>.part`, resuming with a Range request after a dropped
-// connection or an interrupted run, retrying with backoff, and verifying size and SHA-256 of the
-// whole file before it is renamed into place. Model files are large and links are flaky; a
-// download must never start over when it need not, nor keep a byte the publisher did not sign.
+// Downloads model files and videos named by URL: into `<target>.part`, resuming with a Range
+// request after a dropped connection or an interrupted run, retrying with backoff, and (for
+// model files) verifying size and SHA-256 of the whole file before it is renamed into place.
+// Files are large and links are flaky; a download must never start over when it need not, nor
+// keep a byte the publisher did not sign. A host that keeps failing trips the process's circuit
+// breaker, so queued work fails fast instead of each trying a dead server.
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedubError } from '../../shared/errors.js';
+import { downloadBreaker, type CircuitBreaker } from '../files/circuit-breaker.js';
 import { hashFile, type FileDigest } from './files.js';
 
 export interface DownloadProgress {
@@ -29,6 +32,11 @@ export interface DownloadOptions {
   retryDelayMs?: number;
   /** A connection that sends nothing for this long is dropped and resumed (default 60 s). */
   idleTimeoutMs?: number;
+  /** What is downloaded, which names the errors: a model file (default) or a video by URL. */
+  purpose?: 'model' | 'media';
+  /** More bytes than this is E_INPUT_TOO_LARGE (for a video whose size is not published). */
+  maxBytes?: number;
+  breaker?: CircuitBreaker;
 }
 
 export interface DownloadResult extends FileDigest {
@@ -67,6 +75,7 @@ export async function downloadFile(url: string, target: string, options: Downloa
   const part = `${target}.part`;
   const { expectedSize, signal } = options;
   const retries = options.retries ?? 4;
+  const breaker = options.breaker ?? downloadBreaker;
   await mkdir(path.dirname(target), { recursive: true });
   let failures = 0;
   let resumed = false;
@@ -80,14 +89,17 @@ export async function downloadFile(url: string, target: string, options: Downloa
     // A part that already has every byte (an earlier run stopped before verifying) needs no request.
     if (expectedSize !== undefined && offset === expectedSize && offset > 0) break;
     if (offset > 0) resumed = true;
+    breaker.assertClosed(url);
     try {
       await fetchOnce(url, part, offset, options);
+      breaker.success(url);
       break;
     } catch (error) {
       if (!(error instanceof TransientError)) throw error;
+      breaker.failure(url, error.message);
       failures = (await sizeOf(part)) > offset ? 0 : failures + 1;
       if (failures > retries || attempt >= 100) {
-        const failure = new RedubError('E_MODEL_DOWNLOAD_FAILED', { message: `The download of ${url} kept failing.`, details: [error.message] });
+        const failure = new RedubError(options.purpose === 'media' ? 'E_URL_DOWNLOAD_FAILED' : 'E_MODEL_DOWNLOAD_FAILED', { message: `The download of ${url} kept failing.`, details: [error.message] });
         resumableErrors.add(failure);
         throw failure;
       }
@@ -147,6 +159,7 @@ async function fetchOnce(url: string, part: string, offset: number, options: Dow
       await response.body?.cancel();
       const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
       if (response.status >= 500 || response.status === 408 || response.status === 429) throw new TransientError(`The server answered HTTP ${status}.`);
+      if (options.purpose === 'media') throw new RedubError(response.status === 404 || response.status === 410 ? 'E_URL_NOT_FOUND' : 'E_URL_DOWNLOAD_FAILED', { details: [`HTTP ${status}`, url] });
       throw new RedubError('E_MODEL_DOWNLOAD_FAILED', { message: `The server answered HTTP ${status} for ${url}.`, details: [`HTTP ${response.status}`, url] });
     }
 
@@ -174,6 +187,7 @@ async function fetchOnce(url: string, part: string, offset: number, options: Dow
         done += chunk.length;
         touch();
         if (expectedSize !== undefined && done > expectedSize) return callback(new TooLargeError());
+        if (options.maxBytes !== undefined && done > options.maxBytes) return callback(new OverLimitError());
         options.onProgress?.({ bytesDone: done, bytesTotal: total });
         callback(null, chunk);
       },
@@ -184,7 +198,11 @@ async function fetchOnce(url: string, part: string, offset: number, options: Dow
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
         await rm(part, { force: true });
-        throw new RedubError('E_DISK_FULL', { message: 'The disk filled up while downloading a model file.', details: [part], cause: error });
+        throw new RedubError('E_DISK_FULL', { message: `The disk filled up while downloading ${options.purpose === 'media' ? 'the video' : 'a model file'}.`, details: [part], cause: error });
+      }
+      if (error instanceof OverLimitError) {
+        await rm(part, { force: true });
+        throw new RedubError('E_INPUT_TOO_LARGE', { details: [`${url} is larger than the limit of ${Math.round(options.maxBytes! / 1024 / 1024)} MB.`] });
       }
       if (error instanceof TooLargeError) {
         await rm(part, { force: true });
@@ -201,6 +219,8 @@ async function fetchOnce(url: string, part: string, offset: number, options: Dow
 }
 
 class TooLargeError extends Error {}
+/** More than the caller's size limit arrived (a video whose size was not published). */
+class OverLimitError extends Error {}
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

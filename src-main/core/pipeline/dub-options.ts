@@ -19,7 +19,7 @@ export type TranslatorChoice = z.infer<typeof translatorChoiceSchema>;
 export type TranscriberChoice = NonNullable<DubJobOptions['transcription']>;
 
 /** The version of the option sets Redub writes now; option-upgrades.ts brings older ones here. */
-export const currentOptionsVersion = 3;
+export const currentOptionsVersion = 4;
 
 const speechChoiceSchema = z.object({
   engine: z.enum(['espeak', 'piper']),
@@ -33,6 +33,8 @@ export const dubJobOptionsSchema = z.object({
   version: z.literal(currentOptionsVersion),
   inputPath: z.string(),
   inputFingerprint: z.string(),
+  /** The URL the input is downloaded from (into inputPath) by the download stage; null for a local file. */
+  inputUrl: z.object({ url: z.string(), kind: z.enum(['direct', 'page']) }).nullable(),
   language: z.string(),
   sourceLanguage: z.string().nullable(),
   subtitlesPath: z.string().nullable(),
@@ -92,8 +94,9 @@ export function idempotencyKeyFor(options: Partial<z.input<typeof dubJobOptionsS
   // The version says how the options are written down, not what the job is.
   // A detected encoding and a subtitle track that does not show are what every job meant before
   // those fields existed: at those values they are left out, so older keys stay the same.
-  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, version: _version, subtitlesEncoding, subtitlesShown, ...rest } = options as z.input<typeof dubJobOptionsSchema> & { version?: number };
-  const identity = { ...rest, ...(subtitlesEncoding ? { subtitlesEncoding } : {}), ...(subtitlesShown ? { subtitlesShown } : {}) };
+  // A URL input is keyed by its URL (in the fingerprint and inputUrl); a local one never has it.
+  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, version: _version, subtitlesEncoding, subtitlesShown, inputUrl, ...rest } = options as z.input<typeof dubJobOptionsSchema> & { version?: number };
+  const identity = { ...rest, ...(subtitlesEncoding ? { subtitlesEncoding } : {}), ...(subtitlesShown ? { subtitlesShown } : {}), ...(inputUrl ? { inputUrl } : {}) };
   if (speech && speech.engine !== 'espeak') return hashOf({ ...identity, speech });
   return hashOf(identity);
 }

@@ -106,7 +106,7 @@ export async function runDubJob(
 export function progressWeights(stages: readonly AnyStage[], options: DubJobOptions): Map<StageName, number> {
   // Jobs that transcribe or translate with a model spend much of their time there.
   const neural = Boolean((!options.subtitlesPath && options.transcription) || (!options.translationPath && options.translators));
-  const raw = stages.map((stage) => [stage.name, neural ? stage.weight.neural : stage.weight.plain] as const);
+  const raw = stages.map((stage) => [stage.name, stage.skipsJob?.(options) ? 0 : neural ? stage.weight.neural : stage.weight.plain] as const);
   const total = raw.reduce((sum, [, weight]) => sum + weight, 0) || 1;
   return new Map(raw.map(([name, weight]) => [name, (weight * 100) / total]));
 }

@@ -27,6 +27,11 @@ export const optionUpgrades: readonly OptionsUpgrade[] = [
     what: 'the subtitle files\' encoding may be named (jobs from before it was meant detected) and the subtitle track may show by default (before, it never was meant to)',
     upgrade: (options) => ({ ...options, version: 3, subtitlesEncoding: options.subtitlesEncoding ?? null, subtitlesShown: options.subtitlesShown ?? false }),
   },
+  {
+    version: 4,
+    what: 'the input may be a URL to download (jobs from before it could be were local files)',
+    upgrade: (options) => ({ ...options, version: 4, inputUrl: options.inputUrl ?? null }),
+  },
 ];
 
 export const newestOptionsVersion = optionUpgrades.at(-1)?.version ?? 1;

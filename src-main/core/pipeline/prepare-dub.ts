@@ -8,6 +8,8 @@ import { RedubError } from '../../shared/errors.js';
 import { languageCodePattern, normalizeLanguage } from '../../shared/languages.js';
 import { defaultMaxLipSyncSegments, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
+import { createHash } from 'node:crypto';
+import { inspectUrl, isUrlInput } from '../files/url-input.js';
 import { checkEncodingName } from '../subtitles/decode-text.js';
 import { loadSubtitleFile } from '../subtitles/subtitle-file.js';
 import { prepareOutputFolder } from '../files/output-folder.js';
@@ -43,6 +45,8 @@ export interface DubRequest {
   translator?: string | null;
   /** Terms fixed in every translation. */
   glossary?: GlossaryEntry[];
+  /** Where a URL input is downloaded to (a folder per URL inside it); without it URLs are refused. */
+  downloadsDir?: string;
 }
 
 /** Checks that a voice exists for a language; throws E_LANGUAGE_UNSUPPORTED otherwise. */
@@ -122,15 +126,14 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
   }
 
   const limits = request.limits ?? {};
-  const media = await probeMedia(path.resolve(request.input), limits);
-  // Kept with symbolic links resolved: the job serves this file and no other, even if a link
-  // along the way is changed later.
-  const inputPath = realpathSync(media.path);
+  const input = await locateInput(request, limits);
+  const { inputPath, media } = input;
   const subtitlesPath = request.subtitles ? path.resolve(request.subtitles) : null;
   const subtitlesEncoding = request.subtitlesEncoding ? checkEncodingName(request.subtitlesEncoding) : null;
   // Read whole now, so a file with no readable cue is refused before anything is queued.
   const subtitlesHash = subtitlesPath ? (await loadSubtitleFile(subtitlesPath, 'subtitles', subtitlesEncoding)).sha256 : null;
-  const lipSyncSegments = request.lipsync ? checkLipSyncSegments(request.lipsync.segments, media, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
+  if (request.lipsync && !media) throw usage('Lip-sync segments need the video first: download it, then dub the file with --lipsync.');
+  const lipSyncSegments = request.lipsync && media ? checkLipSyncSegments(request.lipsync.segments, media, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
 
   const sourceLanguage = request.from ? normalizeLanguage(request.from) : null;
   if (sourceLanguage !== null && !languageCodePattern.test(sourceLanguage)) throw usage(`"${request.from}" is not a language code; use codes such as en, es or pt-br.`);
@@ -152,7 +155,8 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
     jobs.push({
       version: currentOptionsVersion,
       inputPath,
-      inputFingerprint: fingerprintMedia(inputPath),
+      inputFingerprint: input.fingerprint,
+      inputUrl: input.url,
       language,
       sourceLanguage,
       subtitlesPath,
@@ -193,6 +197,25 @@ function normalizeKeys(entries: Record<string, string>, flag: string): Record<st
     result[normalizeLanguage(language)] = value;
   }
   return result;
+}
+
+/**
+ * Where the job's video is, and what it is: a local file probed now (refused before anything is
+ * queued if it cannot be dubbed), or a URL checked now and downloaded by the download stage into
+ * the data folder's downloads (one folder per URL), then probed like a file.
+ */
+async function locateInput(request: DubRequest, limits: { maxBytes?: number; maxDurationMs?: number }): Promise<{ inputPath: string; media: MediaInfo | null; fingerprint: string; url: DubJobOptions['inputUrl'] }> {
+  if (isUrlInput(request.input)) {
+    if (!request.downloadsDir) throw usage('This Redub cannot download videos here; pass the path of a file.');
+    const found = await inspectUrl(request.input, limits.maxBytes !== undefined ? { maxBytes: limits.maxBytes } : {});
+    const identity = createHash('sha256').update(found.url).digest('hex');
+    return { inputPath: path.join(request.downloadsDir, identity.slice(0, 16), found.fileName), media: null, fingerprint: `url:${identity}`, url: { url: found.url, kind: found.kind } };
+  }
+  const media = await probeMedia(path.resolve(request.input), limits);
+  // Kept with symbolic links resolved: the job serves this file and no other, even if a link
+  // along the way is changed later.
+  const inputPath = realpathSync(media.path);
+  return { inputPath, media, fingerprint: fingerprintMedia(inputPath), url: null };
 }
 
 function checkLipSyncSegments(segments: LipSyncSegment[], media: MediaInfo, maxSegments: number): LipSyncSegment[] {

@@ -2,6 +2,7 @@
 // in stages/ and one line here; the runner, the worker, the progress weights, the stage table and
 // the artifact keys all follow from the declarations.
 import type { AnyStage } from './stage.js';
+import { downloadStage } from './stages/download.js';
 import { exportStage } from './stages/export.js';
 import { extractStage } from './stages/extract.js';
 import { fitStage } from './stages/fit.js';
@@ -15,6 +16,7 @@ import { vadStage } from './stages/vad.js';
 import { dubWaveformStage, originalWaveformStage } from './stages/waveform.js';
 
 export const dubStages: readonly AnyStage[] = [
+  downloadStage,
   probeStage,
   extractStage,
   vadStage,

@@ -69,6 +69,9 @@ export interface StageDeclaration<Params = unknown, Result = unknown> {
   version: number;
   /** Shares of a job's progress: `plain` normally, `neural` when the job transcribes or translates with a model. */
   weight: { plain: number; neural: number };
+  /** True for jobs the stage never runs for, known from the options alone (a download for a local
+   * file): its share of the progress goes to the other stages. */
+  skipsJob?(options: DubJobOptions): boolean;
   /** The stages whose outputs plan() reads (they run earlier). */
   consumes: readonly AnyStage[];
   /** The worker's params; null when the job does not need the stage (it is shown as skipped). */

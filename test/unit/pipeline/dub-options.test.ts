@@ -3,10 +3,11 @@ import { dubJobOptionsSchema, idempotencyKeyFor, readJobOptions, type DubJobOpti
 
 function options(overrides: Partial<DubJobOptions> = {}): DubJobOptions {
   return {
-    version: 3,
+    version: 4,
     speech: { engine: 'espeak', voice: overrides.voice ?? null },
     inputPath: '/videos/talk.mp4',
     inputFingerprint: 'fingerprint-1',
+    inputUrl: null,
     language: 'es',
     sourceLanguage: 'en',
     subtitlesPath: '/videos/talk.en.srt',
@@ -88,7 +89,7 @@ describe('idempotencyKeyFor', () => {
 
   it('upgrades version-2 option sets to a detected encoding and a hidden subtitle track', () => {
     const { subtitlesEncoding: _encoding, subtitlesShown: _shown, ...stored } = options();
-    expect(readJobOptions({ ...stored, version: 2 })).toMatchObject({ version: 3, subtitlesEncoding: null, subtitlesShown: false });
+    expect(readJobOptions({ ...stored, version: 2 })).toMatchObject({ version: 4, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null });
   });
 
   it('changes with the lip-sync segments', () => {

@@ -29,9 +29,9 @@ describe('job option upgrades', () => {
 
   it('2 → 3: the subtitle files\' encoding is detected and the subtitle track does not show, as before', () => {
     const upgraded = upgradeJobOptions(version1) as Record<string, unknown>;
-    expect(upgraded).toMatchObject({ version: 3, subtitlesEncoding: null, subtitlesShown: false });
+    expect(upgraded).toMatchObject({ version: 4, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null });
     expect(dubJobOptionsSchema.safeParse(upgraded).success).toBe(true);
-    expect(upgradeJobOptions({ ...version1, version: 2, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesShown: true })).toMatchObject({ version: 3, subtitlesShown: true });
+    expect(upgradeJobOptions({ ...version1, version: 2, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesShown: true })).toMatchObject({ version: 4, subtitlesShown: true });
   });
 
   it('leaves an option set of the current version as it is', () => {

@@ -8,12 +8,14 @@ const subtitled = { subtitlesPath: '/a.srt', translationPath: '/a.es.srt' } as D
 const neural = { subtitlesPath: null, translationPath: null, transcription: { engine: 'whisper', packId: 'w', packDir: '/w' }, translators: [] } as unknown as DubJobOptions;
 
 describe('progress weights', () => {
-  it('give every stage of the pipeline a share, and sum to 100 so a finished job shows 100 %', () => {
-    for (const options of [subtitled, neural]) {
+  it('give every stage a job runs a share, and sum to 100 so a finished job shows 100 %', () => {
+    const fromUrl = { ...subtitled, inputUrl: { url: 'https://example.org/a.mp4', kind: 'direct' } } as DubJobOptions;
+    for (const options of [subtitled, neural, fromUrl]) {
       const weights = progressWeights(dubStages, options);
       expect([...weights.keys()]).toEqual(dubStages.map((stage) => stage.name));
       expect([...weights.values()].reduce((sum, weight) => sum + weight, 0)).toBeCloseTo(100, 9);
-      expect([...weights.values()].every((weight) => weight > 0)).toBe(true);
+      // A local file skips the download, and its share goes to the rest.
+      expect([...weights.entries()].every(([name, weight]) => (name === 'download' && !options.inputUrl ? weight === 0 : weight > 0))).toBe(true);
     }
   });
 

@@ -30,7 +30,7 @@ describe('Store per-job records', () => {
       const { store, jobId } = setup();
       const stages = store.stages.list(jobId, dubStageNames);
       expect(stages.map((stage) => stage.name)).toEqual([...dubStageNames]);
-      expect(stages[3]).toEqual({ name: 'transcribe', state: 'pending', progress: 0, reused: false, ms: null, attempts: 0, executionProvider: null, error: null });
+      expect(stages.find((stage) => stage.name === 'transcribe')).toEqual({ name: 'transcribe', state: 'pending', progress: 0, reused: false, ms: null, attempts: 0, executionProvider: null, error: null });
     });
 
     it('merges patches, keeping fields a patch does not mention and honouring explicit nulls', () => {
@@ -38,12 +38,12 @@ describe('Store per-job records', () => {
       const error = new RedubError('E_VAD_FAILED').toData();
       store.stages.upsert(jobId, 'vad', { state: 'running', startedMs: 10, attempts: 1, executionProvider: 'cuda', artifactKey: 'k1' });
       store.stages.upsert(jobId, 'vad', { state: 'failed', error });
-      expect(store.stages.list(jobId, dubStageNames)[2]).toMatchObject({ state: 'failed', attempts: 1, executionProvider: 'cuda', error });
+      expect(store.stages.list(jobId, dubStageNames).find((stage) => stage.name === 'vad')).toMatchObject({ state: 'failed', attempts: 1, executionProvider: 'cuda', error });
       store.stages.upsert(jobId, 'vad', { state: 'done', progress: 100, reused: true, durationMs: 250, error: null, executionProvider: null });
-      expect(store.stages.list(jobId, dubStageNames)[2]).toEqual({ name: 'vad', state: 'done', progress: 100, reused: true, ms: 250, attempts: 1, executionProvider: null, error: null });
+      expect(store.stages.list(jobId, dubStageNames).find((stage) => stage.name === 'vad')).toEqual({ name: 'vad', state: 'done', progress: 100, reused: true, ms: 250, attempts: 1, executionProvider: null, error: null });
       expect(store.stages.artifactKey(jobId, 'vad')).toBe('k1');
       store.stages.reset(jobId);
-      expect(store.stages.list(jobId, dubStageNames)[2]!.state).toBe('pending');
+      expect(store.stages.list(jobId, dubStageNames).find((stage) => stage.name === 'vad')!.state).toBe('pending');
     });
 
     it('refuses stages for a job that does not exist', () => {

@@ -13,6 +13,7 @@ import type { StyledCues } from '../subtitle-import.js';
 import { translateStage } from './translate.js';
 import { mp4Problems } from '../output-checks.js';
 import { cpuPlacement, declareStage } from '../stage.js';
+import { downloadStage, inputFingerprintOf } from './download.js';
 import { mixStage } from './mix.js';
 import { inputPathIsNeutral, probeStage } from './probe.js';
 import { transcribeStage } from './transcribe.js';
@@ -46,12 +47,13 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
   // 2: the subtitle track's default flag set right, WebVTT and ASS beside the SRT.
   version: 2,
   weight: { plain: 20, neural: 12 },
-  consumes: [probeStage, transcribeStage, translateStage, editStage, mixStage],
-  plan({ options, output }) {
+  consumes: [downloadStage, probeStage, transcribeStage, translateStage, editStage, mixStage],
+  plan(context) {
+    const { options, output } = context;
     const mix = output(mixStage)!;
     return {
       inputPath: options.inputPath,
-      inputFingerprint: options.inputFingerprint,
+      inputFingerprint: inputFingerprintOf(context),
       media: output(probeStage)!.result,
       mixPath: mix.file(mix.result.mixFile),
       language: options.language,

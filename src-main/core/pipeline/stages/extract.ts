@@ -5,6 +5,7 @@ import { extractAudio } from '../../media/extract.js';
 import { layoutOrProblem, lengthMs, wavProblems, durationToleranceMs } from '../output-checks.js';
 import { cpuPlacement, declareStage } from '../stage.js';
 import { inputPathIsNeutral, probeStage } from './probe.js';
+import { downloadStage, inputFingerprintOf } from './download.js';
 
 export interface ExtractParams {
   inputPath: string;
@@ -22,10 +23,10 @@ export const extractStage = declareStage<ExtractParams, ExtractResult>({
   name: 'extract',
   version: 1,
   weight: { plain: 10, neural: 6 },
-  consumes: [probeStage],
+  consumes: [downloadStage, probeStage],
   plan(context) {
     const media = context.output(probeStage)!.result;
-    return { inputPath: context.options.inputPath, inputFingerprint: context.options.inputFingerprint, audioIndex: media.audio.index, durationMs: media.durationMs };
+    return { inputPath: context.options.inputPath, inputFingerprint: inputFingerprintOf(context), audioIndex: media.audio.index, durationMs: media.durationMs };
   },
   outputNeutral: { inputPath: inputPathIsNeutral },
   placement: () => cpuPlacement,

@@ -2,6 +2,7 @@
 // own error code, of anything that cannot be dubbed.
 import { probeMedia, type MediaInfo } from '../../media/probe.js';
 import { cpuPlacement, declareStage } from '../stage.js';
+import { downloadStage, inputFingerprintOf } from './download.js';
 
 export interface ProbeParams {
   inputPath: string;
@@ -15,8 +16,8 @@ export const probeStage = declareStage<ProbeParams, MediaInfo>({
   name: 'probe',
   version: 1,
   weight: { plain: 2, neural: 2 },
-  consumes: [],
-  plan: ({ options }) => ({ inputPath: options.inputPath, inputFingerprint: options.inputFingerprint, limits: options.limits }),
+  consumes: [downloadStage],
+  plan: (context) => ({ inputPath: context.options.inputPath, inputFingerprint: inputFingerprintOf(context), limits: context.options.limits }),
   outputNeutral: { inputPath: inputPathIsNeutral },
   placement: () => cpuPlacement,
   run: (params) => probeMedia(params.inputPath, params.limits),
