@@ -2,16 +2,18 @@
 // request's query and body become that call's arguments, and how its answer is sent. Arguments
 // are checked by the service against the shared contract, so HTTP and IPC refuse the same things.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { cueEditsRequestSchema } from '../shared/cues.js';
-import { apiMediaPath, createJobsRequestSchema, describeSchemaError, type WaveformQuery, queuePauseSchema, settingsPatchSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
+import { apiMediaPath, createJobsRequestSchema, describeSchemaError, type WaveformQuery, queuePauseSchema, settingsPatchSchema, importModelRequestSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
 import { RedubError } from '../shared/errors.js';
 import type { MediaTrack, RedubService } from '../core/service/redub-service.js';
 import { badRequest, readJsonBody, sendJson } from './http-io.js';
 import { sendFile } from './media-response.js';
 import type { ServerMetrics } from './metrics.js';
 import { receiveUpload, removeUploadFolder } from './multipart-upload.js';
-import { openEventStream } from './sse.js';
+import type { EventJournal } from './event-journal.js';
+import { openEventStream, resumeId } from './sse.js';
+import { openApiDocument } from './openapi.js';
 
 export const apiPrefix = '/api/v1';
 
@@ -27,6 +29,8 @@ export interface ApiContext {
   uploadLimitBytes(): Promise<number>;
   /** Ends an open event stream; the server ends them all when it closes. */
   streams: Set<() => void>;
+  /** Every service event with its id, and the recent ones for clients that resume. */
+  journal: EventJournal;
 }
 
 export interface ApiCall {
@@ -50,13 +54,12 @@ export interface Route {
   open?: boolean;
 }
 
-/** The folder or archive to import, a path on the machine that runs the core; the service checks it further. */
-const importModelBodySchema = z.object({ source: z.string() });
-
 const json = (status: number, produce: (call: ApiCall) => Promise<unknown>): Handler => async (call) => sendJson(call.res, status, await produce(call));
 
 export const routes: Route[] = [
   { pattern: ['health'], open: true, handlers: { GET: sendHealth } },
+  // No token: the description of the API holds no secrets, and tools fetch it before they have one.
+  { pattern: ['openapi.json'], open: true, handlers: { GET: json(200, async ({ context }) => openApiDocument(routes, context.version)) } },
   { pattern: ['metrics'], handlers: { GET: sendMetrics } },
   { pattern: ['jobs'], handlers: { GET: json(200, ({ query, context }) => context.service.listJobs(listQuery(query))), POST: createJobs } },
   {
@@ -106,9 +109,11 @@ export const routes: Route[] = [
   { pattern: ['models', ':id', 'install'], handlers: { POST: json(202, ({ params, context }) => context.service.installModel(params.id!)) } },
   {
     pattern: ['models', ':id', 'import'],
-    handlers: { POST: json(200, async ({ req, params, context }) => context.service.importModel(params.id!, checkBody(importModelBodySchema, await readJsonBody(req)).source)) },
+    handlers: { POST: json(200, async ({ req, params, context }) => context.service.importModel(params.id!, checkBody(importModelRequestSchema, await readJsonBody(req)).source)) },
   },
   { pattern: ['models', ':id', 'verify'], handlers: { POST: json(200, ({ params, context }) => context.service.verifyModel(params.id!)) } },
+  // ?windowHours=168; without it the last 24 hours. The service checks the number against the contract.
+  { pattern: ['stats'], handlers: { GET: json(200, ({ query, context }) => context.service.getStats(numberParam(query, 'windowHours'))) } },
 ];
 
 /** The route a path names, its captured segments, or null. Segments are decoded once here; a
@@ -175,8 +180,8 @@ async function sendMetrics({ res, context }: ApiCall): Promise<void> {
   res.end(text);
 }
 
-async function streamEvents({ req, res, context }: ApiCall): Promise<void> {
-  const end = openEventStream(req, res, context.service);
+async function streamEvents({ req, res, query, context }: ApiCall): Promise<void> {
+  const end = openEventStream(req, res, context.journal, { lastEventId: resumeId(req, query) });
   context.streams.add(end);
   res.on('close', () => context.streams.delete(end));
 }

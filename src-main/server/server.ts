@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { RedubError } from '../shared/errors.js';
 import { packageRoot } from '../core/package-root.js';
@@ -13,8 +14,14 @@ import type { RedubService } from '../core/service/redub-service.js';
 import { loadOrCreateToken, presentedToken, tokensMatch } from './api-token.js';
 import { apiPrefix, matchRoute, type ApiContext } from './api-routes.js';
 import { sendError, setCommonHeaders } from './http-io.js';
+import { isLoopbackHost } from './loopback-host.js';
+import { createEventJournal } from './event-journal.js';
 import { createMetrics } from './metrics.js';
+import { isDocsPath, serveDocs } from './docs-page.js';
 import { serveRenderer } from './static-files.js';
+import { createWebSocketGateway } from './websocket.js';
+
+export { isLoopbackHost } from './loopback-host.js';
 
 export const defaultPort = 8383;
 /** Loopback only, always: the API drives a person's machine and is not meant for the network. */
@@ -29,13 +36,15 @@ export interface ServerOptions {
   uploadLimitBytes?: number;
   /** Where the server reports unexpected errors (never sent to clients); stderr by default. */
   log?: (line: string) => void;
+  /** How often WebSockets are pinged (a dead client is dropped after two); 30 s by default. */
+  webSocketPingMs?: number;
 }
 
 export interface RedubHttpServer {
   server: Server;
   token: string;
   tokenFile: string;
-  /** Ends open event streams and closes the listener; the service stays open (its owner closes it). */
+  /** Ends open event streams and WebSockets and closes the listener; the service stays open (its owner closes it). */
   close(): Promise<void>;
 }
 
@@ -63,6 +72,7 @@ export function createServer(options: ServerOptions): RedubHttpServer {
     version: packageVersion(),
     uploadLimitBytes: async () => options.uploadLimitBytes ?? readSettings(service.core.store.settings).maxInputMb * 1024 * 1024,
     streams: new Set(),
+    journal: createEventJournal(service),
   };
   const report = (error: unknown) => {
     const text = error instanceof Error ? (process.env.REDUB_DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
@@ -81,6 +91,8 @@ export function createServer(options: ServerOptions): RedubHttpServer {
   });
   // Event streams stay open for hours; only idle keep-alive sockets are timed out.
   server.requestTimeout = 0;
+  const sockets = createWebSocketGateway({ service, journal: context.journal, token, pingMs: options.webSocketPingMs, report });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => sockets.handleUpgrade(req, socket, head));
 
   return {
     server,
@@ -88,6 +100,9 @@ export function createServer(options: ServerOptions): RedubHttpServer {
     tokenFile,
     close: async () => {
       for (const end of [...context.streams]) end();
+      // Upgraded sockets keep the listener from closing until they end.
+      await sockets.close();
+      context.journal.close();
       metrics.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -155,6 +170,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, { context, toke
     res.setHeader('Allow', 'GET, HEAD');
     throw new RedubError('E_METHOD_NOT_ALLOWED');
   }
+  if (isDocsPath(rawPath)) return serveDocs(req, res, rawPath);
   await serveRenderer(req, res, rendererDir, rawPath);
 }
 
@@ -162,11 +178,6 @@ function allowedMethods(methods: string[]): string {
   return (methods.includes('GET') ? [...methods, 'HEAD'] : methods).join(', ');
 }
 
-/** 127.0.0.1, localhost or [::1], with any port. */
-export function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  return /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i.test(host);
-}
 
 let cachedVersion: string | null = null;
 

@@ -71,6 +71,45 @@ export type ListJobsQuery = z.input<typeof listJobsQuerySchema>;
 export const logsQuerySchema = z.object({ afterId: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).default(1000) });
 export type LogsQuery = z.input<typeof logsQuerySchema>;
 
+/** The stretch of time the stats cover, ending now: a minute at least, a year at most. */
+export const statsQuerySchema = z.object({ windowHours: z.number().min(1 / 60).max(24 * 365).default(24) });
+export type StatsQuery = z.input<typeof statsQuerySchema>;
+
+/** Nearest-rank median and 95th percentile; null while there is nothing to rank. */
+export interface DurationFigures {
+  count: number;
+  medianMs: number | null;
+  p95Ms: number | null;
+}
+
+/** How the work went over a window: jobs that finished in it and the stages those jobs ran. */
+export interface Stats {
+  windowHours: number;
+  from: string;
+  to: string;
+  jobs: {
+    /** Every job there is now, by state, whenever it finished. */
+    byState: Record<JobState, number>;
+    finished: number;
+    done: number;
+    failed: number;
+    cancelled: number;
+    /** Shares of the finished jobs (0…1); null when none finished in the window. */
+    successRate: number | null;
+    failureRate: number | null;
+  };
+  durations: {
+    /** Done jobs, from their first start to their end. */
+    job: DurationFigures;
+    /** Stages that really ran (a reused cache result is not timed), in pipeline order. */
+    stages: Record<string, DurationFigures>;
+  };
+  /** Minutes of input video dubbed (done jobs) per hour of the window. */
+  mediaMinutesPerHour: number;
+  /** Of the stages that produced a result, how many reused an earlier run's; hitRate null when none did. */
+  cache: { stageRuns: number; reused: number; hitRate: number | null };
+}
+
 
 export const settingsSchema = z.object({
   cpuWorkers: z.number().int().min(1).max(64),
@@ -132,6 +171,9 @@ export interface LogEntry extends LogLine {
 
 export const packIdSchema = z.string().regex(/^[a-z0-9._-]{1,100}$/, 'A model pack id is lower-case letters, digits, dots, dashes and underscores, as `redub models list` shows it.');
 
+/** POST /models/{id}/import: the folder or archive to import, a path on the machine that runs the core; the service checks it further. */
+export const importModelRequestSchema = z.object({ source: z.string() });
+
 /** What a model pack does: the engine kinds a pack can hold (lip-sync and separation come with their engines). */
 export const packKinds = ['asr', 'mt', 'tts', 'vad'] as const;
 export type PackKind = (typeof packKinds)[number];
@@ -179,7 +221,11 @@ export type RedubEvent =
   | { type: 'queue.updated'; queue: QueueStatus }
   | { type: 'model.updated'; task: ModelTask; pack: ModelPackInfo | null }
   /** A pack was removed; `pack` is its catalog entry, now not installed (null when not in the catalog). */
-  | { type: 'model.removed'; id: string; pack: ModelPackInfo | null };
+  | { type: 'model.removed'; id: string; pack: ModelPackInfo | null }
+  /** Sent by the local API's event streams, never by the service: the events a reconnecting
+   * client asked for (Last-Event-ID) are gone (the server restarted, or too many happened since),
+   * so it must fetch the lists again rather than trust what it holds. */
+  | { type: 'resync'; reason: string };
 
 /** What every transport offers the renderer; the IPC bridge and the HTTP bridge both implement it. */
 export interface RedubApi {
@@ -209,6 +255,8 @@ export interface RedubApi {
   importModel(id: string, source: string): Promise<ModelPackInfo>;
   verifyModel(id: string): Promise<ModelVerification>;
   removeModel(id: string): Promise<{ id: string; removed: boolean }>;
+  /** Figures over the last windowHours (24 by default): outcomes, durations, throughput, cache hits. */
+  getStats(query?: StatsQuery): Promise<Stats>;
   /** Subscribes to job and queue events; returns the unsubscribe function. */
   onEvent(listener: (event: RedubEvent) => void): () => void;
 }
@@ -236,6 +284,7 @@ export const apiArgumentSchemas = {
   importModel: z.tuple([packIdSchema, z.string().min(1, 'Name the folder or archive to import from.')]),
   verifyModel: z.tuple([packIdSchema]),
   removeModel: z.tuple([packIdSchema]),
+  getStats: z.tuple([statsQuerySchema.optional()]),
 } as const satisfies Record<Exclude<keyof RedubApi, 'onEvent'>, z.ZodType>;
 
 export type ApiMethod = keyof typeof apiArgumentSchemas;

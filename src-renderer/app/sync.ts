@@ -101,6 +101,12 @@ export function startSync(bridge: RendererBridge): () => void {
   // Listen before loading, so nothing that happens during the load is missed; newest-wins merging
   // makes the order of list pages and events irrelevant.
   const stopEvents = bridge.api.onEvent((event) => {
+    // The server could not replay what the stream missed: what is shown may be stale.
+    if (event.type === 'resync') {
+      void reloadJobsAndQueue(bridge);
+      if (useModelsStore.getState().wanted) void loadModels(bridge.api);
+      return;
+    }
     batch.push(event);
     timer ??= setTimeout(flush, batchDelayMs);
   });

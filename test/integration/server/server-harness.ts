@@ -23,6 +23,7 @@ export interface HarnessOptions extends Pick<RedubServiceOptions, 'modelCatalog'
   workerHost?: WorkerHost;
   uploadLimitBytes?: number;
   rendererDir?: string;
+  webSocketPingMs?: number;
 }
 
 export async function startHarness(root: string, options: HarnessOptions = {}): Promise<Harness> {
@@ -33,6 +34,7 @@ export async function startHarness(root: string, options: HarnessOptions = {}): 
   const logged: string[] = [];
   const server = await startServer({
     service, dataDir, port: 0, rendererDir: options.rendererDir ?? path.join(root, 'no-renderer'), uploadLimitBytes: options.uploadLimitBytes,
+    webSocketPingMs: options.webSocketPingMs,
     log: (line) => logged.push(line),
   });
   return {
