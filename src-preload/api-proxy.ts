@@ -27,6 +27,7 @@ export const apiMethods = [
   'importModel',
   'verifyModel',
   'removeModel',
+  'getStats',
 ] as const satisfies readonly ApiMethod[];
 
 type UnlistedMethod = Exclude<ApiMethod, (typeof apiMethods)[number]>;

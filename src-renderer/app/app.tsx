@@ -1,4 +1,4 @@
-// The app shell: navigation (Queue, Models, Settings), the open job as a side panel beside the
+// The app shell: navigation (Queue, Models, Stats, Settings), the open job as a side panel beside the
 // queue, connection and start-up problems as a banner, and toasts. Pages come from features/;
 // the shell is the one place that composes them.
 import { useEffect } from 'react';
@@ -7,6 +7,7 @@ import { ErrorNotice } from '../common/error-notice.js';
 import { ModelsPage } from '../features/models/models-page.js';
 import { QueuePage } from '../features/queue/queue-page.js';
 import { SettingsPage } from '../features/settings/settings-page.js';
+import { StatsPage } from '../features/stats/stats-page.js';
 import { TimelineView } from '../features/timeline/timeline-view.js';
 import { useJobsStore } from '../stores/jobs-store.js';
 import { useSettingsStore } from '../stores/settings-store.js';
@@ -21,6 +22,7 @@ import { useRouteSync } from './use-route.js';
 const navigation: readonly { view: View; label: string }[] = [
   { view: 'queue', label: 'Queue' },
   { view: 'models', label: 'Models' },
+  { view: 'stats', label: 'Stats' },
   { view: 'settings', label: 'Settings' },
 ];
 
@@ -86,7 +88,7 @@ export function App() {
         </div>
       ) : null}
       <main id="main" className="app__main" tabIndex={-1}>
-        {view === 'queue' ? <QueuePage /> : view === 'models' ? <ModelsPage /> : view === 'timeline' && selectedId ? <TimelineView key={selectedId} jobId={selectedId} /> : <SettingsPage />}
+        {view === 'queue' ? <QueuePage /> : view === 'models' ? <ModelsPage /> : view === 'stats' ? <StatsPage /> : view === 'timeline' && selectedId ? <TimelineView key={selectedId} jobId={selectedId} /> : <SettingsPage />}
       </main>
       {view === 'queue' && selectedId ? <JobPanel key={selectedId} jobId={selectedId} /> : null}
       <Toasts />

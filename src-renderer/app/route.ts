@@ -12,6 +12,7 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'models') return { view: 'models', jobId: null };
   if (parts[0] === 'settings') return { view: 'settings', jobId: null };
+  if (parts[0] === 'stats') return { view: 'stats', jobId: null };
   if (parts[0] === 'jobs' && parts[1] && parts[2] === 'timeline') return { view: 'timeline', jobId: parts[1] };
   if (parts[0] === 'jobs' && parts[1]) return { view: 'queue', jobId: parts[1] };
   return { view: 'queue', jobId: null };

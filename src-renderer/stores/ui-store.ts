@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import type { RedubErrorData } from '../../src-main/shared/errors.js';
 
 export type ThemePreference = 'system' | 'dark' | 'light';
-export type View = 'queue' | 'models' | 'settings' | 'timeline';
+export type View = 'queue' | 'models' | 'stats' | 'settings' | 'timeline';
 export type Connection = 'connecting' | 'open' | 'closed';
 
 export interface Toast {

@@ -9,7 +9,7 @@ const argumentNames: Record<ApiMethod, string[]> = {
   createJobs: ['request'], listJobs: ['query'], getJob: ['id'], getLogs: ['id', 'query'], cancelJob: ['id'],
   retryJob: ['id'], deleteJob: ['id'], queueStatus: [], setQueuePaused: ['paused'], getSettings: [],
   updateSettings: ['settings'], previewSources: ['id'], getCues: ['id'], editCues: ['id', 'request'], renderJob: ['id'], getWaveform: ['id', 'query'], listModels: [], installModel: ['id'], importModel: ['id', 'source'],
-  verifyModel: ['id'], removeModel: ['id'],
+  verifyModel: ['id'], removeModel: ['id'], getStats: ['query'],
 };
 
 /** Checks a call's arguments against the contract; a failure names each bad field as the caller

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {
   apiMediaPath, type MediaTrack, type WaveformQuery, type WaveformView, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
   type LogsQuery, type ModelPackInfo, type ModelTask, type ModelVerification, type PreviewSources, type QueueStatus,
-  type RedubApi, type RedubEvent, type Settings, type SettingsPatch,
+  type RedubApi, type RedubEvent, type Settings, type SettingsPatch, type Stats, type StatsQuery,
 } from '../../shared/contract.js';
 import { RedubError, type RedubErrorData } from '../../shared/errors.js';
 import { isTerminalJobState, jobStates, type JobDetails, type JobState, type JobSummary } from '../../shared/jobs.js';
@@ -27,6 +27,7 @@ import { parseArguments } from './arguments.js';
 export { parseArguments };
 import { pruneBudget, readSettings, requestDefaults, writeSettings } from './app-settings.js';
 import { JobEventFeed } from './job-event-feed.js';
+import { statsView } from './stats-view.js';
 import { ModelManager, type ModelDownloadOptions } from './model-manager.js';
 
 export type { MediaTrack };
@@ -351,6 +352,11 @@ export class RedubService implements RedubApi {
   async removeModel(id: string): Promise<{ id: string; removed: boolean }> {
     const [validId] = parseArguments('removeModel', [id]);
     return this.models.remove(validId);
+  }
+
+  async getStats(query?: StatsQuery): Promise<Stats> {
+    const [valid] = parseArguments('getStats', [query]);
+    return statsView(this.core.store, valid?.windowHours ?? 24, Date.now(), this.core.stageNames);
   }
 
   /** Where a job's track is and the folder it must lie in (see job-media.ts). */

@@ -10,6 +10,7 @@ import { LipSyncTable } from './lipsync-table.js';
 import { LogTable } from './log-table.js';
 import { SettingsTable } from './settings-table.js';
 import { StageTable } from './stage-table.js';
+import { StatsQueries } from './stats-queries.js';
 import { JobQueue, type JobQueueOptions } from '../queue/job-queue.js';
 
 export type { JobQueueOptions, JobRow, JobStats, NewJob } from '../queue/job-queue.js';
@@ -24,6 +25,8 @@ export class Store {
   readonly settings: SettingsTable;
   /** A person's cue edits over the cues the stages made. */
   readonly cueLayers: CueLayerTable;
+  /** Reads across jobs and stages for the stats (GET /stats, the Stats page). */
+  readonly stats: StatsQueries;
 
   constructor(
     readonly db: Database,
@@ -37,6 +40,7 @@ export class Store {
     this.artifacts = new ArtifactTable(db, clock);
     this.lipSync = new LipSyncTable(db);
     this.cueLayers = new CueLayerTable(db, clock);
+    this.stats = new StatsQueries(db);
     this.jobs = new JobQueue(db, { settings: this.settings, logs: this.logs }, options);
   }
 }

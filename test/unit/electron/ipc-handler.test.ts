@@ -56,6 +56,7 @@ const validArguments = {
   importModel: ['whisper-base', '/media/usb/whisper-base.tar.gz'],
   verifyModel: ['nllb-200-distilled-600m'],
   removeModel: ['piper-es_es-davefx-medium'],
+  getStats: [{ windowHours: 168 }],
 } satisfies Record<ApiMethod, unknown[]>;
 
 /** One invalid argument list for every method; the `satisfies` makes a new method need one here. */
@@ -81,6 +82,7 @@ const invalidArguments = {
   importModel: ['whisper-base', ''],
   verifyModel: ['Whisper Base'],
   removeModel: [7],
+  getStats: [{ windowHours: 0 }],
 } satisfies Record<ApiMethod, unknown[]>;
 
 describe('IPC handler: who may call', () => {

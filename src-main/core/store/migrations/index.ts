@@ -9,5 +9,6 @@ import { migration as jobStats } from './0006-job-stats.js';
 import { migration as cueEdits } from './0007-cue-edits.js';
 import { migration as jobMedia } from './0008-job-media.js';
 import { migration as cueLayerTimes } from './0009-cue-layer-times.js';
+import { migration as jobsFinished } from './0010-jobs-finished.js';
 
-export const migrations: readonly Migration[] = [jobs, cuesArtifacts, logs, lipsync, settings, jobStats, cueEdits, jobMedia, cueLayerTimes];
+export const migrations: readonly Migration[] = [jobs, cuesArtifacts, logs, lipsync, settings, jobStats, cueEdits, jobMedia, cueLayerTimes, jobsFinished];
