@@ -27,3 +27,6 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+
+// `redub/client`, the typed HTTP client the renderer and scripts share.
+await import('./build-client.mjs');

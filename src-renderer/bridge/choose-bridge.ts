@@ -3,7 +3,7 @@
 import type { CreateJobsRequest, RedubApi } from '../../src-main/shared/contract.js';
 import type { JobSummary } from '../../src-main/shared/jobs.js';
 import { ApiError } from './api-error.js';
-import type { ConnectionListener } from './event-stream.js';
+import type { ConnectionListener } from './http-bridge.js';
 import { isDiskFile, pathForFile, type DraftFile, type RedubFiles } from './files.js';
 import { createHttpBridge, type HttpBridge } from './http-bridge.js';
 import { wrapIpcApi } from './ipc-bridge.js';

@@ -5,6 +5,6 @@ export const bridge = chooseBridge(globalThis as unknown as BridgeHost);
 export const api = bridge.api;
 
 export { ApiError, toApiError } from './api-error.js';
-export type { ConnectionState } from './event-stream.js';
+export type { ConnectionState } from './http-bridge.js';
 export { isDiskFile, onOpenPaths, type DiskFile, type DraftFile } from './files.js';
 export type { JobDraft } from './job-draft.js';

@@ -31,10 +31,5 @@ export function takeApiToken(place: TokenPlace): string | null {
   }
 }
 
-/** Media elements cannot send headers, so their URLs carry the token as a query parameter. */
-export function withToken(url: string, token: string | null): string {
-  if (!token || /^(blob|data):/.test(url) || /[?&]token=/.test(url)) return url;
-  const hashAt = url.indexOf('#');
-  const [base, hash] = hashAt === -1 ? [url, ''] : [url.slice(0, hashAt), url.slice(hashAt)];
-  return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}${hash}`;
-}
+// Media elements cannot send headers, so their URLs carry the token; the API client owns that rule.
+export { withToken } from '../../src-main/shared/client/media-url.js';

@@ -12,8 +12,9 @@ export interface ServeProcess {
   stop(): Promise<CliResult>;
 }
 
-export async function startServe(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const { child, done } = startRedub(['serve', '--port', '0', '--json', '--data-dir', dataDir], env);
+/** `port` 0 (the default) takes any free port; a test that restarts the server passes the first one's. */
+export async function startServe(dataDir: string, env: NodeJS.ProcessEnv = {}, port = 0): Promise<ServeProcess> {
+  const { child, done } = startRedub(['serve', '--port', String(port), '--json', '--data-dir', dataDir], env);
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const deadline = Date.now() + 30_000;

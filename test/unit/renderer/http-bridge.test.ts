@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../src-renderer/bridge/api-error.js';
-import { buildUploadForm, createHttpBridge } from '../../../src-renderer/bridge/http-bridge.js';
-import { buildQuery } from '../../../src-renderer/bridge/http-request.js';
+import { createHttpBridge, type ConnectionState } from '../../../src-renderer/bridge/http-bridge.js';
+import { buildQuery, buildUploadForm } from '../../../src-main/shared/client/index.js';
 import { jobSummary } from '../../helpers/job-fixtures.js';
 
 interface Call {
@@ -24,7 +24,8 @@ const id = '3f2b8c1e-8f4a-4a5e-9b1c-2d3e4f5a6b7c';
 
 function bridgeWith(reply: () => Response, token: string | null = 'secret') {
   const { fetch, calls } = fakeFetch(reply);
-  const bridge = createHttpBridge({ token, fetch, createEventSource: () => { throw new Error('no events in this test'); } });
+  // Retries wait a millisecond at most here; the client's own tests pin the delays.
+  const bridge = createHttpBridge({ token, fetch, backoff: { baseMs: 1, maxMs: 1 } });
   return { bridge, calls };
 }
 
@@ -237,11 +238,74 @@ describe('the HTTP bridge maps errors', () => {
     }
   });
 
-  it('says the API cannot be reached when fetch itself fails', async () => {
-    const bridge = createHttpBridge({ token: 't', fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
+  it('says the API cannot be reached when fetch itself fails, after retrying the GET', async () => {
+    const fetch = vi.fn(() => Promise.reject(new TypeError('Failed to fetch')));
+    const bridge = createHttpBridge({ token: 't', fetch, backoff: { baseMs: 1, maxMs: 1 } });
     const error = (await bridge.getSettings().catch((caught: unknown) => caught)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
+    expect(error.code).toBe('E_API_UNREACHABLE');
     expect(error.message).toBe("Redub's local API cannot be reached.");
     expect(error.details).toEqual(['Failed to fetch']);
+    expect(fetch).toHaveBeenCalledTimes(4);
+  });
+});
+
+/** An event stream the test writes to: each call of fetch for /events gets the next one. */
+function eventStreams() {
+  const streams: { url: string; headers: Record<string, string>; push(text: string): void; end(): void }[] = [];
+  const fetch = vi.fn(async (url: string, init: RequestInit = {}) => {
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({ start: (c) => (controller = c) });
+    init.signal?.addEventListener('abort', () => controller.error(init.signal!.reason));
+    streams.push({ url, headers: init.headers as Record<string, string>, push: (text) => controller.enqueue(new TextEncoder().encode(text)), end: () => controller.close() });
+    return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+  });
+  return { fetch, streams };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe('the HTTP bridge’s events', () => {
+  it('opens one connection for every listener, with the token as a header, and closes it after the last leaves', async () => {
+    const { fetch, streams } = eventStreams();
+    const bridge = createHttpBridge({ token: 'secret', fetch, backoff: { baseMs: 1, maxMs: 1 } });
+    const states: ConnectionState[] = [];
+    bridge.onConnection((state) => states.push(state));
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    const stopFirst = bridge.onEvent((event) => first.push(event));
+    const stopSecond = bridge.onEvent((event) => second.push(event));
+    await settle();
+    expect(streams).toHaveLength(1);
+    expect(streams[0]!.url).toBe('/api/v1/events');
+    expect(streams[0]!.headers).toMatchObject({ Authorization: 'Bearer secret', Accept: 'text/event-stream' });
+    streams[0]!.push('id: b:1\ndata: {"type":"job.removed","id":"a"}\n\n');
+    await settle();
+    expect(first).toEqual([{ type: 'job.removed', id: 'a' }]);
+    expect(second).toEqual(first);
+    expect(states).toEqual(['connecting', 'open']);
+    stopFirst();
+    stopSecond();
+    await settle();
+    // Listening again resumes after the last event the page saw.
+    const stopAgain = bridge.onEvent(() => undefined);
+    await settle();
+    expect(streams).toHaveLength(2);
+    expect(streams[1]!.headers['Last-Event-ID']).toBe('b:1');
+    stopAgain();
+  });
+
+  it('says "closed" while the stream is down and "open" once it is back, so the page reloads', async () => {
+    const { fetch, streams } = eventStreams();
+    const bridge = createHttpBridge({ token: null, fetch, backoff: { baseMs: 1, maxMs: 1 } });
+    const states: ConnectionState[] = [];
+    bridge.onConnection((state) => states.push(state));
+    const stop = bridge.onEvent(() => undefined);
+    await settle();
+    streams[0]!.end();
+    await settle();
+    expect(streams).toHaveLength(2);
+    expect(states).toEqual(['connecting', 'open', 'closed', 'open']);
+    stop();
   });
 });
