@@ -1,36 +1,8 @@
 // The security decisions of the window, as plain functions so they can be tested without
-// Electron: the window's web preferences, where its pages may navigate, which links open in the
-// system browser, the content security policy, and which permissions a page gets.
-import type { BrowserWindowConstructorOptions } from 'electron';
+// Electron: where its pages may navigate, which links open in the system browser, the content
+// security policy, and which permissions a page gets. The web preferences are in window.ts, at
+// the constructor, where scanners can read them.
 import { isTrustedUrl, mediaScheme } from './app-origin.js';
-
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
-  return {
-    width: 1400,
-    height: 900,
-    minWidth: 960,
-    minHeight: 600,
-    show: false,
-    title: 'Redub',
-    backgroundColor: '#16181d',
-    webPreferences: {
-      preload: preloadPath,
-      // Electron's security checklist: the renderer gets no Node and no direct Electron.
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      // A file dropped outside the drop zone must not replace the app with the file.
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-    },
-  };
-}
 
 /** A page may navigate only within the app's own origins; anything else is stopped. */
 export function isNavigationAllowed(url: string, trustedOrigins: readonly string[]): boolean {

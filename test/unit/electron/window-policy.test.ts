@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, externalUrlToOpen, isNavigationAllowed, isPermissionGranted, mainWindowOptions, withContentSecurityPolicy } from '../../../src-main/electron/window-policy.js';
+import { contentSecurityPolicy, externalUrlToOpen, isNavigationAllowed, isPermissionGranted, withContentSecurityPolicy } from '../../../src-main/electron/window-policy.js';
 import { originOf, privilegedSchemes } from '../../../src-main/electron/app-origin.js';
 
 const trusted = ['app://redub'];
 
 describe('window policy', () => {
-  it('gives the window isolation, the sandbox and no Node', () => {
-    const preferences = mainWindowOptions('/app/out/preload/index.cjs').webPreferences;
-    expect(preferences).toMatchObject({
-      preload: '/app/out/preload/index.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-    });
-  });
-
   it.each([
     ['app://redub/index.html', true],
     ['app://redub/jobs/1', true],
