@@ -51,6 +51,11 @@ export class RedubCore {
     this.cache.clearAbandonedTemporaries(isOwnerAlive);
   }
 
+  /** Where videos named by URL are downloaded, a folder per URL. */
+  get downloadsDir(): string {
+    return path.join(this.options.dataDir, 'downloads');
+  }
+
   get dataDir(): string {
     return this.options.dataDir;
   }
@@ -70,7 +75,7 @@ export class RedubCore {
     }
     const models = new ModelStore(this.options.dataDir, catalog);
     return prepareDubJobs(
-      { downloadsDir: path.join(this.options.dataDir, 'downloads'), ...request },
+      { downloadsDir: this.downloadsDir, ...request },
       async (language, voice) => {
         const { EspeakSynthesizer } = await import('./engines/tts/espeak-synthesizer.js');
         (await EspeakSynthesizer.load()).voiceFor(language, voice);

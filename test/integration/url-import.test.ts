@@ -1,7 +1,7 @@
 // `redub dub <url>` against a local HTTP server: a direct file whose connection drops half way
 // (resumed, dubbed), a 404, something that is not media, a file over the size limit, and a page
 // URL with and without yt-dlp on the PATH (a stand-in yt-dlp that writes the video it is asked for).
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -79,6 +79,10 @@ describe('redub dub <url>', { timeout: 180_000 }, () => {
     // The same URL again is the same job: found, not downloaded again.
     const again = await dub(`${media.origin}/drop.mp4`);
     expect(parseJson<DubJson>(again).jobs[0]!.id).toBe(job.id);
+    // Deleting the last job of a URL removes its download.
+    const deleted = await runRedub(['jobs', 'delete', job.id, '--data-dir', path.join(temporary(), 'data'), '--json']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(existsSync(path.dirname(downloaded))).toBe(false);
   });
 
   it('refuses a URL with nothing behind it, and one over the size limit, before queuing', async () => {

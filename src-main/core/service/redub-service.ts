@@ -111,6 +111,10 @@ export class RedubService implements RedubApi {
     return path.join(this.dataDir, 'uploads');
   }
 
+  get downloadsDir(): string {
+    return this.core.downloadsDir;
+  }
+
   async createJobs(request: CreateJobsRequest): Promise<{ jobs: JobSummary[] }> {
     return { jobs: (await this.submitJobs(request)).map(({ job }) => job) };
   }
@@ -228,7 +232,7 @@ export class RedubService implements RedubApi {
       await Promise.race([Promise.all(here.map((scheduler) => scheduler.waitFor([job.id]))), delay(deleteWaitMs)]);
     }
     if (this.core.store.jobs.get(job.id)) this.core.store.jobs.delete(job.id);
-    this.removeUploadFolder(job);
+    for (const root of [this.uploadsDir, this.downloadsDir]) this.removeOwnedFolder(root, job);
     return { id: job.id, deleted: true };
   }
 
@@ -398,12 +402,13 @@ export class RedubService implements RedubApi {
     return { paused: this.core.store.jobs.isPaused(), counts, depth: counts.queued + counts.retry_wait };
   }
 
-  /** An uploaded video lives in its own folder under uploads/; it goes with the last job using it. */
-  private removeUploadFolder(job: JobRow): void {
-    const relative = path.relative(this.uploadsDir, job.inputPath);
+  /** An uploaded or downloaded video lives in its own folder under uploads/ or downloads/; it goes
+   * with the last job using it. */
+  private removeOwnedFolder(root: string, job: JobRow): void {
+    const relative = path.relative(root, job.inputPath);
     const folderName = relative.split(path.sep)[0];
     if (!folderName || relative.startsWith('..') || path.isAbsolute(relative) || folderName === relative) return;
-    const folder = path.join(this.uploadsDir, folderName);
+    const folder = path.join(root, folderName);
     const stillUsed = this.core.store.jobs.list({ search: folder }).some((other) => other.inputPath.startsWith(folder + path.sep));
     if (!stillUsed) rmSync(folder, { recursive: true, force: true });
   }
