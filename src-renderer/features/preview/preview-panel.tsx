@@ -47,7 +47,8 @@ export function PreviewPanel({ jobId }: { jobId: string }) {
   const follow = () => {
     const leader = original.current;
     const follower = dub.current;
-    if (!leader) return;
+    // Before its metadata the video's time is 0 whatever was asked of it; not a place to remember.
+    if (!leader || leader.readyState < HTMLMediaElement.HAVE_METADATA) return;
     setPlaying(!leader.paused);
     setTime(leader.currentTime);
     rememberPosition(jobId, leader.currentTime * 1000);

@@ -63,7 +63,9 @@ export function TimelinePlayer({ jobId, mixVersion }: { jobId: string; mixVersio
 
   const follow = () => {
     const leader = video.current;
-    if (!leader) return;
+    // Before its metadata the video's time is 0 whatever was asked of it: taking it then would
+    // move the playhead (and the job's remembered place) back to the start.
+    if (!leader || leader.readyState < HTMLMediaElement.HAVE_METADATA) return;
     useTimelineViewStore.getState().setPlayhead(Math.round(leader.currentTime * 1000), !leader.paused);
     const follower = audio.current;
     if (!follower || !hasMix) return;

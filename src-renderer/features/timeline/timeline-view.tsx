@@ -63,8 +63,10 @@ export function TimelineView({ jobId }: { jobId: string }) {
   const cues = view?.cues ?? [];
 
   useEffect(() => {
+    // Read before the reset: the player (mounted first) remembers every playhead change, the reset's too.
+    const startMs = rememberedPosition(jobId);
     useTimelineViewStore.getState().reset();
-    useTimelineViewStore.getState().setPlayhead(rememberedPosition(jobId), false);
+    useTimelineViewStore.getState().setPlayhead(startMs, false);
     void useCuesStore.getState().open(api, jobId);
   }, [jobId]);
 
