@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { CreateJobsRequest } from '../shared/contract.js';
 import { RedubError } from '../shared/errors.js';
 import { languageCodePattern, normalizeLanguage } from '../shared/languages.js';
+import { sanitizeFileName } from '../core/files/safe-file-name.js';
 import { badRequest } from './http-io.js';
 
 export interface UploadOptions {
@@ -168,16 +169,6 @@ function toRequest(fields: Record<string, string>, files: { video?: string; subt
   return request;
 }
 
-/** A file name from a client, made safe to create: no folders, no control or shell-special
- * characters, no leading dots (hidden files, ".."), no names Windows reserves; the extension is
- * kept, since it tells ffprobe and the subtitle reader what the file is. */
-export function sanitizeFileName(fileName: string | undefined, fallback: string): string {
-  const base = (fileName ?? '').split(/[\\/]/).pop() ?? '';
-  let safe = base.normalize('NFC').replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/\s+/g, ' ').replace(/^[.\s]+/, '').trim();
-  if (safe.length > 120) safe = safe.slice(-120).replace(/^[.\s]+/, '');
-  if (/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(safe)) safe = `_${safe}`;
-  return safe === '' ? fallback : safe;
-}
 
 function subtitleExtension(fileName: string | undefined): string {
   const extension = path.extname(sanitizeFileName(fileName, 'subtitles.srt')).toLowerCase();

@@ -3,6 +3,7 @@
 // renderer while a person drags and in the core before anything is stored), and the shape of a
 // job's cues with their edit state.
 import { z } from 'zod';
+import type { CueRecord } from './jobs.js';
 
 /** Longer than any line a person would want spoken in one breath; what a text box may hold. */
 export const cueTextLimit = 1000;
@@ -48,20 +49,10 @@ export const cueEditsRequestSchema = z.object({
 });
 export type CueEditsRequest = z.infer<typeof cueEditsRequestSchema>;
 
-/** A job's cue as the timeline shows it: what it says, when, how it was fitted, and its edit state. */
-export interface CueView {
-  index: number;
+/** A job's cue as the timeline shows it: the cue as rendered (CueRecord), and its edit state. */
+export interface CueView extends CueRecord {
   /** Stable across edits and renders (b3 for the third cue a stage made, u… for one a person added). */
   id: string;
-  startMs: number;
-  endMs: number;
-  sourceText: string;
-  targetText: string;
-  /** From the last render; null until the cue has been rendered as it reads now. */
-  speedFactor: number | null;
-  placedStartMs: number | null;
-  placedEndMs: number | null;
-  flag: 'overflow' | null;
   /** A person changed it (or added it). */
   edited: boolean;
   /** It reads differently from what the dub says now: it needs a render. */

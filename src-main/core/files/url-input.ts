@@ -3,10 +3,11 @@
 // like, which only yt-dlp can turn into a video file). A page without yt-dlp on the PATH, an
 // address with nothing behind it, or a file over the size limit is refused at once, with the same
 // kind of error a local file gets.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RedubError } from '../../shared/errors.js';
+import { findOnPath } from '../media/ffmpeg-binaries.js';
 import { downloadBreaker, type CircuitBreaker } from './circuit-breaker.js';
+import { sanitizeFileName } from './safe-file-name.js';
 
 export interface UrlInput {
   url: string;
@@ -94,23 +95,13 @@ function totalLength(response: Response): number | null {
 
 /** The URL's last path segment, made safe as a file name, with the extension its type suggests. */
 function fileNameFor(url: URL, type: string): string {
-  let base = '';
+  const segment = url.pathname.split('/').pop() ?? '';
+  let decoded = segment;
   try {
-    base = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+    decoded = decodeURIComponent(segment);
   } catch {
-    base = url.pathname.split('/').pop() ?? '';
+    // A malformed escape: the segment as written.
   }
-  let safe = base.normalize('NFC').replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^[.\s]+/, '').trim().slice(-100);
-  if (!safe) safe = 'video';
-  if (!path.extname(safe) && extensionsByType[type]) safe += extensionsByType[type];
-  return safe;
-}
-
-export function findOnPath(name: string): string | null {
-  for (const folder of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!folder) continue;
-    const candidate = path.join(folder, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
+  const safe = sanitizeFileName(decoded, 'video');
+  return !path.extname(safe) && extensionsByType[type] ? `${safe}${extensionsByType[type]}` : safe;
 }

@@ -99,7 +99,8 @@ function fromPath(tool: Tool): Found | null {
   return resolved ? { path: resolved, source: 'system' } : null;
 }
 
-function findOnPath(name: string): string | null {
+/** A program on the PATH (with Windows' extensions), executable, or null. */
+export function findOnPath(name: string): string | null {
   const folders = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   const extensions = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
   for (const folder of folders) {

@@ -2,7 +2,7 @@
 // succeeded and failed, median and 95th-percentile times of the whole job and of each stage, how
 // many minutes of video an hour were dubbed, and how often a stage reused a cached result. The
 // figures come from the core (GET /stats, or IPC) and are read again when a job ends.
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { isTerminalJobState, jobStates } from '../../../src-main/shared/jobs.js';
 import { api } from '../../bridge/index.js';
 import { ErrorNotice } from '../../common/error-notice.js';
@@ -11,6 +11,16 @@ import { jobStateLabels } from '../../common/job-labels.js';
 import { loadStats, statsWindows, useStatsStore } from '../../stores/stats-store.js';
 import { durationRows, formatMinutesPerHour, formatShare } from './stats-format.js';
 import './stats.css';
+
+/** One figure of a <dl>: its name and its value. */
+function Figure({ label, testId, tone, state, children }: { label: string; testId?: string; tone?: 'success' | 'danger'; state?: string; children: ReactNode }) {
+  return (
+    <div className={`stats-figure${tone ? ` stats-figure--${tone}` : ''}`} data-testid={testId} data-state={state}>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
 
 /** Jobs ending in a burst (a batch cancelled) reload the figures once, not once each. */
 const reloadDelayMs = 1000;
@@ -73,39 +83,27 @@ export function StatsPage() {
           <section aria-labelledby="stats-outcomes-heading" className="stats-section">
             <h2 id="stats-outcomes-heading">Jobs finished ({windowLabel.toLowerCase()})</h2>
             <dl className="stats-figures">
-              <div className="stats-figure" data-testid="stats-finished">
-                <dt>Finished</dt>
-                <dd>{stats.jobs.finished}</dd>
-              </div>
-              <div className="stats-figure stats-figure--success" data-testid="stats-success-rate">
-                <dt>Succeeded</dt>
-                <dd>
-                  {formatShare(stats.jobs.successRate)} <span className="muted">({stats.jobs.done})</span>
-                </dd>
-              </div>
-              <div className="stats-figure stats-figure--danger" data-testid="stats-failure-rate">
-                <dt>Failed</dt>
-                <dd>
-                  {formatShare(stats.jobs.failureRate)} <span className="muted">({stats.jobs.failed})</span>
-                </dd>
-              </div>
-              <div className="stats-figure" data-testid="stats-cancelled">
-                <dt>Cancelled</dt>
-                <dd>{stats.jobs.cancelled}</dd>
-              </div>
-              <div className="stats-figure" data-testid="stats-media-rate">
-                <dt>Video dubbed</dt>
-                <dd>{formatMinutesPerHour(stats.mediaMinutesPerHour)}</dd>
-              </div>
-              <div className="stats-figure" data-testid="stats-cache-rate">
-                <dt>Cache hits</dt>
-                <dd>
-                  {formatShare(stats.cache.hitRate)}{' '}
-                  <span className="muted">
-                    ({stats.cache.reused} of {stats.cache.stageRuns} stages)
-                  </span>
-                </dd>
-              </div>
+              <Figure label="Finished" testId="stats-finished">
+                {stats.jobs.finished}
+              </Figure>
+              <Figure label="Succeeded" testId="stats-success-rate" tone="success">
+                {formatShare(stats.jobs.successRate)} <span className="muted">({stats.jobs.done})</span>
+              </Figure>
+              <Figure label="Failed" testId="stats-failure-rate" tone="danger">
+                {formatShare(stats.jobs.failureRate)} <span className="muted">({stats.jobs.failed})</span>
+              </Figure>
+              <Figure label="Cancelled" testId="stats-cancelled">
+                {stats.jobs.cancelled}
+              </Figure>
+              <Figure label="Video dubbed" testId="stats-media-rate">
+                {formatMinutesPerHour(stats.mediaMinutesPerHour)}
+              </Figure>
+              <Figure label="Cache hits" testId="stats-cache-rate">
+                {formatShare(stats.cache.hitRate)}{' '}
+                <span className="muted">
+                  ({stats.cache.reused} of {stats.cache.stageRuns} stages)
+                </span>
+              </Figure>
             </dl>
           </section>
           <section aria-labelledby="stats-durations-heading" className="stats-section">
@@ -137,10 +135,9 @@ export function StatsPage() {
             <h2 id="stats-states-heading">All jobs now</h2>
             <dl className="stats-figures" data-testid="stats-by-state">
               {jobStates.map((state) => (
-                <div key={state} className="stats-figure" data-state={state}>
-                  <dt>{jobStateLabels[state]}</dt>
-                  <dd>{stats.jobs.byState[state]}</dd>
-                </div>
+                <Figure key={state} label={jobStateLabels[state]} state={state}>
+                  {stats.jobs.byState[state]}
+                </Figure>
               ))}
             </dl>
           </section>

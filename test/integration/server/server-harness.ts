@@ -91,17 +91,20 @@ export function expectApiError(reply: Reply, status: number, code: string): void
 
 export interface EventStream {
   events: RedubEvent[];
+  /** Each event's `id:` line (null where it had none), as EventSource keeps it for Last-Event-ID. */
+  ids: (string | null)[];
   status: number;
   headers: IncomingHttpHeaders;
   waitFor(predicate: (events: RedubEvent[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): void;
 }
 
-/** Opens GET /api/v1/events and collects each `data:` line as an event. */
+/** Opens GET /api/v1/events and collects each message's `data:` line as an event, with its id. */
 export function openEvents(port: number, pathAndQuery: string, headers: Record<string, string> = {}): Promise<EventStream> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path: pathAndQuery, headers }, (res) => {
       const events: RedubEvent[] = [];
+      const ids: (string | null)[] = [];
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -110,12 +113,17 @@ export function openEvents(port: number, pathAndQuery: string, headers: Record<s
         while ((end = buffer.indexOf('\n\n')) !== -1) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          for (const line of block.split('\n')) if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)) as RedubEvent);
+          const lines = block.split('\n');
+          const data = lines.find((line) => line.startsWith('data: '));
+          if (!data) continue;
+          events.push(JSON.parse(data.slice(6)) as RedubEvent);
+          ids.push(lines.find((line) => line.startsWith('id: '))?.slice(4) ?? null);
         }
       });
       res.on('error', () => {});
       resolve({
         events,
+        ids,
         status: res.statusCode ?? 0,
         headers: res.headers,
         waitFor: async (predicate, timeoutMs = 60_000) => {

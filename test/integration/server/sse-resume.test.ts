@@ -1,14 +1,13 @@
 // The event stream resumed after a dropped connection, as EventSource does it: every event has an
 // id, a reconnect that sends Last-Event-ID (or ?lastEventId=) gets exactly the events it missed
 // before live ones, and one the server cannot serve (restarted, too far behind) is told to resync.
-import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedubEvent } from '../../../src-main/shared/contract.js';
 import { journalCapacity } from '../../../src-main/server/event-journal.js';
-import { send, startHarness, type Harness } from './server-harness.js';
+import { openEvents, send, startHarness, type Harness } from './server-harness.js';
 
 interface Message {
   id: string | null;
@@ -21,41 +20,18 @@ interface IdStream {
   close(): void;
 }
 
-/** An SSE reader that keeps each message's id, as EventSource does for Last-Event-ID. */
-function openIdStream(port: number, pathAndQuery: string, headers: Record<string, string>): Promise<IdStream> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: pathAndQuery, headers }, (res) => {
-      expect(res.statusCode).toBe(200);
-      const messages: Message[] = [];
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const lines = buffer.slice(0, end).split('\n');
-          buffer = buffer.slice(end + 2);
-          const data = lines.find((line) => line.startsWith('data: '));
-          const id = lines.find((line) => line.startsWith('id: '));
-          if (data) messages.push({ id: id ? id.slice(4) : null, event: JSON.parse(data.slice(6)) as RedubEvent });
-        }
-      });
-      res.on('error', () => {});
-      resolve({
-        messages,
-        waitFor: async (predicate, timeoutMs = 10_000) => {
-          const deadline = Date.now() + timeoutMs;
-          while (!predicate(messages)) {
-            if (Date.now() > deadline) throw new Error(`timed out; ${messages.length} messages so far`);
-            await new Promise((wait) => setTimeout(wait, 20));
-          }
-        },
-        close: () => req.destroy(),
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** The harness's SSE reader, its events paired with their ids. */
+async function openIdStream(port: number, pathAndQuery: string, headers: Record<string, string>): Promise<IdStream> {
+  const stream = await openEvents(port, pathAndQuery, headers);
+  expect(stream.status).toBe(200);
+  const messages = () => stream.events.map((event, index) => ({ id: stream.ids[index] ?? null, event }));
+  return {
+    get messages() {
+      return messages();
+    },
+    waitFor: (predicate, timeoutMs = 10_000) => stream.waitFor(() => predicate(messages()), timeoutMs),
+    close: stream.close,
+  };
 }
 
 const seqOf = (id: string | null) => Number(id!.split(':')[1]);

@@ -1,7 +1,7 @@
 // The API's route table, the Host check, and the names an upload's files are saved under.
 import { describe, expect, it } from 'vitest';
 import { matchRoute, mediaUrlFor } from '../../../src-main/server/api-routes.js';
-import { sanitizeFileName } from '../../../src-main/server/multipart-upload.js';
+import { sanitizeFileName } from '../../../src-main/core/files/safe-file-name.js';
 import { isLoopbackHost } from '../../../src-main/server/server.js';
 import { rejectionOf } from '../../helpers/errors.js';
 

@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { RedubError } from '../../../shared/errors.js';
-import { findOnPath } from '../../files/url-input.js';
+import { findOnPath } from '../../media/ffmpeg-binaries.js';
 import { downloadFile } from '../../models/download.js';
 import { fingerprintMedia } from '../fingerprint.js';
 import { cpuPlacement, declareStage, type PlanContext, type StageContext } from '../stage.js';
