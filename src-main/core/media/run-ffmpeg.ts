@@ -1,6 +1,7 @@
 // Owns running ffmpeg and ffprobe as child processes: progress, cancellation, and turning their
 // failures into RedubErrors a person can read.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import path from 'node:path';
 import { RedubError } from '../../shared/errors.js';
 import { trackChildProcess } from '../worker-host/child-processes.js';
@@ -83,6 +84,36 @@ export async function runFfprobeJson(args: string[], options: { signal?: AbortSi
   }
 }
 
+export interface FfmpegPipe {
+  /** What ffmpeg reads as `pipe:0`; write with writeToPipe, which waits for the pipe to take it. */
+  stdin: Writable;
+  /** Settles when ffmpeg exits: rejects with its error as runFfmpeg does. */
+  done: Promise<{ stderr: string }>;
+}
+
+/**
+ * Starts ffmpeg reading from a pipe (its input is `pipe:0` in `args`) and handing what it writes
+ * to `pipe:1` to `onStdout`, so a track can be encoded while it is being made.
+ */
+export function pipeFfmpeg(args: string[], options: { signal?: AbortSignal; onStdout: (data: Buffer) => void }): FfmpegPipe {
+  if (options.signal?.aborted) throw new RedubError('E_CANCELLED');
+  let child: ChildProcess | undefined;
+  const done = runProcess(resolveMediaTools().ffmpeg, ['-hide_banner', '-loglevel', 'error', ...args], options.signal, options.onStdout, (spawned) => (child = spawned)).then((result) => {
+    if (result.exitCode !== 0) throw failure('ffmpeg', result);
+    return { stderr: result.stderr };
+  });
+  const stdin = child!.stdin!;
+  // A write to an ffmpeg that has exited fails with EPIPE: the exit itself is what gets reported.
+  stdin.on('error', () => undefined);
+  return { stdin, done };
+}
+
+/** Writes `samples` to a pipe and resolves once the pipe has taken them (rejects if it broke). */
+export function writeToPipe(pipe: Writable, samples: Int16Array): Promise<void> {
+  const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+  return new Promise((resolve, reject) => pipe.write(bytes, (error) => (error ? reject(error) : resolve())));
+}
+
 interface ProcessResult {
   exitCode: number | null;
   killedBy: NodeJS.Signals | null;
@@ -94,10 +125,13 @@ function runProcess(
   args: string[],
   signal: AbortSignal | undefined,
   onStdout: (data: Buffer) => void,
+  /** Given the child when its stdin is to be a pipe the caller writes to. */
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<ProcessResult> {
   if (signal?.aborted) return Promise.reject(new RedubError('E_CANCELLED'));
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(binary, args, { stdio: [onSpawn ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
+    onSpawn?.(child);
     // Reported to the worker's host, which kills it should this worker die before it ends.
     const untrack = child.pid === undefined ? () => undefined : trackChildProcess(child.pid, path.basename(binary));
     let stderr = '';
@@ -118,8 +152,8 @@ function runProcess(
       if (killTimer) clearTimeout(killTimer);
     };
 
-    child.stdout.on('data', onStdout);
-    child.stderr.on('data', (data: Buffer) => {
+    child.stdout!.on('data', onStdout);
+    child.stderr!.on('data', (data: Buffer) => {
       stderr += data.toString('utf8');
       if (stderr.length > stderrKeptChars * 2) stderr = stderr.slice(-stderrKeptChars);
     });

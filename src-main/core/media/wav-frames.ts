@@ -2,7 +2,7 @@
 // one-cue edit can patch a ten-minute mix in place of rendering it again.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { RedubError } from '../../shared/errors.js';
-import { readWavLayout, type WavAudio, type WavLayout } from './wav.js';
+import { readWavLayout, toInt16Interleaved, type WavAudio, type WavLayout } from './wav.js';
 
 function pcm16Layout(filePath: string): WavLayout {
   const layout = readWavLayout(filePath);
@@ -40,10 +40,7 @@ export function writeWavFrames(filePath: string, startFrame: number, channels: F
   const from = Math.max(0, startFrame);
   const to = Math.min(totalFrames, startFrame + (channels[0]?.length ?? 0));
   if (to <= from) return;
-  const samples = new Int16Array((to - from) * layout.channelCount);
-  for (let frame = from, index = 0; frame < to; frame++) {
-    for (const channel of channels) samples[index++] = Math.max(-32768, Math.min(32767, Math.round(channel[frame - startFrame]! * 32768)));
-  }
+  const samples = toInt16Interleaved(channels, from - startFrame, to - startFrame);
   const descriptor = openSync(filePath, 'r+');
   try {
     writeSync(descriptor, new Uint8Array(samples.buffer), 0, samples.byteLength, layout.dataOffset + from * frameBytes);

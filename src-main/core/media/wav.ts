@@ -80,31 +80,9 @@ export function writeWav(filePath: string, channels: Float32Array[], sampleRate:
       details: [`writeWav(${filePath}) needs one or more channels of equal length and a positive sample rate.`],
     });
   }
-  const dataBytes = frames * channelCount * 2;
-  if (dataBytes > 0xffffffff - 36) {
-    throw new RedubError('E_INTERNAL', { details: [`${filePath} would exceed the 4 GB a WAV file can hold.`] });
-  }
-  // Typed arrays use the platform's byte order; every platform Node ships for is little-endian, as WAV is.
-  const samples = new Int16Array(frames * channelCount);
-  for (let channel = 0; channel < channelCount; channel++) {
-    const source = channels[channel] as Float32Array;
-    for (let frame = 0, target = channel; frame < frames; frame++, target += channelCount) {
-      samples[target] = Math.max(-32768, Math.min(32767, Math.round((source[frame] as number) * 32768)));
-    }
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(formatPcm, 20);
-  header.writeUInt16LE(channelCount, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * channelCount * 2, 28);
-  header.writeUInt16LE(channelCount * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(dataBytes, 40);
+  assertWavFits(filePath, channelCount, frames);
+  const samples = toInt16Interleaved(channels, 0, frames);
+  const header = wavHeader(channelCount, sampleRate, frames);
 
   const partialPath = `${filePath}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
   try {
@@ -122,6 +100,46 @@ export function writeWav(filePath: string, channels: Float32Array[], sampleRate:
     const code = (error as NodeJS.ErrnoException).code;
     throw new RedubError(code === 'ENOSPC' ? 'E_DISK_FULL' : 'E_STAGE_FAILED', { details: [`Cannot write ${filePath}: ${(error as Error).message}`] });
   }
+}
+
+/** Frames [from, to) of `channels` as interleaved 16-bit samples, clipped to -1…1. */
+export function toInt16Interleaved(channels: readonly Float32Array[], from: number, to: number): Int16Array {
+  const channelCount = channels.length;
+  // Typed arrays use the platform's byte order; every platform Node ships for is little-endian, as WAV is.
+  const samples = new Int16Array(Math.max(0, to - from) * channelCount);
+  for (let channel = 0; channel < channelCount; channel++) {
+    const source = channels[channel]!;
+    for (let frame = from, target = channel; frame < to; frame++, target += channelCount) {
+      samples[target] = Math.max(-32768, Math.min(32767, Math.round(source[frame]! * 32768)));
+    }
+  }
+  return samples;
+}
+
+/** Redub writes plain RIFF WAVs, which hold at most 4 GB of samples (about 6 hours of 48 kHz stereo). */
+export function assertWavFits(filePath: string, channelCount: number, frames: number): void {
+  if (frames * channelCount * 2 > 0xffffffff - 36) {
+    throw new RedubError('E_INTERNAL', { details: [`${filePath} would exceed the 4 GB a WAV file can hold.`] });
+  }
+}
+
+/** The 44-byte header of a 16-bit PCM WAV holding `frames` frames. */
+export function wavHeader(channelCount: number, sampleRate: number, frames: number): Buffer {
+  const dataBytes = frames * channelCount * 2;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(formatPcm, 20);
+  header.writeUInt16LE(channelCount, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * channelCount * 2, 28);
+  header.writeUInt16LE(channelCount * 2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
 }
 
 function parseLayout(read: (position: number, length: number) => Buffer, fileSize: number, filePath: string): WavLayout {

@@ -17,8 +17,8 @@ interface Reference {
   stem: Buffer;
 }
 
-/** Stages whose worker runs ffmpeg: the kill lands while ffmpeg writes, which is what went wrong. */
-const ffmpegStages = new Set(['extract', 'export']);
+/** Stages whose worker runs ffmpeg (the mix encodes the dub track as it mixes): the kill lands while ffmpeg writes, which is what went wrong. */
+const ffmpegStages = new Set(['extract', 'mix', 'export']);
 
 describe('kill -9 of a worker mid-stage', { timeout: 300_000 }, () => {
   let root: string;

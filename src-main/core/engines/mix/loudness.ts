@@ -34,37 +34,103 @@ function channelWeights(count: number): number[] {
   return new Array<number>(count).fill(1);
 }
 
-/** Sum of K-weighted squares per 100 ms step, weighted and summed over channels. */
-function stepEnergies(channels: readonly Float32Array[], sampleRate: number, stepSamples: number): Float64Array {
-  const length = channels[0]?.length ?? 0;
-  const steps = Math.floor(length / stepSamples);
-  const energies = new Float64Array(steps);
-  const [shelf, highPass] = kWeightingFilters(sampleRate);
-  const weights = channelWeights(channels.length);
-  channels.forEach((channel, channelIndex) => {
-    const weight = weights[channelIndex] ?? 1;
-    if (weight === 0) return;
-    // Two direct-form-II biquads in series, state kept in locals for speed.
-    let s1 = 0, s2 = 0, h1 = 0, h2 = 0;
-    for (let step = 0; step < steps; step++) {
-      let sum = 0;
-      const end = (step + 1) * stepSamples;
-      for (let index = step * stepSamples; index < end; index++) {
-        const w = channel[index]! - shelf.a1 * s1 - shelf.a2 * s2;
-        const shelved = shelf.b0 * w + shelf.b1 * s1 + shelf.b2 * s2;
-        s2 = s1; s1 = w;
-        const v = shelved - highPass.a1 * h1 - highPass.a2 * h2;
-        const filtered = v - 2 * h1 + h2;
-        h2 = h1; h1 = v;
-        sum += filtered * filtered;
-      }
-      energies[step]! += weight * sum;
-    }
-  });
-  return energies;
-}
-
 const toLufs = (meanSquare: number): number => -0.691 + 10 * Math.log10(meanSquare);
+
+/**
+ * Measures integrated loudness from audio pushed in pieces of any size: the K-weighting filters'
+ * state and the part of a 100 ms step still open carry across pieces, so the result equals one
+ * measurement of the whole track while holding only one number per 100 ms step (36,000 an hour).
+ */
+export class LoudnessMeter {
+  private readonly stepSamples: number;
+  private readonly filters: [Biquad, Biquad];
+  private readonly weights: number[];
+  private readonly states: Float64Array[];
+  private readonly open: Float64Array;
+  private filled = 0;
+  private energies = new Float64Array(1024);
+  private steps = 0;
+
+  constructor(sampleRate: number, channelCount: number) {
+    this.stepSamples = Math.round(sampleRate / 10);
+    this.filters = kWeightingFilters(sampleRate);
+    this.weights = channelWeights(channelCount);
+    this.states = Array.from({ length: channelCount }, () => new Float64Array(4));
+    this.open = new Float64Array(channelCount);
+  }
+
+  push(channels: readonly Float32Array[]): void {
+    const length = channels[0]?.length ?? 0;
+    for (let offset = 0; offset < length; ) {
+      const take = Math.min(length - offset, this.stepSamples - this.filled);
+      channels.forEach((channel, index) => {
+        if ((this.weights[index] ?? 1) !== 0) this.open[index]! += this.filter(channel, index, offset, offset + take);
+      });
+      offset += take;
+      this.filled += take;
+      if (this.filled === this.stepSamples) this.closeStep();
+    }
+  }
+
+  /** Integrated loudness in LUFS of everything pushed so far (see integratedLoudness). */
+  integrated(): number {
+    const { energies, stepSamples } = this;
+    const blocks = Math.max(0, this.steps - 3);
+    const blockPower = new Float64Array(blocks);
+    for (let block = 0; block < blocks; block++) {
+      blockPower[block] = (energies[block]! + energies[block + 1]! + energies[block + 2]! + energies[block + 3]!) / (4 * stepSamples);
+    }
+    const absoluteGate = 10 ** ((-70 + 0.691) / 10);
+    const gatedMean = (gate: number): number => {
+      let sum = 0;
+      let count = 0;
+      for (let block = 0; block < blocks; block++) {
+        if (blockPower[block]! > gate) {
+          sum += blockPower[block]!;
+          count++;
+        }
+      }
+      return count > 0 ? sum / count : 0;
+    };
+    const firstPass = gatedMean(absoluteGate);
+    if (firstPass === 0) return Number.NEGATIVE_INFINITY;
+    const relativeGate = firstPass * 10 ** (-10 / 10);
+    const secondPass = gatedMean(Math.max(absoluteGate, relativeGate));
+    return secondPass > 0 ? toLufs(secondPass) : Number.NEGATIVE_INFINITY;
+  }
+
+  /** Two direct-form-II biquads in series over [from, to); the sum of the squares. State kept in locals for speed. */
+  private filter(channel: Float32Array, index: number, from: number, to: number): number {
+    const [shelf, highPass] = this.filters;
+    const state = this.states[index]!;
+    let [s1, s2, h1, h2] = state as unknown as [number, number, number, number];
+    let sum = 0;
+    for (let sample = from; sample < to; sample++) {
+      const w = channel[sample]! - shelf.a1 * s1 - shelf.a2 * s2;
+      const shelved = shelf.b0 * w + shelf.b1 * s1 + shelf.b2 * s2;
+      s2 = s1; s1 = w;
+      const v = shelved - highPass.a1 * h1 - highPass.a2 * h2;
+      const filtered = v - 2 * h1 + h2;
+      h2 = h1; h1 = v;
+      sum += filtered * filtered;
+    }
+    state[0] = s1; state[1] = s2; state[2] = h1; state[3] = h2;
+    return sum;
+  }
+
+  private closeStep(): void {
+    if (this.steps === this.energies.length) {
+      const grown = new Float64Array(this.energies.length * 2);
+      grown.set(this.energies);
+      this.energies = grown;
+    }
+    let energy = 0;
+    this.open.forEach((sum, index) => (energy += (this.weights[index] ?? 1) * sum));
+    this.energies[this.steps++] = energy;
+    this.open.fill(0);
+    this.filled = 0;
+  }
+}
 
 /**
  * Integrated loudness in LUFS: 400 ms blocks every 100 ms, an absolute gate at −70 LUFS, then a
@@ -72,30 +138,9 @@ const toLufs = (meanSquare: number): number => -0.691 + 10 * Math.log10(meanSqua
  * or audio shorter than one 400 ms block, as libebur128 and ffmpeg report it).
  */
 export function integratedLoudness(channels: readonly Float32Array[], sampleRate: number): number {
-  const stepSamples = Math.round(sampleRate / 10);
-  const energies = stepEnergies(channels, sampleRate, stepSamples);
-  const blocks = Math.max(0, energies.length - 3);
-  const blockPower = new Float64Array(blocks);
-  for (let block = 0; block < blocks; block++) {
-    blockPower[block] = (energies[block]! + energies[block + 1]! + energies[block + 2]! + energies[block + 3]!) / (4 * stepSamples);
-  }
-  const absoluteGate = 10 ** ((-70 + 0.691) / 10);
-  const gatedMean = (gate: number): number => {
-    let sum = 0;
-    let count = 0;
-    for (let block = 0; block < blocks; block++) {
-      if (blockPower[block]! > gate) {
-        sum += blockPower[block]!;
-        count++;
-      }
-    }
-    return count > 0 ? sum / count : 0;
-  };
-  const firstPass = gatedMean(absoluteGate);
-  if (firstPass === 0) return Number.NEGATIVE_INFINITY;
-  const relativeGate = firstPass * 10 ** (-10 / 10);
-  const secondPass = gatedMean(Math.max(absoluteGate, relativeGate));
-  return secondPass > 0 ? toLufs(secondPass) : Number.NEGATIVE_INFINITY;
+  const meter = new LoudnessMeter(sampleRate, channels.length);
+  meter.push(channels);
+  return meter.integrated();
 }
 
 export interface NormalizeOptions {
@@ -147,30 +192,76 @@ function applyGain(channels: readonly Float32Array[], gainDb: number): Float32Ar
 
 /** Limits in place; false when no sample was over the ceiling (nothing changed). */
 function limitPeaks(channels: Float32Array[], sampleRate: number, ceiling: number): boolean {
-  const length = channels[0]?.length ?? 0;
-  const envelope = new Float32Array(length);
-  let needed = false;
-  for (let index = 0; index < length; index++) {
-    let peak = 0;
-    for (const channel of channels) peak = Math.max(peak, Math.abs(channel[index]!));
-    envelope[index] = peak > ceiling ? ceiling / peak : 1;
-    if (peak > ceiling) needed = true;
-  }
-  if (!needed) return false;
-  // Backward pass: the gain slides down to each dip over the look-ahead, never above what the dip needs.
-  const attackStep = 1 / Math.max(1, Math.round(sampleRate * 0.005));
-  for (let index = length - 2; index >= 0; index--) envelope[index] = Math.min(envelope[index]!, envelope[index + 1]! + attackStep);
-  // Forward pass: release slowly after the dip.
-  const releaseStep = 1 / Math.max(1, Math.round(sampleRate * 0.08));
-  for (let index = 1; index < length; index++) envelope[index] = Math.min(envelope[index]!, envelope[index - 1]! + releaseStep);
-  // Float32 rounding can leave a sample a hair above the ceiling; clamping to the float just
-  // under it (two float32 steps down, so rounding cannot land above) makes the bound exact.
-  const bound = Math.fround(ceiling * (1 - 2 ** -22));
+  if (peakOf(channels) <= ceiling) return false;
+  new PeakLimiter(sampleRate, ceiling).process(channels, []);
+  return true;
+}
+
+/** The largest absolute sample over all channels. */
+export function peakOf(channels: readonly Float32Array[]): number {
+  let peak = 0;
   for (const channel of channels) {
-    for (let index = 0; index < length; index++) {
-      const value = channel[index]! * envelope[index]!;
-      channel[index] = value > bound ? bound : value < -bound ? -bound : value;
+    for (let index = 0; index < channel.length; index++) {
+      const value = Math.abs(channel[index]!);
+      if (value > peak) peak = value;
     }
   }
-  return true;
+  return peak;
+}
+
+/**
+ * The look-ahead limiter, over a track given in consecutive blocks: the gain slides down to each
+ * peak over 5 ms before it (so each block needs the next `lookaheadFrames` of audio) and recovers
+ * over 80 ms after it (carried from block to block). Blocks given this way come out exactly as the
+ * whole track limited at once; a limiter started `settleFrames` before a block, with those frames
+ * processed and dropped, gives that block exactly too — the release forgets what came earlier.
+ */
+export class PeakLimiter {
+  readonly lookaheadFrames: number;
+  readonly settleFrames: number;
+  private readonly attackStep: number;
+  private readonly releaseStep: number;
+  private readonly bound: number;
+  private carried = 1;
+
+  constructor(sampleRate: number, private readonly ceiling: number) {
+    this.lookaheadFrames = Math.max(1, Math.round(sampleRate * 0.005));
+    this.settleFrames = Math.max(1, Math.round(sampleRate * 0.08));
+    this.attackStep = 1 / this.lookaheadFrames;
+    this.releaseStep = 1 / this.settleFrames;
+    // Float32 rounding can leave a sample a hair above the ceiling; clamping to the float just
+    // under it (two float32 steps down, so rounding cannot land above) makes the bound exact.
+    this.bound = Math.fround(ceiling * (1 - 2 ** -22));
+  }
+
+  /** Limits `block` in place; `next` is the audio that follows it (at least lookaheadFrames, or all there is). */
+  process(block: Float32Array[], next: readonly Float32Array[]): void {
+    const length = block[0]?.length ?? 0;
+    const ahead = Math.min(this.lookaheadFrames, next[0]?.length ?? 0);
+    const envelope = new Float32Array(length + ahead);
+    const { ceiling } = this;
+    for (let index = 0; index < length + ahead; index++) {
+      let peak = 0;
+      for (let channel = 0; channel < block.length; channel++) {
+        const value = index < length ? block[channel]![index]! : next[channel]![index - length]!;
+        peak = Math.max(peak, Math.abs(value));
+      }
+      envelope[index] = peak > ceiling ? ceiling / peak : 1;
+    }
+    // Backward pass: the gain slides down to each dip over the look-ahead, never above what the dip needs.
+    for (let index = length + ahead - 2; index >= 0; index--) envelope[index] = Math.min(envelope[index]!, envelope[index + 1]! + this.attackStep);
+    // Forward pass: release slowly after the dip.
+    let previous = this.carried;
+    for (let index = 0; index < length; index++) {
+      previous = envelope[index] = Math.min(envelope[index]!, previous + this.releaseStep);
+    }
+    this.carried = previous;
+    const { bound } = this;
+    for (const channel of block) {
+      for (let index = 0; index < length; index++) {
+        const value = channel[index]! * envelope[index]!;
+        channel[index] = value > bound ? bound : value < -bound ? -bound : value;
+      }
+    }
+  }
 }

@@ -1,11 +1,13 @@
 // The export stage: an MP4 with the video stream copied, the dub first and default, the original
 // second, soft subtitles (shown by default only when the user asked), and the subtitles beside it
 // as SRT and WebVTT — and as ASS with the file's styles when the user's subtitles were ASS.
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containerLanguageTag } from '../../../shared/languages.js';
 import type { MediaInfo } from '../../media/probe.js';
+import { aacFrameSize, encodeAac } from '../../media/aac-segments.js';
 import { runFfmpeg } from '../../media/run-ffmpeg.js';
+import { readWavLayout } from '../../media/wav.js';
 import { setSubtitleTracksShown } from '../../media/mp4-track-flags.js';
 import { formatAss } from '../../subtitles/ass.js';
 import { formatSrt, formatVtt } from '../../subtitles/subtitle-writers.js';
@@ -14,7 +16,8 @@ import { translateStage } from './translate.js';
 import { mp4Problems } from '../output-checks.js';
 import { cpuPlacement, declareStage } from '../stage.js';
 import { downloadStage, inputFingerprintOf } from './download.js';
-import { mixStage } from './mix.js';
+import { mixSampleRate } from './fit.js';
+import { dubBitRate, encoderCount, mixStage } from './mix.js';
 import { inputPathIsNeutral, probeStage } from './probe.js';
 import { transcribeStage } from './transcribe.js';
 import { editStage } from './edit.js';
@@ -24,6 +27,8 @@ export interface ExportParams {
   inputFingerprint: string;
   media: MediaInfo;
   mixPath: string;
+  /** The dub track already encoded by the mix (ADTS); null when the export encodes mixPath itself. */
+  encodedPath: string | null;
   language: string;
   sourceLanguage: string | null;
   cues: { startMs: number; endMs: number; text: string }[];
@@ -45,8 +50,9 @@ const mp4AudioCodecs = new Set(['aac', 'mp3', 'ac3', 'eac3', 'alac', 'opus', 'fl
 export const exportStage = declareStage<ExportParams, ExportResult>({
   name: 'export',
   // 2: the subtitle track's default flag set right, WebVTT and ASS beside the SRT.
-  version: 2,
-  weight: { plain: 20, neural: 12 },
+  // 3: the dub track copied from the mix's AAC (or encoded by several encoders at once), not encoded here in one.
+  version: 3,
+  weight: { plain: 5, neural: 3 },
   consumes: [downloadStage, probeStage, transcribeStage, translateStage, editStage, mixStage],
   plan(context) {
     const { options, output } = context;
@@ -56,6 +62,8 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
       inputFingerprint: inputFingerprintOf(context),
       media: output(probeStage)!.result,
       mixPath: mix.file(mix.result.mixFile),
+      // Mixes cached before they encoded have no encodedFile.
+      encodedPath: mix.result.encodedFile ? mix.file(mix.result.encodedFile) : null,
       language: options.language,
       // The language spoken in the video: the user's --from, else what Whisper detected.
       sourceLanguage: options.sourceLanguage ?? output(transcribeStage)?.result.language ?? null,
@@ -77,19 +85,25 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
     if (assFile && params.styled) writeFileSync(path.join(context.task.outDir, assFile), formatAss(withStyles(params.cues, params.styled), params.styled.styleSheet));
     const dubTag = containerLanguageTag(params.language);
     const originalTag = containerLanguageTag(params.sourceLanguage ?? params.media.audio.language);
-    const originalCodec = mp4AudioCodecs.has(params.media.audio.codec) ? ['copy'] : ['aac', '-b:a:1', '192k'];
+    const originalCodec = mp4AudioCodecs.has(params.media.audio.codec) ? ['copy'] : ['aac', '-b:a:1', dubBitRate];
+    // The mix encoded the dub track as it mixed; after a patched mix it is encoded here, from the WAV.
+    const encodedPath = params.encodedPath ?? path.join(context.task.outDir, 'dub.aac');
+    const encoded = params.encodedPath ? null : await encodeWav(params.mixPath, encodedPath, (fraction) => context.reportProgress(fraction * 0.9));
+    if (encoded) context.log('info', `Encoded the dub track with ${encoded} AAC encoder(s) at once.`);
     await runFfmpeg(
       [
         '-y',
         '-i', params.inputPath,
-        '-i', params.mixPath,
+        // ADTS carries no encoder delay: shifting by it is what lets the MP4 record it, as a direct encode would.
+        '-itsoffset', String(-aacFrameSize / mixSampleRate),
+        '-i', encodedPath,
         '-i', subtitlesPath,
         '-map', `0:${params.media.video.index}`,
         '-map', '1:a:0',
         '-map', `0:${params.media.audio.index}`,
         '-map', '2:s:0',
         '-c:v', 'copy',
-        '-c:a:0', 'aac', '-b:a:0', '192k',
+        '-c:a:0', 'copy',
         '-c:a:1', ...originalCodec,
         '-c:s', 'mov_text',
         '-metadata:s:a:0', `language=${dubTag}`,
@@ -104,7 +118,7 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
         '-movflags', '+faststart',
         path.join(context.task.outDir, videoFile),
       ],
-      { durationMs: params.media.durationMs, onProgress: (fraction) => context.reportProgress(fraction) },
+      { durationMs: params.media.durationMs, onProgress: (fraction) => context.reportProgress(encoded ? 0.9 + fraction * 0.1 : fraction) },
     );
     // Whatever ffmpeg wrote the file, the subtitle track's flag ends up as asked (the check reads it back).
     setSubtitleTracksShown(path.join(context.task.outDir, videoFile), params.subtitlesShown);
@@ -115,6 +129,34 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
     ...[result.subtitlesFile, result.webVttFile, result.assFile].filter((file): file is string => file !== undefined && !existsSync(path.join(directory, file))).map((file) => `${file} is missing.`),
   ],
 });
+
+/** Encodes a 16-bit WAV to ADTS with encoderCount() encoders at once; returns how many there were. */
+function encodeWav(wavPath: string, outPath: string, onProgress: (fraction: number) => void): Promise<number> {
+  const layout = readWavLayout(wavPath);
+  const frameBytes = 2 * layout.channelCount;
+  const chunkFrames = layout.sampleRate * 10;
+  return encodeAac({
+    outPath,
+    frames: Math.floor(layout.dataBytes / frameBytes),
+    sampleRate: layout.sampleRate,
+    channelCount: layout.channelCount,
+    bitRate: dubBitRate,
+    encoders: encoderCount(),
+    onProgress,
+    async produce(from, to, write) {
+      const descriptor = openSync(wavPath, 'r');
+      try {
+        for (let start = from; start < to; start += chunkFrames) {
+          const samples = new Int16Array(Math.min(chunkFrames, to - start) * layout.channelCount);
+          readSync(descriptor, new Uint8Array(samples.buffer), 0, samples.byteLength, layout.dataOffset + start * frameBytes);
+          await write(samples);
+        }
+      } finally {
+        closeSync(descriptor);
+      }
+    },
+  });
+}
 
 /** Each dubbed cue takes the style and speaker of the ASS event it overlaps most. */
 function withStyles(cues: ExportParams['cues'], styled: StyledCues): { startMs: number; endMs: number; text: string; style?: string; speaker?: string }[] {

@@ -1,25 +1,21 @@
-// The mix stage: the dub's voice stem, and the dub over the ducked original, loudness-normalised.
+// The mix stage: the dub's voice stem, and the dub over the ducked original, loudness-normalised,
+// streamed in chunks (pipeline/streaming-mix.ts) and encoded to AAC as it is made, so neither
+// memory nor the export's time grows with anything but the track's length.
 // When an earlier mix of the same audio exists (the base) and only a few cues changed, it copies
 // the base and re-renders just the time around those cues, keeping the base's loudness gain:
-// one edited line then costs milliseconds of audio, not the whole track.
+// one edited line then costs milliseconds of audio, not the whole track (the export encodes it).
 import { constants, copyFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { msToSamples } from '../../../shared/time.js';
-import { normalizeLoudness } from '../../engines/mix/loudness.js';
-import { mixDub } from '../../engines/mix/mix-dub.js';
-import { readWavFrames, writeWavFrames } from '../../media/wav-frames.js';
-import { readWav, writeWav } from '../../media/wav.js';
+import { writeWavFrames } from '../../media/wav-frames.js';
 import { layoutOrProblem, lengthMs, wavProblems } from '../output-checks.js';
 import { letHeartbeatsThrough } from '../heartbeats.js';
+import { MixRenderer, renderContextMs, type MixCue } from '../mix-renderer.js';
 import { cpuPlacement, declareStage, type StageContext } from '../stage.js';
+import { streamMix } from '../streaming-mix.js';
 import { extractStage } from './extract.js';
-import { fitStage, mixSampleRate } from './fit.js';
-
-export interface MixCue {
-  file: string | null;
-  placedStartMs: number;
-  placedEndMs: number;
-}
+import { fitStage } from './fit.js';
 
 export interface MixBase {
   voicePath: string;
@@ -44,20 +40,32 @@ export interface MixResult {
   gainDb: number;
   cues: MixCue[];
   incremental: boolean;
+  /** The dub track as AAC (ADTS), encoded while mixing; null after a patch (the export encodes it). */
+  encodedFile: string | null;
 }
 
 const voiceFile = 'voice.wav';
 const mixFile = 'mix.wav';
+const encodedFile = 'dub.aac';
+/** The dub track's AAC bit rate, in the mix's encode and the export's alike. */
+export const dubBitRate = '192k';
 /** Around a changed cue, the ducking ramps (150 ms) and the joining of nearby ducks (two ramps) can change. */
-const changeMarginMs = 400;
+const changeMarginMs = renderContextMs;
 /** Past this share of changed cues a full render is as cheap as patching. */
 const incrementalLimit = 0.3;
 const ceiling = 10 ** (-1 / 20);
 
+/** How many AAC encoders a dub track gets: one per core, the worker's own included (it mostly waits on them). */
+export function encoderCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
 export const mixStage = declareStage<MixParams, MixResult>({
   name: 'mix',
-  version: 1,
-  weight: { plain: 10, neural: 6 },
+  // 2: streamed, with the dub track encoded to AAC while mixing.
+  version: 2,
+  // The dub track is encoded here, as the mix is made: most of what the export used to weigh.
+  weight: { plain: 25, neural: 15 },
   consumes: [extractStage, fitStage],
   plan({ options, output, mixBase }) {
     const extract = output(extractStage)!;
@@ -73,35 +81,30 @@ export const mixStage = declareStage<MixParams, MixResult>({
     base: 'The previous mix only saves time: the cues that changed are rendered as a full mix renders them, and the rest is that mix, at the loudness gain it measured for the same audio.',
   },
   placement: () => cpuPlacement,
-  // A whole-track mix reads, mixes, normalises and writes the track in single steps of up to 15 s
-  // per hour of audio on an idle 2-core machine (heartbeats go out between them), and an hour
-  // holds about 6 GB meanwhile; eight times that per hour allows for a busy, paging machine. A
-  // streaming mix (chunks with a yield after each) will make this moot.
-  quietMs: (params) => Math.max(30_000, Math.ceil((audioLengthMs(params.originalPath) / 3_600_000) * 8 * 15_000)),
+  // Streamed in chunks with a heartbeat after each: no step runs long, whatever the length.
+  quietMs: () => 30_000,
   async run(params, context) {
     const changed = params.base ? changedRanges(params.base.cues, params.cues) : null;
     if (params.base && changed && changed.count <= Math.max(1, params.cues.length * incrementalLimit)) {
       await patchBase(params, params.base, changed.ranges, context);
       context.log('info', `Re-mixed ${changed.count} changed cue(s) over the previous mix; loudness gain kept at ${params.base.gainDb.toFixed(1)} dB.`);
-      return mixResult(params, params.base.gainDb, true);
+      return mixResult(params, params.base.gainDb, true, null);
     }
-    // Each step of an hour's mix takes seconds: heartbeats go out between them.
-    const original = readWav(params.originalPath);
-    context.reportProgress(0.2);
-    await letHeartbeatsThrough();
-    const cues = loadCues(params.cues, 0);
-    await letHeartbeatsThrough();
-    const { voice, mix } = mixDub({ original: original.channels, sampleRate: original.sampleRate, cues });
-    context.reportProgress(0.5);
-    await letHeartbeatsThrough();
-    const normalized = normalizeLoudness(mix, original.sampleRate, { targetLufs: params.targetLufs });
-    context.reportProgress(0.7);
-    await letHeartbeatsThrough();
-    writeWav(path.join(context.task.outDir, voiceFile), [voice], original.sampleRate);
-    await letHeartbeatsThrough();
-    writeWav(path.join(context.task.outDir, mixFile), normalized.channels, original.sampleRate);
-    context.log('info', `Mixed ${params.cues.length} cues; loudness gain ${normalized.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS.`);
-    return mixResult(params, normalized.gainDb, false);
+    const mixed = await streamMix({
+      originalPath: params.originalPath,
+      cues: params.cues,
+      targetLufs: params.targetLufs,
+      voicePath: path.join(context.task.outDir, voiceFile),
+      mixPath: path.join(context.task.outDir, mixFile),
+      encoded: { path: path.join(context.task.outDir, encodedFile), encoders: encoderCount(), bitRate: dubBitRate },
+      onProgress: (fraction) => context.reportProgress(fraction),
+      pause: letHeartbeatsThrough,
+    });
+    context.log(
+      'info',
+      `Mixed ${params.cues.length} cues; loudness gain ${mixed.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS${mixed.limited ? ', peaks limited' : ''}; encoded by ${mixed.encoders} AAC encoder(s) at once.`,
+    );
+    return mixResult(params, mixed.gainDb, false, encodedFile);
   },
   check(params, directory, result) {
     // A mix is written sample for sample over the original: any difference beyond a sample is a cut.
@@ -115,13 +118,8 @@ export const mixStage = declareStage<MixParams, MixResult>({
   },
 });
 
-function audioLengthMs(wavPath: string): number {
-  const layout = layoutOrProblem(wavPath);
-  return typeof layout === 'string' ? 0 : lengthMs(layout); // an unreadable file is the run's to report
-}
-
-function mixResult(params: MixParams, gainDb: number, incremental: boolean): MixResult {
-  return { extractKey: params.extractKey, targetLufs: params.targetLufs, voiceFile, mixFile, gainDb, cues: params.cues, incremental };
+function mixResult(params: MixParams, gainDb: number, incremental: boolean, encoded: string | null): MixResult {
+  return { extractKey: params.extractKey, targetLufs: params.targetLufs, voiceFile, mixFile, gainDb, cues: params.cues, incremental, encodedFile: encoded };
 }
 
 /** The time ranges (ms) where the new cues differ from the base's, merged, with their margins. */
@@ -151,30 +149,16 @@ async function patchBase(params: MixParams, base: MixBase, ranges: [number, numb
   copyFileSync(base.voicePath, voicePath, constants.COPYFILE_FICLONE);
   copyFileSync(base.mixPath, mixPath, constants.COPYFILE_FICLONE);
   const gain = 10 ** (base.gainDb / 20);
+  const renderer = new MixRenderer(params.originalPath, params.cues);
   for (const [position, [fromMs, toMs]] of ranges.entries()) {
-    // Render with context on both sides so ramps and joined ducks match a full render inside the range.
-    const contextFromMs = Math.max(0, fromMs - changeMarginMs);
-    const original = readWavFrames(params.originalPath, msToSamples(contextFromMs, mixSampleRate), msToSamples(toMs + changeMarginMs - contextFromMs, mixSampleRate));
-    const rate = original.sampleRate;
-    const cues = loadCues(params.cues.filter((cue) => cue.placedEndMs > contextFromMs && cue.placedStartMs < toMs + changeMarginMs), contextFromMs);
-    const { voice, mix } = mixDub({ original: original.channels, sampleRate: rate, cues });
-    const skip = msToSamples(fromMs - contextFromMs, rate);
-    const length = Math.min(voice.length - skip, msToSamples(toMs - fromMs, rate));
-    if (length <= 0) continue;
-    const limited = mix.map((channel) => {
-      const part = channel.slice(skip, skip + length);
-      for (let index = 0; index < part.length; index++) part[index] = Math.max(-ceiling, Math.min(ceiling, part[index]! * gain));
-      return part;
-    });
-    writeWavFrames(voicePath, msToSamples(fromMs, rate), [voice.slice(skip, skip + length)]);
-    writeWavFrames(mixPath, msToSamples(fromMs, rate), limited);
+    const from = msToSamples(fromMs, renderer.sampleRate);
+    const { voice, mix } = renderer.render(from, msToSamples(toMs, renderer.sampleRate));
+    if (voice.length === 0) continue;
+    // The base's gain, and a plain clip at the ceiling: a patch is too short to judge peaks by.
+    const limited = mix.map((channel) => channel.map((sample) => Math.max(-ceiling, Math.min(ceiling, sample * gain))));
+    writeWavFrames(voicePath, from, [voice]);
+    writeWavFrames(mixPath, from, limited);
     context.reportProgress((position + 1) / ranges.length);
     await letHeartbeatsThrough();
   }
-}
-
-function loadCues(cues: MixCue[], offsetMs: number) {
-  return cues
-    .filter((cue): cue is MixCue & { file: string } => cue.file !== null)
-    .map((cue) => ({ samples: readWav(cue.file).channels[0]!, startMs: cue.placedStartMs - offsetMs, endMs: cue.placedEndMs - offsetMs }));
 }

@@ -1,0 +1,64 @@
+// Renders any stretch of the dub's mix (voice stem and ducked original, before loudness) from the
+// original's WAV and the fitted cues, reading only that stretch and the cues that touch it.
+//
+// Why a stretch equals the same frames of a whole-track render: a sample's voice depends only on
+// the cues covering it, and its duck only on cue spans within two ramps (300 ms) of it — nearer
+// spans are joined, the rest only fade within one ramp. So rendering with 400 ms of context on
+// each side and keeping the middle gives exactly the whole-track samples.
+import { msToSamples } from '../../shared/time.js';
+import { mixDub, type DubCue } from '../engines/mix/mix-dub.js';
+import { readWavFrames } from '../media/wav-frames.js';
+import { readWav, readWavLayout } from '../media/wav.js';
+
+export interface MixCue {
+  file: string | null;
+  placedStartMs: number;
+  placedEndMs: number;
+}
+
+/** How far beyond a stretch a cue can still change it (see above). */
+export const renderContextMs = 400;
+
+export class MixRenderer {
+  readonly frames: number;
+  readonly sampleRate: number;
+  readonly channelCount: number;
+  private readonly cues: (MixCue & { file: string })[];
+  /** Speech of the cues the last render used: the next stretch mostly needs the same ones. */
+  private loaded = new Map<string, Float32Array>();
+
+  constructor(
+    private readonly originalPath: string,
+    cues: readonly MixCue[],
+  ) {
+    const layout = readWavLayout(originalPath);
+    this.sampleRate = layout.sampleRate;
+    this.channelCount = layout.channelCount;
+    this.frames = Math.floor(layout.dataBytes / (2 * layout.channelCount));
+    this.cues = cues.filter((cue): cue is MixCue & { file: string } => cue.file !== null);
+  }
+
+  /** Frames [from, to) of the voice and of the mix (clipped to the track). */
+  render(from: number, to: number): { voice: Float32Array; mix: Float32Array[] } {
+    const rate = this.sampleRate;
+    const context = msToSamples(renderContextMs, rate);
+    const start = Math.max(0, from - context);
+    const end = Math.min(this.frames, to + context);
+    const original = readWavFrames(this.originalPath, start, end - start);
+    const offsetMs = (start * 1000) / rate;
+    const endMs = (end * 1000) / rate;
+    const loaded = new Map<string, Float32Array>();
+    const cues: DubCue[] = [];
+    for (const cue of this.cues) {
+      if (cue.placedEndMs <= offsetMs || cue.placedStartMs >= endMs) continue;
+      const samples = this.loaded.get(cue.file) ?? loaded.get(cue.file) ?? readWav(cue.file).channels[0]!;
+      loaded.set(cue.file, samples);
+      cues.push({ samples, startMs: cue.placedStartMs - offsetMs, endMs: cue.placedEndMs - offsetMs });
+    }
+    this.loaded = loaded;
+    const { voice, mix } = mixDub({ original: original.channels, sampleRate: rate, cues });
+    const skip = from - start;
+    const length = Math.max(0, Math.min(to, this.frames) - from);
+    return { voice: voice.subarray(skip, skip + length), mix: mix.map((channel) => channel.subarray(skip, skip + length)) };
+  }
+}
