@@ -1,7 +1,8 @@
-// The dub of one video into one language: the pipeline's stages run in order, each planned from
-// the job's options and the outputs of the stages it consumes, each cached under a key derived
-// from its params — so a change anywhere invalidates exactly what follows it. Then the outputs
-// are published to the user's folder, by the process that still holds the job.
+// The dub of one video into one language: each stage runs as soon as every stage it consumes has
+// settled, so stages that do not need each other overlap on the pools' free workers. Each is
+// planned from the job's options and the outputs of the stages it consumes and cached under a key
+// derived from its params — so a change anywhere invalidates exactly what follows it. Then the
+// outputs are published to the user's folder, by the process that still holds the job.
 import type { JobOutputs, ResourceClass, StageName } from '../../shared/jobs.js';
 import type { Store } from '../store/store.js';
 import type { WorkerPool } from '../worker-host/worker-pool.js';
@@ -10,7 +11,7 @@ import { readJobOptions, type DubJobOptions } from './dub-options.js';
 import { findMixBase } from './mix-base.js';
 import { publishOutputs } from './publish-outputs.js';
 import type { AnyStage, RecordContext, ResultOf, StageOutput } from './stage.js';
-import { dubStages } from './stage-registry.js';
+import { assertRunnable, dubStages } from './stage-registry.js';
 import { StageRunner } from './stage-runner.js';
 import { exportStage } from './stages/export.js';
 import { mixStage } from './stages/mix.js';
@@ -38,6 +39,10 @@ export async function runDubJob(
   const options = readJobOptions(job.options);
   const { store, cache } = services;
   const stages = services.stages ?? dubStages;
+  // A list that is not runnable in order would leave a stage waiting for ever.
+  assertRunnable(stages);
+  // Aborted when a stage fails, so its siblings in flight stop the way a cancel stops them.
+  const stop = new AbortController();
   const runner = new StageRunner(
     job.id,
     {
@@ -48,7 +53,7 @@ export async function runDubJob(
       pools: services.pools,
       holdsLease: () => !job.allocationId || store.jobs.holdsLease(job.id, job.allocationId),
     },
-    signal,
+    AbortSignal.any([signal, stop.signal]),
     onProgress,
     progressWeights(stages, options),
   );
@@ -72,18 +77,7 @@ export async function runDubJob(
     recordMedia: (media) => store.jobs.setMedia(job.id, media),
   });
 
-  for (const stage of stages) {
-    const context = contextFor(stage);
-    const params = stage.plan(context);
-    if (params === null) {
-      runner.skip(stage.name);
-      outputs.set(stage.name, null);
-      continue;
-    }
-    const output = await runner.run(stage, params);
-    outputs.set(stage.name, output);
-    stage.recorded?.(output, context);
-  }
+  await runStages(stages, runner, outputs, contextFor, stop);
 
   // The user's folder is written only by the process that still holds the job.
   runner.assertLeaseHeld();
@@ -100,6 +94,72 @@ export async function runDubJob(
   store.jobs.setRenderedCueRevision(job.id, cueLayer.revision);
   const synthesized = outputs.get(synthesizeStage.name) as StageOutput<ResultOf<typeof synthesizeStage>> | null;
   return { outputs: published, cuesSynthesized: !synthesized || synthesized.reused ? 0 : synthesized.result.synthesizedCount };
+}
+
+/**
+ * Runs every stage once all it consumes have settled (done, reused or skipped), as many at once as
+ * are ready; the pools queue what finds no free worker. A stage is planned only then, and a
+ * stage's recorded() runs as it finishes, before anything that consumes it is planned. The first
+ * failure stops the rest: nothing new starts, the stages in flight are aborted and awaited (so
+ * none of their workers still writes), and that failure is what the job fails with.
+ */
+async function runStages(
+  stages: readonly AnyStage[],
+  runner: StageRunner,
+  outputs: Map<string, StageOutput<unknown> | null>,
+  contextFor: (stage: AnyStage) => RecordContext,
+  stop: AbortController,
+): Promise<void> {
+  const waiting = [...stages];
+  const inFlight = new Set<Promise<void>>();
+  // Assigned in callbacks, so typed wide: control flow would otherwise read it as always null.
+  let failure = null as { error: unknown } | null;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    stop.abort();
+  };
+  const settled = (stage: AnyStage) => stage.consumes.every((consumed) => outputs.has(consumed.name));
+
+  // One pass in list order starts everything ready: a stage comes after all it consumes
+  // (assertRunnable), so a skip settles its consumers before the pass reaches them, and the
+  // ready stages reach the pools in the pipeline's order.
+  const startReady = () => {
+    for (const stage of [...waiting]) {
+      if (failure) return;
+      if (!settled(stage)) continue;
+      waiting.splice(waiting.indexOf(stage), 1);
+      try {
+        runner.throwIfStopped();
+        const context = contextFor(stage);
+        const params: unknown = stage.plan(context);
+        if (params === null) {
+          runner.skip(stage.name);
+          outputs.set(stage.name, null);
+          continue;
+        }
+        const running = runner
+          .run(stage, params)
+          .then((output) => {
+            outputs.set(stage.name, output);
+            stage.recorded?.(output, context);
+          })
+          .catch(fail)
+          .finally(() => inFlight.delete(running));
+        inFlight.add(running);
+      } catch (error) {
+        fail(error);
+      }
+    }
+  };
+
+  startReady();
+  while (inFlight.size > 0) {
+    await Promise.race(inFlight);
+    if (!failure) startReady();
+  }
+  if (failure) throw failure.error;
+  // Unreachable for a runnable list; a stage left waiting is a bug, never a hang.
+  if (waiting.length > 0) throw new Error(`Stages ${waiting.map((stage) => `"${stage.name}"`).join(', ')} were never ready to run.`);
 }
 
 /** Each stage's share of 0–100: its declared weight, scaled so the pipeline's shares add up to 100. */

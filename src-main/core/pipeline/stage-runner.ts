@@ -3,8 +3,8 @@
 // to the pool its declaration names and commits what the worker wrote. Every attempt of a stage writes into a fresh folder of its own, and only
 // an attempt whose output passed its check, made while this process still holds the job's lease,
 // is committed. It records every stage's state, timing and execution provider, and the job's
-// weighted progress; a failure to record (a full disk) stops the stage with that error instead
-// of crashing the process that writes.
+// weighted progress over all the stages in flight at once; a failure to record (a full disk)
+// stops the stage with that error instead of crashing the process that writes.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { RedubError, toErrorData } from '../../shared/errors.js';
@@ -35,7 +35,13 @@ const progressWriteIntervalMs = 250;
 
 export class StageRunner {
   private completedWeight = 0;
+  /** How far each stage in flight has got (0–1), the furthest any of its attempts reached. */
+  private readonly inFlight = new Map<StageName, number>();
+  private readonly lastStageProgressWrite = new Map<StageName, number>();
   private lastProgressWrite = 0;
+  /** Job progress only rises: an attempt retried from 0 does not take back what was shown. */
+  private shownProgress = 0;
+  private readonly totalWeight: number;
   private readonly startedAt = Date.now();
   /** Set when a write to the store failed mid-stage; the stage then stops with this error. */
   private storageFailure: RedubError | null = null;
@@ -51,6 +57,7 @@ export class StageRunner {
     private readonly weights: ReadonlyMap<StageName, number>,
   ) {
     this.signal = AbortSignal.any([jobSignal, this.storageAbort.signal]);
+    this.totalWeight = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
     services.stages.reset(jobId);
   }
 
@@ -59,28 +66,30 @@ export class StageRunner {
     const { stages } = this.services;
     const name = stage.name;
     const key = stageKey(stage, params, this.services.cache.root);
-    const startedMs = Date.now();
-    stages.upsert(this.jobId, name, { state: 'running', progress: 0, startedMs, artifactKey: key, error: null, reused: false });
+    // Restamped when a worker takes the stage: time spent queued behind a sibling is not its own.
+    const timing = { startedMs: Date.now() };
+    stages.upsert(this.jobId, name, { state: 'running', progress: 0, startedMs: timing.startedMs, artifactKey: key, error: null, reused: false });
 
     const reused = this.reusable(stage, key);
     if (reused !== null) {
       this.services.artifacts.touchKey(key);
-      stages.upsert(this.jobId, name, { state: 'done', progress: 100, reused: true, finishedMs: Date.now(), durationMs: Date.now() - startedMs });
+      stages.upsert(this.jobId, name, { state: 'done', progress: 100, reused: true, finishedMs: Date.now(), durationMs: Date.now() - timing.startedMs });
       this.finishStage(name);
       return this.output(key, reused, true);
     }
 
     try {
-      const { result, committed, executionProvider } = await this.runAttempts(stage, key, params);
+      const { result, committed, executionProvider } = await this.runAttempts(stage, key, params, timing);
       this.services.artifacts.record({ key, stage: name, path: committed.directory, bytes: committed.bytes });
-      stages.upsert(this.jobId, name, { state: 'done', progress: 100, finishedMs: Date.now(), durationMs: Date.now() - startedMs, executionProvider });
+      stages.upsert(this.jobId, name, { state: 'done', progress: 100, finishedMs: Date.now(), durationMs: Date.now() - timing.startedMs, executionProvider });
       this.finishStage(name);
       return this.output(key, result as Result, false);
     } catch (thrown) {
+      this.inFlight.delete(name);
       const error = this.storageFailure ?? thrown;
       const data = error instanceof RedubError ? error.toData() : toErrorData(error);
       // Recording the failure may fail the same way (the disk is still full): the error stands.
-      this.record(() => stages.upsert(this.jobId, name, { state: 'failed', finishedMs: Date.now(), durationMs: Date.now() - startedMs, error: data }));
+      this.record(() => stages.upsert(this.jobId, name, { state: 'failed', finishedMs: Date.now(), durationMs: Date.now() - timing.startedMs, error: data }));
       throw error instanceof RedubError ? error : RedubError.fromData(data);
     }
   }
@@ -114,7 +123,7 @@ export class StageRunner {
     return null;
   }
 
-  private async runAttempts<Params, Result>(stage: StageDeclaration<Params, Result>, key: string, params: Params) {
+  private async runAttempts<Params, Result>(stage: StageDeclaration<Params, Result>, key: string, params: Params, timing: { startedMs: number }) {
     const { stages, logs, cache, pools } = this.services;
     const name = stage.name;
     const resource: ResourceClass = stage.placement(params).pool;
@@ -129,7 +138,14 @@ export class StageRunner {
           {
             signal: this.signal,
             quietMs: stage.quietMs?.(params),
-            onStart: (pid) => this.record(() => logs.append(this.jobId, 'info', name, `Stage ${name} started on worker ${pid ?? '?'} (attempt ${attempt}).`)),
+            onStart: (pid) =>
+              this.record(() => {
+                if (attempt === 1) {
+                  timing.startedMs = Date.now();
+                  stages.upsert(this.jobId, name, { startedMs: timing.startedMs });
+                }
+                logs.append(this.jobId, 'info', name, `Stage ${name} started on worker ${pid ?? '?'} (attempt ${attempt}).`);
+              }),
             onLog: (level, message) => this.record(() => logs.append(this.jobId, level, name, message)),
             onProgress: (fraction) => this.record(() => this.reportStageProgress(name, fraction)),
           },
@@ -163,29 +179,48 @@ export class StageRunner {
     }
   }
 
-  private throwIfStopped(): void {
+  /** Throws once the job is cancelled or a stage of it failed to record: nothing more may start. */
+  throwIfStopped(): void {
     if (this.storageFailure) throw this.storageFailure;
     if (this.signal.aborted) throw new RedubError('E_CANCELLED');
   }
 
+  // Each stage's row and the job's progress are written at most every 250 ms: the row per stage,
+  // so a sibling's reports do not starve it, the job's over all of them.
   private reportStageProgress(name: StageName, fraction: number): void {
+    const clamped = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+    this.inFlight.set(name, Math.max(this.inFlight.get(name) ?? 0, clamped));
     const now = Date.now();
+    if (now - (this.lastStageProgressWrite.get(name) ?? 0) >= progressWriteIntervalMs) {
+      this.lastStageProgressWrite.set(name, now);
+      this.services.stages.upsert(this.jobId, name, { progress: Math.round(clamped * 100) });
+    }
     if (now - this.lastProgressWrite < progressWriteIntervalMs) return;
     this.lastProgressWrite = now;
-    this.services.stages.upsert(this.jobId, name, { progress: Math.round(fraction * 100) });
-    this.emitProgress(this.completedWeight + (this.weights.get(name) ?? 0) * fraction);
+    this.emitProgress(this.tally());
   }
 
   private finishStage(name: StageName): void {
+    this.inFlight.delete(name);
     this.completedWeight += this.weights.get(name) ?? 0;
-    this.emitProgress(this.completedWeight);
+    // The shares are floats: once every one is in, the job is at 100, not 99.99….
+    this.emitProgress(this.completedWeight >= this.totalWeight - 1e-9 ? 100 : this.tally());
+  }
+
+  /** The finished stages' shares, and the part done of each stage in flight. */
+  private tally(): number {
+    let percent = this.completedWeight;
+    for (const [name, fraction] of this.inFlight) percent += (this.weights.get(name) ?? 0) * fraction;
+    return percent;
   }
 
   /** Job progress is 0–100, stage-weighted (SPEC §2); the ETA assumes the pace so far holds. */
   private emitProgress(percent: number): void {
+    this.shownProgress = Math.max(this.shownProgress, Math.min(100, percent));
+    const shown = this.shownProgress;
     const elapsed = Date.now() - this.startedAt;
-    const etaMs = percent > 5 && percent < 100 ? Math.round((elapsed * (100 - percent)) / percent) : null;
-    this.onProgress(Math.min(100, percent), etaMs);
+    const etaMs = shown > 5 && shown < 100 ? Math.round((elapsed * (100 - shown)) / shown) : null;
+    this.onProgress(shown, etaMs);
   }
 
   private output<Result>(key: string, result: Result, reused: boolean): StageOutput<Result> {
