@@ -1,8 +1,8 @@
 // Attempts the downloads that only work where a network exists, and survives their failure.
 // Electron's binary and ffmpeg-static's binary are optionalDependencies, so npm itself drops them
 // when their download fails. onnxruntime-node's CUDA libraries are not optional in npm's sense,
-// so .npmrc skips its installer and this script runs it, bounded in time, on platforms that have
-// CUDA builds. Nothing here may fail the install: Redub runs on CPU and on Debian's or the
+// so package.json's allowScripts (npm ≥ 11.16 honours a `false` there) keeps npm from running its
+// installer, and this script runs it, bounded in time, on platforms that have CUDA builds. Nothing here may fail the install: Redub runs on CPU and on Debian's or the
 // bundled ffmpeg without any of it.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
