@@ -86,6 +86,9 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
     const dubTag = containerLanguageTag(params.language);
     const originalTag = containerLanguageTag(params.sourceLanguage ?? params.media.audio.language);
     const originalCodec = mp4AudioCodecs.has(params.media.audio.codec) ? ['copy'] : ['aac', '-b:a:1', dubBitRate];
+    if (originalCodec[0] !== 'copy') {
+      context.log('info', `The original audio (${params.media.audio.codec}) cannot be carried in an MP4 as it is, so it is re-encoded to AAC: one more encode than the dub itself needs.`);
+    }
     // The mix encoded the dub track as it mixed; after a patched mix it is encoded here, from the WAV.
     const encodedPath = params.encodedPath ?? path.join(context.task.outDir, 'dub.aac');
     const encoded = params.encodedPath ? null : await encodeWav(params.mixPath, encodedPath, (fraction) => context.reportProgress(fraction * 0.9));
