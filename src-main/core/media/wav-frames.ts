@@ -24,9 +24,12 @@ export function readWavFrames(filePath: string, startFrame: number, frameCount: 
   } finally {
     closeSync(descriptor);
   }
-  const channels = Array.from({ length: layout.channelCount }, () => new Float32Array(to - from));
-  for (let frame = 0, index = 0; frame < to - from; frame++) {
-    for (const channel of channels) channel[frame] = samples[index++]! / 32768;
+  const count = layout.channelCount;
+  const channels = Array.from({ length: count }, () => new Float32Array(to - from));
+  // One strided pass per channel: an hour's mix reads its original through here several times.
+  for (let channel = 0; channel < count; channel++) {
+    const target = channels[channel]!;
+    for (let frame = 0, index = channel; frame < target.length; frame++, index += count) target[frame] = samples[index]! / 32768;
   }
   return { sampleRate: layout.sampleRate, channels };
 }

@@ -110,7 +110,9 @@ export function toInt16Interleaved(channels: readonly Float32Array[], from: numb
   for (let channel = 0; channel < channelCount; channel++) {
     const source = channels[channel]!;
     for (let frame = from, target = channel; frame < to; frame++, target += channelCount) {
-      samples[target] = Math.max(-32768, Math.min(32767, Math.round(source[frame]! * 32768)));
+      // Math.round, clamped; written out because an hour's mix and stem pass through here.
+      const value = Math.floor(source[frame]! * 32768 + 0.5);
+      samples[target] = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
     }
   }
   return samples;

@@ -56,7 +56,7 @@ export class MixRenderer {
       cues.push({ samples, startMs: cue.placedStartMs - offsetMs, endMs: cue.placedEndMs - offsetMs });
     }
     this.loaded = loaded;
-    const { voice, mix } = mixDub({ original: original.channels, sampleRate: rate, cues });
+    const { voice, mix } = mixDub({ original: original.channels, sampleRate: rate, cues, inPlace: true });
     const skip = from - start;
     const length = Math.max(0, Math.min(to, this.frames) - from);
     return { voice: voice.subarray(skip, skip + length), mix: mix.map((channel) => channel.subarray(skip, skip + length)) };

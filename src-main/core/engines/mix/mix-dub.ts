@@ -20,6 +20,8 @@ export interface MixDubInput {
   /** Length of the duck's fade down and back up. Default 150 ms. */
   rampMs?: number;
   voiceGainDb?: number;
+  /** Mix into `original` itself instead of a copy: for callers that read it only for this mix. */
+  inPlace?: boolean;
 }
 
 const cutFadeMs = 30;
@@ -45,7 +47,7 @@ export function mixDub(input: MixDubInput): { voice: Float32Array; mix: Float32A
 
   // Outside the ducked spans the mix is the original untouched, so it starts as a plain copy
   // and only the spans are touched: a 10-minute track costs two memcpys plus the speech.
-  const mix = original.map((channel) => channel.slice(0, length));
+  const mix = input.inPlace ? [...original] : original.map((channel) => channel.slice(0, length));
   const { down, up } = rampCurves(ramp, duckGain);
   for (const [from, to] of mergeSpans(spans, 2 * ramp)) {
     for (const channel of mix) duckAndAdd(channel, voice, from, to, down, up, duckGain);
