@@ -2,6 +2,7 @@
 // window holds whole speech regions and ends in the silence after one, so no word is cut where
 // a pause exists; only a region longer than a window is split, at its quietest moment.
 
+import type { SampleReader } from '../../media/wav-chunks.js';
 import type { SpeechRegion } from '../vad/voice-activity-detector.js';
 
 export interface SpeechWindow {
@@ -58,15 +59,18 @@ function splitLong(region: SpeechWindow, maxMs: number, searchMs: number, quiete
 }
 
 /** The start of the quietest 20 ms frame in [startMs, endMs) of 16 kHz audio, by RMS. */
-export function quietestMoment(samples: Float32Array, sampleRate: number, startMs: number, endMs: number): number {
+export function quietestMoment(samples: Float32Array | SampleReader, sampleRate: number, startMs: number, endMs: number): number {
   const frame = Math.max(1, Math.round(sampleRate * 0.02));
   const first = Math.max(0, Math.floor((startMs * sampleRate) / 1000));
   const last = Math.min(samples.length - frame, Math.floor((endMs * sampleRate) / 1000) - frame);
+  // Only the searched stretch (seconds) is read, whichever way the audio is held.
+  const end = Math.max(first, last + frame);
+  const range = samples instanceof Float32Array ? samples.subarray(first, end) : samples.read(first, end);
   let best = first;
   let bestEnergy = Number.POSITIVE_INFINITY;
   for (let offset = first; offset <= last; offset += frame) {
     let energy = 0;
-    for (let index = offset; index < offset + frame; index++) energy += samples[index]! * samples[index]!;
+    for (let index = offset - first; index < offset - first + frame; index++) energy += range[index]! * range[index]!;
     if (energy < bestEnergy) {
       bestEnergy = energy;
       best = offset;

@@ -1,4 +1,5 @@
 // Owns the speech-recognition contract every transcription engine implements.
+import type { SampleReader } from '../../media/wav-chunks.js';
 import type { SpeechRegion } from '../vad/voice-activity-detector.js';
 
 export interface TranscribedCue {
@@ -29,6 +30,9 @@ export interface Transcriber {
   readonly version: string;
   /** The execution provider the engine runs on now (cpu, cuda, …). */
   readonly executionProvider: string;
-  /** Cues on the clock of `samples` (16 kHz mono), with the language spoken or detected. */
-  transcribe(samples: Float32Array, options: TranscribeOptions): Promise<Transcript>;
+  /**
+   * Cues on the clock of `audio` (16 kHz mono), with the language spoken or detected. A reader is
+   * asked only for the windows it transcribes, so a long track need not be held whole.
+   */
+  transcribe(audio: Float32Array | SampleReader, options: TranscribeOptions): Promise<Transcript>;
 }

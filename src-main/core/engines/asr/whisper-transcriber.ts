@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RedubError } from '../../../shared/errors.js';
+import { arraySamples, type SampleReader } from '../../media/wav-chunks.js';
 import type { ExecutionProviderName } from '../../models/execution-providers.js';
 import { loadTransformers, ProviderBound, type PackFiles, type PretrainedLoader, type ProviderOptions } from '../pretrained-model.js';
 import { engineRevisions } from '../revisions.js';
@@ -83,13 +84,15 @@ export class WhisperTranscriber implements Transcriber {
     return [...this.tokens.languages.values()];
   }
 
-  transcribe(samples: Float32Array, options: TranscribeOptions): Promise<Transcript> {
+  transcribe(audio: Float32Array | SampleReader, options: TranscribeOptions): Promise<Transcript> {
+    const samples = audio instanceof Float32Array ? arraySamples(audio, whisperSampleRate) : audio;
     const run = this.queue.then(() => this.transcribeNow(samples, options));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async transcribeNow(samples: Float32Array, options: TranscribeOptions): Promise<Transcript> {
+  private async transcribeNow(samples: SampleReader, options: TranscribeOptions): Promise<Transcript> {
+    if (samples.sampleRate !== whisperSampleRate) throw new RedubError('E_INTERNAL', { details: [`Whisper reads ${whisperSampleRate} Hz audio, not ${samples.sampleRate} Hz.`] });
     const durationMs = (samples.length * 1000) / whisperSampleRate;
     const windows = speechWindows(options.regions, durationMs, (startMs, endMs) => quietestMoment(samples, whisperSampleRate, startMs, endMs));
     let language = options.language;
@@ -101,6 +104,7 @@ export class WhisperTranscriber implements Transcriber {
       });
     }
     // Log-mel features per window, computed once: detection and transcription share the first ones.
+    // Each window's samples are read for its features only, so a film is never held whole.
     const features = new Map<SpeechWindow, Promise<Record<string, unknown>>>();
     const featuresOf = (window: SpeechWindow) => {
       let computed = features.get(window);
@@ -197,8 +201,8 @@ function readGenerationConfig(pack: PackFiles): WhisperGenerationConfig {
   return config as unknown as WhisperGenerationConfig;
 }
 
-function slice(samples: Float32Array, window: SpeechWindow): Float32Array {
-  return samples.subarray(Math.floor((window.startMs * whisperSampleRate) / 1000), Math.ceil((window.endMs * whisperSampleRate) / 1000));
+function slice(samples: SampleReader, window: SpeechWindow): Float32Array {
+  return samples.read(Math.floor((window.startMs * whisperSampleRate) / 1000), Math.ceil((window.endMs * whisperSampleRate) / 1000));
 }
 
 /** One row of token ids as the int64 tensor the decoder takes. */

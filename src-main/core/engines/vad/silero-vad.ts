@@ -8,8 +8,8 @@ import * as ort from 'onnxruntime-node';
 import { RedubError } from '../../../shared/errors.js';
 import { createSessionWithFallback, runWithFallback, type ExecutionPreference, type SessionHolder } from '../../models/execution-providers.js';
 import { engineRevisions } from '../revisions.js';
-import { speechRegionsFromProbabilities } from './speech-regions.js';
-import type { SpeechRegion, VadOptions, VoiceActivityDetector } from './voice-activity-detector.js';
+import { SpeechRegionTracker } from './speech-regions.js';
+import type { SampleChunks, SpeechRegion, VadOptions, VoiceActivityDetector } from './voice-activity-detector.js';
 
 const sampleRate = 16_000;
 const windowSamples = 512;
@@ -85,19 +85,45 @@ export class SileroVad implements VoiceActivityDetector {
     return new SileroVad(holder, `${engineRevisions['silero-vad']}+${digest}+ort-${ort.env.versions.node ?? ort.env.versions.common}`, warnings);
   }
 
-  async detect(
+  detect(
     samples16k: Float32Array,
     options: VadOptions = {},
     onProgress?: (fraction: number) => void,
     onWarning?: (message: string) => void,
   ): Promise<SpeechRegion[]> {
-    const windows = Math.ceil(samples16k.length / windowSamples);
-    const probabilities = new Float32Array(windows);
+    return this.detectStream({ totalSamples: samples16k.length, chunks: [samples16k] }, options, onProgress, onWarning);
+  }
+
+  async detectStream(
+    source: SampleChunks,
+    options: VadOptions = {},
+    onProgress?: (fraction: number) => void,
+    onWarning?: (message: string) => void,
+  ): Promise<SpeechRegion[]> {
+    const windows = Math.ceil(source.totalSamples / windowSamples);
+    const progressEvery = Math.max(1, Math.floor(windows / 100));
+    const regions = new SpeechRegionTracker(windowSamples, sampleRate, options);
+    // The window being filled sits after the previous window's tail (zeros at first).
     const input = new Float32Array(contextSamples + windowSamples);
+    let filled = 0;
+    let index = 0;
+    let totalSamples = 0;
     let state = new Float32Array(stateSize);
     const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(sampleRate)]), []);
-    const progressEvery = Math.max(1, Math.floor(windows / 100));
     const holder = this.holder;
+    const runWindow = async () => {
+      const result = await runWithFallback(holder, {
+        input: new ort.Tensor('float32', input, [1, input.length]),
+        state: new ort.Tensor('float32', state, [2, 1, 128]),
+        sr,
+      });
+      regions.push((result.output!.data as Float32Array)[0] ?? 0);
+      state = new Float32Array(result.stateN!.data as Float32Array);
+      if (onProgress && index % progressEvery === 0) onProgress(windows > 0 ? Math.min(1, index / windows) : 0);
+      index++;
+      input.copyWithin(0, windowSamples);
+      filled = 0;
+    };
     const log = holder.options.log;
     // A GPU that fails mid-run is rebuilt on the CPU: this detection's warning goes to its caller.
     holder.options.log = (message) => {
@@ -105,22 +131,21 @@ export class SileroVad implements VoiceActivityDetector {
       onWarning?.(message);
     };
     try {
-      for (let index = 0; index < windows; index++) {
-        // The context is whatever sits in the last 64 slots: the previous window's tail, zeros at first.
-        input.copyWithin(0, windowSamples);
-        const from = index * windowSamples;
-        const window = samples16k.subarray(from, from + windowSamples);
-        input.set(window, contextSamples);
-        // The final window is zero-padded, as Silero's own streaming code does.
-        if (window.length < windowSamples) input.fill(0, contextSamples + window.length);
-        const result = await runWithFallback(holder, {
-          input: new ort.Tensor('float32', input, [1, input.length]),
-          state: new ort.Tensor('float32', state, [2, 1, 128]),
-          sr,
-        });
-        probabilities[index] = (result.output!.data as Float32Array)[0] ?? 0;
-        state = new Float32Array(result.stateN!.data as Float32Array);
-        if (onProgress && index % progressEvery === 0) onProgress(index / windows);
+      // Chunks of any size: a window that straddles two of them waits for the second.
+      for await (const chunk of source.chunks) {
+        for (let offset = 0; offset < chunk.length; ) {
+          const taken = Math.min(windowSamples - filled, chunk.length - offset);
+          input.set(chunk.subarray(offset, offset + taken), contextSamples + filled);
+          filled += taken;
+          offset += taken;
+          totalSamples += taken;
+          if (filled === windowSamples) await runWindow();
+        }
+      }
+      // The final window is zero-padded, as Silero's own streaming code does.
+      if (filled > 0) {
+        input.fill(0, contextSamples + filled);
+        await runWindow();
       }
     } catch (error) {
       throw error instanceof RedubError ? error : new RedubError('E_VAD_FAILED', { details: [errorText(error)], cause: error });
@@ -128,7 +153,7 @@ export class SileroVad implements VoiceActivityDetector {
       holder.options.log = log;
     }
     onProgress?.(1);
-    return speechRegionsFromProbabilities(probabilities, windowSamples, sampleRate, samples16k.length, options);
+    return regions.finish(totalSamples);
   }
 
   async dispose(): Promise<void> {

@@ -16,40 +16,69 @@ export function speechRegionsFromProbabilities(
   totalSamples: number,
   options: VadOptions = {},
 ): SpeechRegion[] {
-  const { threshold, minSpeechMs, minSilenceMs, padMs } = { ...defaultVadOptions, ...withoutUndefined(options) };
-  const closeBelow = Math.max(threshold - hysteresis, 0.01);
-  const minSpeechSamples = (minSpeechMs * sampleRate) / 1000;
-  const minSilenceSamples = (minSilenceMs * sampleRate) / 1000;
+  const tracker = new SpeechRegionTracker(windowSamples, sampleRate, options);
+  for (let index = 0; index < probabilities.length; index++) tracker.push(probabilities[index] ?? 0);
+  return tracker.finish(totalSamples);
+}
 
-  const raw: { start: number; end: number }[] = [];
-  let inSpeech = false;
-  let start = 0;
-  let silenceStart = -1;
-  for (let index = 0; index < probabilities.length; index++) {
-    const probability = probabilities[index] ?? 0;
-    const position = index * windowSamples;
-    if (probability >= threshold) {
-      silenceStart = -1;
-      if (!inSpeech) {
-        inSpeech = true;
-        start = position;
+/**
+ * The same rules one window at a time, so a detector streaming an hour of audio keeps only the
+ * regions found so far (a few per minute of speech), not a probability per window.
+ */
+export class SpeechRegionTracker {
+  private readonly threshold: number;
+  private readonly closeBelow: number;
+  private readonly minSpeechSamples: number;
+  private readonly minSilenceSamples: number;
+  private readonly padSamples: number;
+  private readonly raw: { start: number; end: number }[] = [];
+  private windows = 0;
+  private inSpeech = false;
+  private start = 0;
+  private silenceStart = -1;
+
+  constructor(
+    private readonly windowSamples: number,
+    private readonly sampleRate: number,
+    options: VadOptions = {},
+  ) {
+    const { threshold, minSpeechMs, minSilenceMs, padMs } = { ...defaultVadOptions, ...withoutUndefined(options) };
+    this.threshold = threshold;
+    this.closeBelow = Math.max(threshold - hysteresis, 0.01);
+    this.minSpeechSamples = (minSpeechMs * sampleRate) / 1000;
+    this.minSilenceSamples = (minSilenceMs * sampleRate) / 1000;
+    this.padSamples = (padMs * sampleRate) / 1000;
+  }
+
+  /** The next window's speech probability. */
+  push(probability: number): void {
+    const position = this.windows++ * this.windowSamples;
+    if (probability >= this.threshold) {
+      this.silenceStart = -1;
+      if (!this.inSpeech) {
+        this.inSpeech = true;
+        this.start = position;
       }
-      continue;
+      return;
     }
-    if (!inSpeech || probability >= closeBelow) continue;
-    if (silenceStart < 0) silenceStart = position;
-    if (position + windowSamples - silenceStart >= minSilenceSamples) {
-      if (silenceStart - start >= minSpeechSamples) raw.push({ start, end: silenceStart });
-      inSpeech = false;
-      silenceStart = -1;
+    if (!this.inSpeech || probability >= this.closeBelow) return;
+    if (this.silenceStart < 0) this.silenceStart = position;
+    if (position + this.windowSamples - this.silenceStart >= this.minSilenceSamples) {
+      if (this.silenceStart - this.start >= this.minSpeechSamples) this.raw.push({ start: this.start, end: this.silenceStart });
+      this.inSpeech = false;
+      this.silenceStart = -1;
     }
   }
-  if (inSpeech && totalSamples - start >= minSpeechSamples) raw.push({ start, end: totalSamples });
 
-  return padRegions(raw, (padMs * sampleRate) / 1000, totalSamples).map(({ start: from, end: to }) => ({
-    startMs: Math.round((from * 1000) / sampleRate),
-    endMs: Math.round((to * 1000) / sampleRate),
-  }));
+  /** The regions, once the audio (`totalSamples` long) has ended; a region still open ends with it. */
+  finish(totalSamples: number): SpeechRegion[] {
+    const raw = [...this.raw];
+    if (this.inSpeech && totalSamples - this.start >= this.minSpeechSamples) raw.push({ start: this.start, end: totalSamples });
+    return padRegions(raw, this.padSamples, totalSamples).map(({ start: from, end: to }) => ({
+      startMs: Math.round((from * 1000) / this.sampleRate),
+      endMs: Math.round((to * 1000) / this.sampleRate),
+    }));
+  }
 }
 
 /** Pads each region; where two pads would collide, the gap between them is split in half instead. */

@@ -24,6 +24,14 @@ export const defaultVadOptions: Required<VadOptions> = {
   padMs: 80,
 };
 
+/** Audio that arrives a chunk at a time (read from a file as detection goes), 16 kHz mono. */
+export interface SampleChunks {
+  /** The stream's expected length, for progress; the samples that do arrive decide the regions. */
+  totalSamples: number;
+  /** Any sizes: the regions do not depend on where the chunks are cut. */
+  chunks: Iterable<Float32Array> | AsyncIterable<Float32Array>;
+}
+
 export interface VoiceActivityDetector {
   readonly id: string;
   /** Changes whenever results could change, so cached VAD artifacts are keyed by it. */
@@ -35,6 +43,13 @@ export interface VoiceActivityDetector {
   /** onWarning hears of a GPU that fails during this detection and the fall back to the CPU. */
   detect(
     samples16k: Float32Array,
+    options?: VadOptions,
+    onProgress?: (fraction: number) => void,
+    onWarning?: (message: string) => void,
+  ): Promise<SpeechRegion[]>;
+  /** The regions detect() finds over the chunks joined, holding only a window of them at a time. */
+  detectStream(
+    source: SampleChunks,
     options?: VadOptions,
     onProgress?: (fraction: number) => void,
     onWarning?: (message: string) => void,

@@ -8,7 +8,7 @@ import { engineRevisions } from '../../engines/revisions.js';
 import type { SpeechRegion } from '../../engines/vad/voice-activity-detector.js';
 import type { SubtitleCue } from '../../subtitles/subtitle-types.js';
 import { importSubtitles, type StyledCues } from '../subtitle-import.js';
-import { readWav } from '../../media/wav.js';
+import { wavSampleReader } from '../../media/wav-chunks.js';
 import type { EngineCache } from '../engine-cache.js';
 import { packState } from '../model-state.js';
 import { declareStage, placementFor } from '../stage.js';
@@ -90,8 +90,8 @@ export const transcribeStage = declareStage<TranscribeParams, TranscribeResult>(
       return { cues, ...(styled ? { styled } : {}) };
     }
     const whisper = await loadWhisper(context.engines, params.model, params.executionProvider, (message) => context.log('warn', message));
-    const audio = readWav(params.analysisPath);
-    const transcript = await whisper.transcribe(audio.channels[0] ?? new Float32Array(0), {
+    // Whisper reads each 30 s window from the file as it comes to it, not the whole track.
+    const transcript = await whisper.transcribe(wavSampleReader(params.analysisPath), {
       language: params.language ? params.language.split('-')[0]! : null,
       regions: params.regions,
       onProgress: (fraction) => context.reportProgress(fraction),

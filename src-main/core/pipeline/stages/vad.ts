@@ -2,7 +2,7 @@
 import type { ExecutionPreference } from '../../../shared/contract.js';
 import { engineRevisions, packageVersion } from '../../engines/revisions.js';
 import type { SpeechRegion, VoiceActivityDetector } from '../../engines/vad/voice-activity-detector.js';
-import { readWav } from '../../media/wav.js';
+import { wavSampleChunks } from '../../media/wav-chunks.js';
 import type { EngineCache } from '../engine-cache.js';
 import { cpuPlacement, declareStage } from '../stage.js';
 import { extractStage } from './extract.js';
@@ -38,9 +38,9 @@ export const vadStage = declareStage<VadParams, { regions: SpeechRegion[] }>({
     const detector = await loadDetector(context.engines, params.executionProvider);
     // The detector is shared by the worker's tasks: each job's log says why it runs where it does.
     for (const warning of detector.providerWarnings) context.log('warn', warning);
-    const audio = readWav(params.analysisPath);
-    const regions = await detector.detect(
-      audio.channels[0] ?? new Float32Array(0),
+    // Read as detection goes, a chunk at a time: a feature film's track is never held whole.
+    const regions = await detector.detectStream(
+      wavSampleChunks(params.analysisPath),
       undefined,
       (fraction) => context.reportProgress(fraction),
       (warning) => context.log('warn', warning),
