@@ -10,6 +10,8 @@ const entryPoints = {
   'bench-renderer': 'test/bench/renderer-bench.ts',
   'bench-engines': 'test/bench/engine-bench.ts',
   'bench-timeline': 'test/bench/timeline-bench.ts',
+  'bench-long': 'test/bench/long-bench.ts',
+  'bench-cold-start': 'test/bench/cold-start-bench.ts',
   'generate-sample': 'test/fixtures/generate-sample.ts',
 };
 
