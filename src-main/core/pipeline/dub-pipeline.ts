@@ -66,6 +66,7 @@ export async function runDubJob(
     cueLayer,
     output: <Result>(consumed: AnyStage<Result>) => {
       if (!stage.consumes.includes(consumed)) throw new Error(`Stage "${stage.name}" reads "${consumed.name}" without declaring it in consumes.`);
+      if (!outputs.has(consumed.name)) throw new Error(`Stage "${stage.name}" reads "${consumed.name}" before it has run (it does not wait for it).`);
       return (outputs.get(consumed.name) ?? null) as StageOutput<Result> | null;
     },
     mixBase: (extractKey, targetLufs) => findMixBase(store.artifacts, cache, extractKey, targetLufs),
@@ -77,7 +78,7 @@ export async function runDubJob(
     recordMedia: (media) => store.jobs.setMedia(job.id, media),
   });
 
-  await runStages(stages, runner, outputs, contextFor, stop);
+  await runStages(stages, runner, outputs, contextFor, stop, options);
 
   // The user's folder is written only by the process that still holds the job.
   runner.assertLeaseHeld();
@@ -109,6 +110,7 @@ async function runStages(
   outputs: Map<string, StageOutput<unknown> | null>,
   contextFor: (stage: AnyStage) => RecordContext,
   stop: AbortController,
+  options: DubJobOptions,
 ): Promise<void> {
   const waiting = [...stages];
   const inFlight = new Set<Promise<void>>();
@@ -118,7 +120,7 @@ async function runStages(
     failure ??= { error };
     stop.abort();
   };
-  const settled = (stage: AnyStage) => stage.consumes.every((consumed) => outputs.has(consumed.name));
+  const settled = (stage: AnyStage) => (stage.waitsFor?.(options) ?? stage.consumes).every((consumed) => outputs.has(consumed.name));
 
   // One pass in list order starts everything ready: a stage comes after all it consumes
   // (assertRunnable), so a skip settles its consumers before the pass reaches them, and the

@@ -74,6 +74,12 @@ export interface StageDeclaration<Params = unknown, Result = unknown> {
   skipsJob?(options: DubJobOptions): boolean;
   /** The stages whose outputs plan() reads (they run earlier). */
   consumes: readonly AnyStage[];
+  /**
+   * Of those, the ones this job must wait for before plan(), when fewer than all: a subtitle
+   * import reads no speech regions, so it need not wait for the VAD and can run beside it.
+   * plan() reading a stage it did not wait for, before that stage settled, is an error.
+   */
+  waitsFor?(options: DubJobOptions): readonly AnyStage[];
   /** The worker's params; null when the job does not need the stage (it is shown as skipped). */
   plan(context: PlanContext): Params | null;
   /**

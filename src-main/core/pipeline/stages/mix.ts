@@ -14,8 +14,11 @@ import { letHeartbeatsThrough } from '../heartbeats.js';
 import { MixRenderer, renderContextMs, type MixCue } from '../mix-renderer.js';
 import { cpuPlacement, declareStage, type StageContext } from '../stage.js';
 import { streamMix } from '../streaming-mix.js';
+import { speechCoverageWarnings } from '../speech-coverage.js';
+import { editStage } from './edit.js';
 import { extractStage } from './extract.js';
 import { fitStage } from './fit.js';
+import { vadStage } from './vad.js';
 
 export interface MixBase {
   voicePath: string;
@@ -66,7 +69,9 @@ export const mixStage = declareStage<MixParams, MixResult>({
   version: 2,
   // The dub track is encoded here, as the mix is made: most of what the export used to weigh.
   weight: { plain: 25, neural: 15 },
-  consumes: [extractStage, fitStage],
+  // The VAD and the cues only for recorded(): the warnings about lines placed over silence, given
+  // here because the cues' synthesis no longer waits for the speech regions.
+  consumes: [extractStage, fitStage, vadStage, editStage],
   plan({ options, output, mixBase }) {
     const extract = output(extractStage)!;
     return {
@@ -105,6 +110,11 @@ export const mixStage = declareStage<MixParams, MixResult>({
       `Mixed ${params.cues.length} cues; loudness gain ${mixed.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS${mixed.limited ? ', peaks limited' : ''}; encoded by ${mixed.encoders} AAC encoder(s) at once.`,
     );
     return mixResult(params, mixed.gainDb, false, encodedFile);
+  },
+  recorded(_output, context) {
+    const regions = context.output(vadStage)?.result.regions;
+    const cues = context.output(editStage)?.result.cues;
+    if (regions && cues) for (const warning of speechCoverageWarnings(cues, regions)) context.log('warn', warning);
   },
   check(params, directory, result) {
     // A mix is written sample for sample over the original: any difference beyond a sample is a cut.

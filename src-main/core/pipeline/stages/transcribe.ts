@@ -63,6 +63,8 @@ export const transcribeStage = declareStage<TranscribeParams, TranscribeResult>(
   version: 2,
   weight: { plain: 3, neural: 30 },
   consumes: [extractStage, vadStage],
+  // Imported subtitles need neither the audio nor its speech regions: synthesis starts beside the VAD.
+  waitsFor: (options) => (options.subtitlesPath ? [] : [extractStage, vadStage]),
   plan({ options, output }) {
     if (options.subtitlesPath && options.subtitlesHash) return { engine: 'import', subtitlesPath: options.subtitlesPath, subtitlesHash: options.subtitlesHash, encoding: options.subtitlesEncoding };
     if (!options.transcription) return null;

