@@ -149,6 +149,23 @@ describe('stages overlap where they can', { timeout: 30_000 }, () => {
     }
   });
 
+  it('starts a stage beside one it consumes but does not wait for, and refuses to read that one early', async () => {
+    // A subtitle import beside the VAD: it consumes the VAD's stage but this job does not wait for it.
+    const source = fakeStage('source', []);
+    const slow = fakeStage('slow', [source], { ms: 400, pool: 'model' });
+    const early: AnyStage = { ...fakeStage('early', [source], { ms: 100 }), consumes: [source, slow], waitsFor: () => [source] };
+    const stages = [source, slow, early, ...ends([early, slow])];
+    await setup(stages).run();
+    expect(stamp('early', 'start')).toBeLessThan(stamp('slow', 'end'));
+    expect(stamp('mix', 'start')).toBeGreaterThanOrEqual(stamp('slow', 'end'));
+
+    events = [];
+    const reader: AnyStage = { ...fakeStage('reader', [source, slow]), waitsFor: () => [source] };
+    const failing = [source, slow, reader, ...ends([reader, slow])];
+    const error = await setup(failing).run().then(() => null, (thrown: unknown) => thrown);
+    expect(String(error)).toMatch(/reads "slow" before it has run/);
+  });
+
   it('times a stage queued behind a sibling from when a worker takes it', async () => {
     const source = fakeStage('source', []);
     const first = fakeStage('first', [source], { ms: 300 });
