@@ -121,12 +121,13 @@ describe('redub dub with Whisper, a translation pack and Piper installed', { tim
     // A Marian pair for the languages is preferred over NLLB.
     expect(messages(logs, 'translate').some((line) => line.includes(`Marian (${tinyPackIds.marian})`) && line.includes('from en to es'))).toBe(true);
     expect(messages(logs, 'synthesize').some((line) => line.includes('Piper'))).toBe(true);
-    // The model stages share the model pool's one worker (one warm copy of each model); the
-    // other stages run in the CPU pool.
+    // The model stages, the speech detector among them, share the model pool's one worker (one
+    // warm copy of each model); the other stages run in the CPU pool.
     const workerOf = (stage: string) => /started on worker (\d+)/.exec(messages(logs, stage).join(' '))?.[1];
     expect(workerOf('transcribe')).toBeDefined();
     expect([workerOf('translate'), workerOf('synthesize'), workerOf('fit')]).toEqual([workerOf('transcribe'), workerOf('transcribe'), workerOf('transcribe')]);
-    expect(workerOf('vad')).not.toBe(workerOf('transcribe'));
+    expect(workerOf('vad')).toBe(workerOf('transcribe'));
+    expect(workerOf('extract')).not.toBe(workerOf('transcribe'));
     // The detected language becomes the job's source language, as if --from en had been given.
     const shown = parseJson<{ sourceLanguage: string | null }>(await runRedub(['jobs', 'show', job.id, '--data-dir', dataDir, '--json'], env));
     expect(shown.sourceLanguage).toBe('en');

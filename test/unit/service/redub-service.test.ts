@@ -116,9 +116,14 @@ describe('RedubService', () => {
     await first.service.close();
     const host = new StalledHost();
     service = new RedubService({ dataDir: path.join(temporary(), 'data'), mediaUrl: () => '', workerHost: host, pollMs: 20 });
-    await service.createJobs(sampleRequest({ outDir: path.join(temporary(), 'a') }));
-    await service.createJobs(sampleRequest({ outDir: path.join(temporary(), 'b') }));
-    await until(() => host.workers.filter((worker) => worker.tasks.length > 0).length === 2);
+    for (const name of ['a', 'b', 'c']) await service.createJobs(sampleRequest({ outDir: path.join(temporary(), name) }));
+    // A job may have several stages in flight (the subtitle import beside the probe), so count jobs, not busy workers.
+    let running = 0;
+    for (const deadline = Date.now() + 10_000; running < 2 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      running = (await service.queueStatus()).counts.running;
+    }
+    expect(running).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await service.queueStatus()).counts.running).toBe(2);
   });
 
