@@ -9,6 +9,7 @@ import { isRunning, runningStage, waitFor, withStore, workerProcesses } from '..
 import { parseJson, runRedub, sampleDubArguments, startRedub, type DubInputs, type DubJson } from '../helpers/cli.js';
 import { generateSpokenVideo, sampleLines } from '../fixtures/spoken-video.js';
 import { useTemporaryDirectory } from '../helpers/temporary-directory.js';
+import { dubStageNames } from '../../src-main/core/pipeline/stage-registry.js';
 
 // Each test runs real dubs; on a busy 2-core machine that can take well over a minute.
 describe('crash and cancel', { timeout: 240_000 }, () => {
@@ -27,7 +28,15 @@ describe('crash and cancel', { timeout: 240_000 }, () => {
     const dataDir = path.join(temporary(), 'data');
     const outDir = path.join(temporary(), 'out');
     const first = startRedub(sampleDubArguments(dataDir, outDir, inputs));
-    const jobId = await waitFor('the synthesize stage to start', () => runningStage(dataDir, 'synthesize'));
+    // Synthesis runs beside the VAD now: the kill lands once the VAD is done and synthesis under way.
+    const jobId = await waitFor('the VAD done and synthesis under way', () =>
+      withStore(dataDir, (store) => {
+        const job = store.jobs.list({ states: ['running'] })[0];
+        if (!job) return null;
+        const state = (name: string) => store.stages.list(job.id, dubStageNames).find((stage) => stage.name === name)?.state;
+        return state('vad') === 'done' && ['running', 'done'].includes(state('synthesize') ?? '') && state('mix') !== 'done' ? job.id : null;
+      }),
+    );
     first.child.kill('SIGKILL');
     await first.done;
     await waitFor('the orphaned workers to exit', () => workerProcesses(dataDir).length === 0, 10_000);
