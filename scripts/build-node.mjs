@@ -6,6 +6,8 @@ import { existsSync, rmSync } from 'node:fs';
 const entryPoints = {
   cli: 'src-main/cli/main.ts',
   worker: 'src-main/workers/stage-worker.ts',
+  // eSpeak NG's thread inside a worker; the worker finds it beside itself.
+  'espeak-thread': 'src-main/core/engines/tts/espeak-thread.ts',
   bench: 'test/bench/bench.ts',
   'bench-renderer': 'test/bench/renderer-bench.ts',
   'bench-engines': 'test/bench/engine-bench.ts',
@@ -28,6 +30,11 @@ await build({
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // A module loaded with import() becomes a chunk of its own, loaded when the import runs: without
+  // splitting esbuild inlines it and hoists its packages' imports to the top of the bundle, so
+  // every command and worker loaded ONNX Runtime, the server and the rest at start.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
 
 // `redub/client`, the typed HTTP client the renderer and scripts share.

@@ -3,18 +3,19 @@
 import { mkdirSync } from 'node:fs';
 import { RedubError, storageErrorCode, toErrorData } from '../shared/errors.js';
 import { resolveDataFolder } from '../core/data-folder.js';
-import { RedubService } from '../core/service/redub-service.js';
+import { workerEntryPath } from '../core/package-root.js';
+import { enableCompileCache } from '../core/worker-host/compile-cache.js';
+import { ForkWorkerHost } from '../core/worker-host/fork-worker-host.js';
 import { parseCommandArguments } from './arguments.js';
-import { dubCommand, dubOptions } from './commands/dub.js';
-import { doctorCommand } from './commands/doctor.js';
-import { jobsCommand, jobsOptions } from './commands/jobs.js';
-import { modelsCommand, modelsOptions } from './commands/models.js';
-import { pruneCommand, pruneOptions } from './commands/prune.js';
-import { cuesCommand, cuesOptions, renderCommand } from './commands/cues.js';
-import { serveCommand, serveOptions } from './commands/serve.js';
-import { subtitlesCommand, subtitlesOptions } from './commands/subtitles.js';
+import { optionsByCommand, type CommandName } from './command-options.js';
+import type { DubArguments } from './commands/dub.js';
 import { exitCodeForError } from './exit-codes.js';
 import { createOutput } from './output.js';
+
+// Only what every command needs is imported above; a command's own modules (the server for
+// `serve`, the core for `dub`) load once the command line has named it, compiled from Node's
+// cache where it has one (Node ≥ 22.1).
+enableCompileCache();
 
 const help = `redub — dub videos into other languages, offline.
 
@@ -47,29 +48,38 @@ async function main(argv: string[]): Promise<number> {
       output.result({ help }, () => help);
       return command ? 0 : 2;
     }
-    const optionsByCommand = { dub: dubOptions, jobs: jobsOptions, serve: serveOptions, models: modelsOptions, prune: pruneOptions, cues: cuesOptions, render: {}, subtitles: subtitlesOptions, doctor: {} } as const;
     if (!(command in optionsByCommand)) throw new RedubError('E_USAGE', { message: `"${command}" is not a redub command. Commands: dub, jobs, cues, render, subtitles, models, serve, prune, doctor.` });
-    const parsed = parseCommandArguments(rest, optionsByCommand[command as keyof typeof optionsByCommand]);
+    const parsed = parseCommandArguments(rest, optionsByCommand[command as CommandName]);
     if (parsed.values.help) {
       output.result({ help }, () => help);
       return 0;
     }
     const dataDir = resolveDataFolder(parsed.values['data-dir'] as string | undefined);
     mkdirSync(dataDir, { recursive: true });
-    if (command === 'doctor') return await doctorCommand(dataDir, output);
-    if (command === 'subtitles') return await subtitlesCommand(parsed.positionals, parsed.values as { encoding?: string }, output);
-    if (command === 'models') return await modelsCommand(dataDir, parsed.positionals, parsed.values as { force?: boolean }, output);
-    if (command === 'serve') return await serveCommand(dataDir, parsed.values as { port?: string }, output);
-    // The same front door as the app and the API; this command runs only the jobs it is given.
-    const service = new RedubService({ dataDir, runQueue: false });
+    if (command === 'doctor') return await (await import('./commands/doctor.js')).doctorCommand(dataDir, output);
+    if (command === 'subtitles') return await (await import('./commands/subtitles.js')).subtitlesCommand(parsed.positionals, parsed.values as { encoding?: string }, output);
+    if (command === 'models') return await (await import('./commands/models.js')).modelsCommand(dataDir, parsed.positionals, parsed.values as { force?: boolean }, output);
+    if (command === 'serve') return await (await import('./commands/serve.js')).serveCommand(dataDir, parsed.values as { port?: string }, output);
+    // A command that runs a job forks its worker now: the worker loads its modules, and eSpeak NG
+    // (the default voice, and the slowest engine to load) in a thread, while this process loads
+    // the core and checks the request, instead of after.
+    const workerHost = new ForkWorkerHost(workerEntryPath(), { args: [`--redub-data-dir=${dataDir}`] });
+    if (runsJobs(command, parsed.positionals)) workerHost.prestart({ REDUB_PRELOAD_ENGINES: process.env.REDUB_PRELOAD_ENGINES ?? 'tts' });
     try {
-      if (command === 'dub') return await dubCommand(service, parsed as Parameters<typeof dubCommand>[1], output);
-      if (command === 'prune') return pruneCommand(service, parsed.values as { 'dry-run'?: boolean }, output);
-      if (command === 'cues') return await cuesCommand(service, parsed.positionals, parsed.values as { format?: string; out?: string }, output);
-      if (command === 'render') return await renderCommand(service, parsed.positionals, output);
-      return await jobsCommand(service, parsed.positionals, parsed.values as { state?: string; limit?: string; offset?: string }, output);
+      const { RedubService } = await import('../core/service/redub-service.js');
+      // The same front door as the app and the API; this command runs only the jobs it is given.
+      const service = new RedubService({ dataDir, runQueue: false, workerHost });
+      try {
+        if (command === 'dub') return await (await import('./commands/dub.js')).dubCommand(service, parsed as DubArguments, output);
+        if (command === 'prune') return (await import('./commands/prune.js')).pruneCommand(service, parsed.values as { 'dry-run'?: boolean }, output);
+        if (command === 'cues') return await (await import('./commands/cues.js')).cuesCommand(service, parsed.positionals, parsed.values as { format?: string; out?: string }, output);
+        if (command === 'render') return await (await import('./commands/cues.js')).renderCommand(service, parsed.positionals, output);
+        return await (await import('./commands/jobs.js')).jobsCommand(service, parsed.positionals, parsed.values as { state?: string; limit?: string; offset?: string }, output);
+      } finally {
+        await service.close();
+      }
     } finally {
-      await service.close();
+      workerHost.release();
     }
   } catch (error) {
     const data = toErrorData(error);
@@ -77,6 +87,11 @@ async function main(argv: string[]): Promise<number> {
     if (data.code === 'E_INTERNAL' && process.env.REDUB_DEBUG) console.error(error);
     return exitCodeForError(data);
   }
+}
+
+/** The commands that run jobs in this process, and so will want a worker. */
+function runsJobs(command: string, positionals: string[]): boolean {
+  return command === 'dub' || command === 'render' || (command === 'jobs' && positionals[0] === 'retry');
 }
 
 // The last line of defence: whatever escapes (a callback of a library, a timer) still ends as the

@@ -1,12 +1,13 @@
 // Live progress for `redub dub`: a bar per job on a terminal, a line per stage change when
 // output goes to a file or pipe, nothing with --json (stdout carries one JSON object).
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { MultiBar, SingleBar } from 'cli-progress';
 import type { RedubService } from '../core/service/redub-service.js';
 import { formatDuration } from './output.js';
 
 export class ProgressDisplay {
   private readonly bars = new Map<string, SingleBar>();
-  private readonly multibar: MultiBar | null;
+  /** Made at the first render, so output that is not a terminal never loads the bars. */
+  private multibar: MultiBar | null = null;
   private readonly lastLine = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -16,12 +17,7 @@ export class ProgressDisplay {
     private readonly service: Pick<RedubService, 'getJob'>,
     private readonly jobIds: string[],
     private readonly mode: 'bars' | 'lines' | 'silent',
-  ) {
-    this.multibar =
-      mode === 'bars'
-        ? new MultiBar({ format: ' {language} [{bar}] {percentage}% | {stage} | {remaining} left', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
-        : null;
-  }
+  ) {}
 
   start(): void {
     if (this.mode === 'silent') return;
@@ -49,6 +45,10 @@ export class ProgressDisplay {
   }
 
   private async renderJobs(): Promise<void> {
+    if (this.mode === 'bars' && !this.multibar) {
+      const { MultiBar, Presets } = await import('cli-progress');
+      this.multibar = new MultiBar({ format: ' {language} [{bar}] {percentage}% | {stage} | {remaining} left', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic);
+    }
     for (const id of this.jobIds) {
       const job = await this.service.getJob(id).catch(() => null);
       if (!job) continue;

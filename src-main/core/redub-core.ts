@@ -77,8 +77,9 @@ export class RedubCore {
     return prepareDubJobs(
       { downloadsDir: this.downloadsDir, ...request },
       async (language, voice) => {
-        const { EspeakSynthesizer } = await import('./engines/tts/espeak-synthesizer.js');
-        (await EspeakSynthesizer.load()).voiceFor(language, voice);
+        // From eSpeak's voice list, not the engine: starting it here would cost the request half a second.
+        const { chooseEspeakVoice } = await import('./engines/tts/espeak-voice-list.js');
+        await chooseEspeakVoice(language, voice);
       },
       models,
     );
@@ -127,6 +128,7 @@ export class RedubCore {
       concurrency: this.cpuWorkers,
       jobIds: jobIds ? new Set(jobIds) : undefined,
       runJob: async (job, signal, onProgress) => {
+        warmJobEngines(pools, job);
         const result = await runDubJob(job, services, signal, onProgress);
         this.store.jobs.setStats(job.id, { cuesSynthesized: result.cuesSynthesized });
         return result;
@@ -147,4 +149,19 @@ export class RedubCore {
     if (this.pools) await Promise.all(Object.values(this.pools).map((pool) => pool.close()));
     this.store.db.close();
   }
+}
+
+/**
+ * Has the CPU workers load the speech engine of a job that starts now, while its first stages run:
+ * eSpeak NG takes half a second to load, and the synthesize stage would otherwise wait for it.
+ * Engines a job may find cached (voice activity detection, on a re-run) load when their stage runs.
+ */
+function warmJobEngines(pools: Record<ResourceClass, WorkerPool>, job: JobRow): void {
+  let options: DubJobOptions;
+  try {
+    options = readJobOptions(job.options);
+  } catch {
+    return; // The job fails on its options when it runs; warming is no place to say so.
+  }
+  if (options.speech.engine === 'espeak') pools.cpu.warmEngines([{ engine: 'espeak' }]);
 }

@@ -15,10 +15,7 @@ import type { RedubService } from '../../core/service/redub-service.js';
 import type { Output } from '../output.js';
 import { runToCompletion } from '../run-to-completion.js';
 
-export const cuesOptions = {
-  format: { type: 'string' },
-  out: { type: 'string' },
-} as const;
+export { cuesOptions } from '../command-options.js';
 
 const formats = ['srt', 'vtt', 'json'] as const;
 type Format = (typeof formats)[number];

@@ -11,26 +11,9 @@ import { parsePairs, parsePositiveNumber } from '../arguments.js';
 import type { Output } from '../output.js';
 import { readLipSyncFile } from '../lipsync-file.js';
 import { runToCompletion } from '../run-to-completion.js';
+import { dubOptions } from '../command-options.js';
 
-export const dubOptions = {
-  to: { type: 'string' },
-  from: { type: 'string' },
-  subtitles: { type: 'string' },
-  'subtitles-encoding': { type: 'string' },
-  'show-subtitles': { type: 'boolean' },
-  translation: { type: 'string', multiple: true },
-  voice: { type: 'string', multiple: true },
-  lipsync: { type: 'string' },
-  out: { type: 'string' },
-  'max-speed': { type: 'string' },
-  'max-size-mb': { type: 'string' },
-  'max-duration-minutes': { type: 'string' },
-  priority: { type: 'string' },
-  'execution-provider': { type: 'string' },
-  transcriber: { type: 'string' },
-  translator: { type: 'string' },
-  glossary: { type: 'string' },
-} as const;
+export { dubOptions };
 
 export interface DubArguments {
   positionals: string[];

@@ -10,11 +10,7 @@ import { runToCompletion } from '../run-to-completion.js';
 import { describeJob } from '../job-view.js';
 import type { Output } from '../output.js';
 
-export const jobsOptions = {
-  state: { type: 'string' },
-  limit: { type: 'string' },
-  offset: { type: 'string' },
-} as const;
+export { jobsOptions } from '../command-options.js';
 
 /** The most log lines one request returns; `redub jobs logs` reads them all, page by page. */
 const logPage = 5000;

@@ -13,9 +13,7 @@ import type { Output } from '../output.js';
 import { formatBytes } from '../../shared/format.js';
 import { packInfo } from '../../core/models/pack-info.js';
 
-export const modelsOptions = {
-  force: { type: 'boolean', default: false },
-} as const;
+export { modelsOptions } from '../command-options.js';
 
 const usage = 'Usage: redub models list | install <id> [--force] | import <id> <folder-or-archive> | verify [<id>] | remove <id>.';
 

@@ -5,9 +5,7 @@ import type { RedubService } from '../../core/service/redub-service.js';
 import { formatBytes } from '../../shared/format.js';
 import type { Output } from '../output.js';
 
-export const pruneOptions = {
-  'dry-run': { type: 'boolean' },
-} as const;
+export { pruneOptions } from '../command-options.js';
 
 export function pruneCommand(service: RedubService, values: { 'dry-run'?: boolean }, output: Output): number {
   const report = service.pruneArtifacts({ dryRun: values['dry-run'] === true });

@@ -7,9 +7,7 @@ import { mediaUrlFor } from '../../server/api-routes.js';
 import { defaultPort, startServer } from '../../server/server.js';
 import type { Output } from '../output.js';
 
-export const serveOptions = {
-  port: { type: 'string' },
-} as const;
+export { serveOptions } from '../command-options.js';
 
 export async function serveCommand(dataDir: string, values: { port?: string }, output: Output): Promise<number> {
   const port = parsePort(values.port);

@@ -7,7 +7,7 @@ import { formatTimestamp } from '../../shared/time.js';
 import { describeWarning, loadSubtitleFile } from '../../core/subtitles/subtitle-file.js';
 import type { Output } from '../output.js';
 
-export const subtitlesOptions = { encoding: { type: 'string' } } as const;
+export { subtitlesOptions } from '../command-options.js';
 
 export async function subtitlesCommand(positionals: string[], values: { encoding?: string }, output: Output): Promise<number> {
   const [action, file, ...extra] = positionals;

@@ -10,17 +10,41 @@ import type { WorkerHost, WorkerProcess } from './worker-host.js';
 const keptErrorLines = 20;
 
 export class ForkWorkerHost implements WorkerHost {
+  /** A worker forked ahead of the pool that will ask for one (see prestart). */
+  private started: ForkedWorker | null = null;
+
   constructor(
     private readonly entry: string,
     private readonly options: { args?: string[]; env?: NodeJS.ProcessEnv; execArgv?: string[] } = {},
   ) {}
 
+  /**
+   * Forks one worker now, for the next spawn(): a command that will run a job starts its worker
+   * while it is still loading its own modules and checking the request, instead of after.
+   * `env` is added to this one worker's environment (which engines to preload).
+   */
+  prestart(env: NodeJS.ProcessEnv = {}): void {
+    this.started ??= this.fork(env);
+  }
+
   spawn(): WorkerProcess {
+    const worker = this.started ?? this.fork();
+    this.started = null;
+    return worker;
+  }
+
+  /** Kills the worker prestart() forked if no pool took it (the command failed before a job ran). */
+  release(): void {
+    this.started?.killTree();
+    this.started = null;
+  }
+
+  private fork(env: NodeJS.ProcessEnv = {}): ForkedWorker {
     const child = fork(this.entry, this.options.args ?? [], {
       ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}),
       detached: process.platform !== 'win32',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, ...this.options.env },
+      env: { ...process.env, ...this.options.env, ...env },
       serialization: 'advanced',
     });
     return new ForkedWorker(child);
@@ -30,8 +54,23 @@ export class ForkWorkerHost implements WorkerHost {
 class ForkedWorker implements WorkerProcess {
   private readonly errorLines: string[] = [];
   private exited = false;
+  /** What the worker said before anyone listened (a prestarted worker's 'ready'), kept for the first listener. */
+  private early: WorkerMessage[] | null = [];
+  private readonly listeners: ((message: WorkerMessage) => void)[] = [];
 
   constructor(private readonly child: ChildProcess) {
+    child.on('message', (message) => {
+      if (!isWorkerMessage(message)) return;
+      if (!this.early) {
+        for (const listener of this.listeners) listener(message);
+        return;
+      }
+      // Bounded however long nobody listens: the pool counts liveness from when it takes the
+      // worker, and only the latest list of helpers matters.
+      if (message.type === 'heartbeat') return;
+      if (message.type === 'children') this.early = this.early.filter((kept) => kept.type !== 'children');
+      this.early.push(message);
+    });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       for (const line of chunk.split('\n')) {
@@ -59,9 +98,10 @@ class ForkedWorker implements WorkerProcess {
   }
 
   onMessage(listener: (message: WorkerMessage) => void): void {
-    this.child.on('message', (message) => {
-      if (isWorkerMessage(message)) listener(message);
-    });
+    this.listeners.push(listener);
+    const early = this.early;
+    this.early = null;
+    for (const message of early ?? []) listener(message);
   }
 
   onExit(listener: (code: number | null, signal: string | null) => void): void {

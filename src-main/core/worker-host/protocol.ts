@@ -14,7 +14,15 @@ export interface StageTask {
   artifactsRoot: string;
 }
 
-export type HostMessage = { type: 'run'; task: StageTask } | { type: 'shutdown' };
+/** An engine a job is about to use, loaded by the worker ahead of the stage that needs it. */
+export interface EngineWarmup {
+  /** The engine's name in the worker's list (workers/engine-warmers.ts): 'espeak', 'silero-vad'. */
+  engine: string;
+  /** The job's execution-provider preference, for an engine that runs on ONNX Runtime. */
+  preference?: string;
+}
+
+export type HostMessage = { type: 'run'; task: StageTask } | { type: 'warm'; engines: EngineWarmup[] } | { type: 'shutdown' };
 
 export type WorkerMessage =
   | { type: 'ready'; pid: number }

@@ -5,7 +5,7 @@
 // shares its files with a helper of the attempt before.
 import { RedubError } from '../../shared/errors.js';
 import type { ChildProcessEntry } from './child-processes.js';
-import type { StageTask, WorkerMessage } from './protocol.js';
+import type { EngineWarmup, StageTask, WorkerMessage } from './protocol.js';
 import type { WorkerHost, WorkerProcess } from './worker-host.js';
 
 export interface RunOptions {
@@ -106,6 +106,17 @@ export class WorkerPool {
   /** Starts workers ahead of the first task, so engines load while the job is being planned. */
   warmUp(count = 1): void {
     while (!this.closed && this.workers.size < Math.min(count, this.size)) this.startWorker();
+  }
+
+  /**
+   * Asks the workers to load engines a job is about to use, ahead of its stages: one is started
+   * if none runs. Best effort: a worker that dies meanwhile takes nothing with it, and the
+   * stage loads what it needs itself.
+   */
+  warmEngines(engines: EngineWarmup[]): void {
+    if (this.closed || engines.length === 0) return;
+    this.warmUp(1);
+    for (const worker of this.workers) if (worker.killReason === null) worker.process.send({ type: 'warm', engines });
   }
 
   get processIds(): number[] {

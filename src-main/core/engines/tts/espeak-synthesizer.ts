@@ -1,9 +1,12 @@
-// Owns the eSpeak NG engine (WASM, GPL-3.0): one warm worker per process, voices chosen by language.
+// Owns the eSpeak NG engine (GPL-3.0): one warm engine per process, voices chosen by language.
+// A stage worker runs the engine in a thread of its own (runEspeakInThread), elsewhere it runs in
+// the caller's thread; the speech is the same either way.
 
-import type { EspeakVoice, EspeakWorker } from '@echogarden/espeak-ng-emscripten';
+import type { EspeakVoice } from '@echogarden/espeak-ng-emscripten';
 import { RedubError } from '../../../shared/errors.js';
 import { engineRevisions, packageVersion } from '../revisions.js';
 import { trimSilence } from '../audio/trim-silence.js';
+import { EspeakModule, InThreadEspeak, type EspeakEngine } from './espeak-module.js';
 import { espeakVoiceFor, findEspeakVoice } from './espeak-voices.js';
 import type { SpeechSynthesizer, SynthesisOptions } from './speech-synthesizer.js';
 
@@ -13,28 +16,39 @@ const minWordsPerMinute = 80;
 const maxWordsPerMinute = 450;
 const normalPitch = 50;
 
-// One instance per process: the WASM worker is stateful (current voice, rate), so every caller shares its queue.
+// One instance per process: the engine is stateful (current voice, rate), so every caller shares its queue.
 let shared: Promise<EspeakSynthesizer> | undefined;
+/** The bundled thread entry (espeak-thread.js) when eSpeak NG is to run in a thread of its own. */
+let threadEntry: string | null = null;
+
+/**
+ * Runs eSpeak NG in a worker thread from `entry` (the bundled espeak-thread.js) from the next
+ * load on: a stage worker's own thread stays free to run other stages while eSpeak NG loads, and a
+ * stuck eSpeak NG is stopped (its call fails) instead of the worker. Null: in this thread.
+ */
+export function runEspeakInThread(entry: string | null): void {
+  threadEntry = entry;
+}
 
 export class EspeakSynthesizer implements SpeechSynthesizer {
-  /** eSpeak NG is WASM: the CPU, always. */
+  /** eSpeak NG runs on the CPU, always. */
   readonly executionProvider = 'cpu';
   readonly id = 'espeak-ng';
   readonly version: string;
   readonly sampleRate: number;
   private readonly voices: readonly EspeakVoice[];
-  /** The worker is one stateful synthesizer; calls are chained so voice and rate never interleave. */
+  /** The engine is one stateful synthesizer; calls are chained so voice and rate never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly worker: EspeakWorker) {
-    this.voices = worker.list_voices();
-    this.sampleRate = worker.samplerate;
+  private constructor(private engine: EspeakEngine) {
+    this.voices = engine.voices;
+    this.sampleRate = engine.sampleRate;
     this.version = espeakVersion();
   }
 
-  /** Loads the WASM module once per process; later calls reuse the warm worker. */
+  /** Loads the engine once per process; later calls reuse the warm one. */
   static async load(): Promise<EspeakSynthesizer> {
-    shared ??= createWorker().then((worker) => new EspeakSynthesizer(worker));
+    shared ??= startEngine().then((engine) => new EspeakSynthesizer(engine));
     try {
       return await shared;
     } catch (error) {
@@ -55,7 +69,7 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
 
   /**
    * The text's phonemes in IPA for an eSpeak voice, as eSpeak writes them: one line per clause,
-   * words split by spaces, phonemes joined by '_'. Shares the worker's queue with synthesize().
+   * words split by spaces, phonemes joined by '_'. Shares the engine's queue with synthesize().
    */
   phonemize(text: string, voice: string): Promise<string> {
     const run = this.queue.then(() => this.phonemizeNow(text, voice));
@@ -63,7 +77,7 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
     return run;
   }
 
-  private phonemizeNow(text: string, voice: string): string {
+  private async phonemizeNow(text: string, voice: string): Promise<string> {
     if (text.trim() === '') return '';
     const identifier = findEspeakVoice(this.voices, voice);
     if (!identifier) {
@@ -71,8 +85,7 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
     }
     let result: { code: number; ipa: string };
     try {
-      if (this.worker.set_voice(identifier) !== 0) throw new Error(`eSpeak NG refused the voice ${identifier}.`);
-      result = this.worker.synthesize_ipa(escapeMarkup(text));
+      result = await (await this.liveEngine()).phonemize(identifier, escapeMarkup(text));
     } catch (error) {
       throw new RedubError('E_SYNTHESIS_FAILED', {
         details: [`eSpeak NG could not phonemize: "${text.slice(0, 80)}"`, error instanceof Error ? error.message : String(error)],
@@ -85,7 +98,7 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
     return result.ipa;
   }
 
-  private synthesizeNow(text: string, voice: string, options: SynthesisOptions): Float32Array {
+  private async synthesizeNow(text: string, voice: string, options: SynthesisOptions): Promise<Float32Array> {
     if (text.trim() === '') return new Float32Array(0);
     const identifier = findEspeakVoice(this.voices, voice);
     if (!identifier) {
@@ -95,18 +108,13 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
     if (!Number.isFinite(rate) || rate <= 0) {
       throw new RedubError('E_SYNTHESIS_FAILED', { details: [`The speaking rate ${rate} is not a positive number.`] });
     }
-    const chunks: Int16Array[] = [];
-    let total = 0;
+    let samples: Int16Array;
     try {
-      if (this.worker.set_voice(identifier) !== 0) throw new Error(`eSpeak NG refused the voice ${identifier}.`);
-      this.worker.set_rate(Math.round(Math.min(maxWordsPerMinute, Math.max(minWordsPerMinute, normalWordsPerMinute * rate))));
-      this.worker.set_pitch(normalPitch);
-      this.worker.synthesize(escapeMarkup(text), (samples) => {
-        // eSpeak reuses the buffer behind `samples` for the next chunk.
-        const copy = new Int16Array(samples);
-        chunks.push(copy);
-        total += copy.length;
-        return false;
+      samples = await (await this.liveEngine()).speak({
+        identifier,
+        text: escapeMarkup(text),
+        wordsPerMinute: Math.round(Math.min(maxWordsPerMinute, Math.max(minWordsPerMinute, normalWordsPerMinute * rate))),
+        pitch: normalPitch,
       });
     } catch (error) {
       throw new RedubError('E_SYNTHESIS_FAILED', {
@@ -114,22 +122,31 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
         cause: error,
       });
     }
-    const speech = new Float32Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      for (let index = 0; index < chunk.length; index++) speech[offset + index] = chunk[index]! / 32768;
-      offset += chunk.length;
-    }
+    const speech = new Float32Array(samples.length);
+    for (let index = 0; index < samples.length; index++) speech[index] = samples[index]! / 32768;
     // Fitting measures the speech itself, so eSpeak's own lead-in and tail silence go.
     return trimSilence(speech, this.sampleRate, -50);
   }
+
+  /** The engine, started again if its thread stopped (it failed or was stuck). */
+  private async liveEngine(): Promise<EspeakEngine> {
+    if ('stopped' in this.engine && this.engine.stopped) this.engine = await startEngine();
+    return this.engine;
+  }
 }
 
-async function createWorker(): Promise<EspeakWorker> {
+async function startEngine(): Promise<EspeakEngine> {
+  if (threadEntry) {
+    try {
+      const { EspeakThread } = await import('./espeak-thread-engine.js');
+      return await EspeakThread.start(threadEntry);
+    } catch {
+      // A thread that cannot start (a missing entry, no threads) leaves eSpeak NG in this one;
+      // a module that cannot load fails below with the reason.
+    }
+  }
   try {
-    const { default: init } = await import('@echogarden/espeak-ng-emscripten');
-    const module = await init();
-    return new module.eSpeakNGWorker();
+    return new InThreadEspeak(await EspeakModule.load());
   } catch (error) {
     throw new RedubError('E_SYNTHESIS_FAILED', {
       details: ['The eSpeak NG engine could not be started.', error instanceof Error ? error.message : String(error), 'Reinstall Redub\'s dependencies with npm install.'],

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { packageVersion } from '../../../src-main/core/engines/revisions.js';
+import { EspeakModule } from '../../../src-main/core/engines/tts/espeak-module.js';
+import { chooseEspeakVoice, listedEspeakBuild, listedEspeakVoices } from '../../../src-main/core/engines/tts/espeak-voice-list.js';
+import { rejectionOf } from '../../helpers/errors.js';
+
+describe('the eSpeak NG voice list kept with Redub', () => {
+  it('is the installed build’s own list (regenerate it from list_voices() when the package is upgraded)', async () => {
+    expect(packageVersion('@echogarden/espeak-ng-emscripten')).toBe(listedEspeakBuild);
+    const module = await EspeakModule.load();
+    expect(listedEspeakVoices).toEqual(module.voices.map(({ identifier, name, languages }) => ({ identifier, name, languages: languages.map(({ name: language, priority }) => ({ name: language, priority })) })));
+  });
+
+  it('chooses voices as the synthesizer does, and refuses what it refuses', async () => {
+    expect(await chooseEspeakVoice('es')).toBe('roa/es');
+    expect(await chooseEspeakVoice('es-MX')).toBe('roa/es-419');
+    expect(await chooseEspeakVoice('es', 'es-419')).toBe('roa/es-419');
+    expect((await rejectionOf(chooseEspeakVoice('xx-YY'))).code).toBe('E_LANGUAGE_UNSUPPORTED');
+    expect((await rejectionOf(chooseEspeakVoice('es', 'robot-voice'))).code).toBe('E_LANGUAGE_UNSUPPORTED');
+  });
+});
