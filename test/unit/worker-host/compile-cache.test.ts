@@ -10,7 +10,7 @@ describe('enableCompileCache', () => {
   });
 
   // Skipped on the Node 20 this project is checked with: module.enableCompileCache came in 22.1.
-  it.skipIf(!nodeHasCache)('turns Node’s compile cache on where Node has one', () => {
+  it.skipIf(!nodeHasCache)(`turns Node’s compile cache on where Node has one${nodeHasCache ? '' : ` (skipped: Node ${process.version} has no module.enableCompileCache; it came in 22.1)`}`, () => {
     expect(enableCompileCache()).toBe(true);
     expect((module as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.()).toBeTruthy();
   });
