@@ -1,5 +1,6 @@
 // Owns changing speech duration without changing pitch (Sonic, compiled to WASM).
 
+import { concatenate } from '../../media/concatenate.js';
 import type { SonicModule } from '@echogarden/sonic-wasm';
 import { RedubError } from '../../../shared/errors.js';
 
@@ -21,7 +22,6 @@ export async function timeScale(samples: Float32Array, sampleRate: number, speed
   const inputPointer = sonic._malloc(chunkFrames * 4);
   const outputPointer = sonic._malloc(chunkFrames * 4);
   const parts: Float32Array[] = [];
-  let total = 0;
   const drain = (): void => {
     for (;;) {
       const read = sonic._sonicReadFloatFromStream(stream, outputPointer, chunkFrames);
@@ -29,7 +29,6 @@ export async function timeScale(samples: Float32Array, sampleRate: number, speed
       // HEAPF32 is replaced whenever WASM memory grows, so it is read afresh each time.
       const start = outputPointer / 4;
       parts.push(sonic.HEAPF32.slice(start, start + read));
-      total += read;
     }
   };
   try {
@@ -50,13 +49,7 @@ export async function timeScale(samples: Float32Array, sampleRate: number, speed
     sonic._sonicDestroyStream(stream);
   }
 
-  const output = new Float32Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    output.set(part, offset);
-    offset += part.length;
-  }
-  return output;
+  return concatenate(parts, (length) => new Float32Array(length));
 }
 
 function loadSonic(): Promise<SonicModule> {

@@ -6,6 +6,7 @@
 // carries state from one line to the next, so a line said first would change the speech of every
 // line after it. One module serves one thread; EspeakSynthesizer reaches it in the same thread
 // (InThreadEspeak below) or in a thread of its own (espeak-thread.ts).
+import { concatenate } from '../../media/concatenate.js';
 import type { EspeakVoice, EspeakWorker } from '@echogarden/espeak-ng-emscripten';
 
 export interface SpeakRequest {
@@ -47,21 +48,12 @@ export class EspeakModule {
     this.worker.set_rate(request.wordsPerMinute);
     this.worker.set_pitch(request.pitch);
     const chunks: Int16Array[] = [];
-    let total = 0;
     this.worker.synthesize(request.text, (samples) => {
       // eSpeak reuses the buffer behind `samples` for the next chunk.
-      const copy = new Int16Array(samples);
-      chunks.push(copy);
-      total += copy.length;
+      chunks.push(new Int16Array(samples));
       return false;
     });
-    const speech = new Int16Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      speech.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return speech;
+    return concatenate(chunks, (length) => new Int16Array(length));
   }
 
   phonemize(identifier: string, text: string): { code: number; ipa: string } {
