@@ -1,8 +1,10 @@
 // Runs the built `redub` command as a person would, and reads what it printed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { packageRoot } from '../../src-main/core/package-root.js';
 
-export const repositoryRoot = path.resolve(import.meta.dirname, '..', '..');
+// Found by its package.json, so it holds in the bench's bundle too (code split into out/node/chunks).
+export const repositoryRoot = packageRoot();
 export const redubBin = path.join(repositoryRoot, 'bin', 'redub.js');
 export const sampleDir = path.join(repositoryRoot, 'resources', 'sample');
 
