@@ -3,7 +3,7 @@
 // measured in a first pass, the gain (and the limiter, when peaks need it) is applied in a last
 // pass that feeds the AAC encoders while it writes the mix, so the dub track is encoded once,
 // straight from the mix. Memory: a few chunks of audio per encoder, whatever the track's length.
-import { PeakLimiter, LoudnessMeter, peakOf } from '../engines/mix/loudness.js';
+import { correctedGainDb, gainCorrections, LoudnessMeter, PeakLimiter, peakOf } from '../engines/mix/loudness.js';
 import { encodeAac } from '../media/aac-segments.js';
 import { WavWriter } from '../media/wav-writer.js';
 import { MixRenderer, type MixCue } from './mix-renderer.js';
@@ -31,10 +31,8 @@ export interface StreamingMixResult {
   encoders: number;
 }
 
-const ceiling = 10 ** (-1 / 20);
-/** Limiting lowers loudness a little; the gain is corrected from the limited result at most twice, by at most 3 dB. */
-const corrections = 2;
-const correctionLimitDb = 3;
+/** The mix's sample-peak ceiling, −1 dBFS (a patch clips there too). */
+export const mixCeiling = 10 ** (-1 / 20);
 const dbToGain = (db: number) => 10 ** (db / 20);
 
 export async function streamMix(input: StreamingMixInput): Promise<StreamingMixResult> {
@@ -67,13 +65,13 @@ export async function streamMix(input: StreamingMixInput): Promise<StreamingMixR
   if (Number.isFinite(measured)) {
     const firstGainDb = input.targetLufs - measured;
     gainDb = firstGainDb;
-    limited = peak * dbToGain(gainDb) > ceiling;
-    for (let pass = 0; pass < corrections && limited; pass++) {
-      const shortfall = input.targetLufs - (await limitedLoudness(renderer, gainDb, chunk, input.pause, report(0.25 + pass * 0.05, 0.3 + pass * 0.05)));
-      const nextGainDb = Math.min(firstGainDb + correctionLimitDb, gainDb + shortfall);
-      if (shortfall < 0.05 || nextGainDb <= gainDb) break;
+    limited = peak * dbToGain(gainDb) > mixCeiling;
+    for (let pass = 0; pass < gainCorrections && limited; pass++) {
+      const limitedLufs = await limitedLoudness(renderer, gainDb, chunk, input.pause, report(0.25 + pass * 0.05, 0.3 + pass * 0.05));
+      const nextGainDb = correctedGainDb(input.targetLufs, firstGainDb, gainDb, limitedLufs);
+      if (nextGainDb === null) break;
       gainDb = nextGainDb;
-      limited = peak * dbToGain(gainDb) > ceiling;
+      limited = peak * dbToGain(gainDb) > mixCeiling;
     }
   }
 
@@ -116,7 +114,7 @@ async function eachChunk(frames: number, chunk: number, pause: () => Promise<voi
 /** The integrated loudness of the whole track at `gainDb`, limited. */
 async function limitedLoudness(renderer: MixRenderer, gainDb: number, chunk: number, pause: () => Promise<void>, onProgress: (fraction: number) => void): Promise<number> {
   const meter = new LoudnessMeter(renderer.sampleRate, renderer.channelCount);
-  const limiter = new PeakLimiter(renderer.sampleRate, ceiling);
+  const limiter = new PeakLimiter(renderer.sampleRate, mixCeiling);
   await eachChunk(renderer.frames, chunk, pause, onProgress, (from, to) => meter.push(gainedBlock(renderer, limiter, dbToGain(gainDb), from, to)));
   return meter.integrated();
 }
@@ -154,7 +152,7 @@ class FinalMix {
   }
 
   async produce(from: number, to: number, write: (samples: Int16Array) => Promise<void>): Promise<void> {
-    const limiter = this.limited ? new PeakLimiter(this.renderer.sampleRate, ceiling) : null;
+    const limiter = this.limited ? new PeakLimiter(this.renderer.sampleRate, mixCeiling) : null;
     if (limiter) {
       const settleFrom = Math.max(0, from - Math.ceil(limiter.settleFrames * 1.1));
       if (settleFrom < from) gainedBlock(this.renderer, limiter, this.gain, settleFrom, from);

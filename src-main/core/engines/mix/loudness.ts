@@ -170,15 +170,27 @@ export function normalizeLoudness(
   let gainDb = firstGainDb;
   let output = applyGain(channels, gainDb);
   let limited = limitPeaks(output, sampleRate, ceiling);
-  for (let pass = 0; pass < 2 && limited; pass++) {
-    const shortfall = targetLufs - integratedLoudness(output, sampleRate);
-    const nextGainDb = Math.min(firstGainDb + 3, gainDb + shortfall);
-    if (shortfall < 0.05 || nextGainDb <= gainDb) break;
+  for (let pass = 0; pass < gainCorrections && limited; pass++) {
+    const nextGainDb = correctedGainDb(targetLufs, firstGainDb, gainDb, integratedLoudness(output, sampleRate));
+    if (nextGainDb === null) break;
     gainDb = nextGainDb;
     output = applyGain(channels, gainDb);
     limited = limitPeaks(output, sampleRate, ceiling);
   }
   return { gainDb, channels: output };
+}
+
+/** How many times the gain is corrected from the limited result (the loop above, and the streamed mix's). */
+export const gainCorrections = 2;
+
+/**
+ * The gain after measuring the limited result at `gainDb`: raised by the loudness the limiter
+ * took, by at most 3 dB over the first gain in all; null when it stands (within 0.05 LU, or no higher).
+ */
+export function correctedGainDb(targetLufs: number, firstGainDb: number, gainDb: number, limitedLufs: number): number | null {
+  const shortfall = targetLufs - limitedLufs;
+  const nextGainDb = Math.min(firstGainDb + 3, gainDb + shortfall);
+  return shortfall < 0.05 || nextGainDb <= gainDb ? null : nextGainDb;
 }
 
 function applyGain(channels: readonly Float32Array[], gainDb: number): Float32Array[] {

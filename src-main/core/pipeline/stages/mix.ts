@@ -13,7 +13,7 @@ import { layoutOrProblem, lengthMs, wavProblems } from '../output-checks.js';
 import { letHeartbeatsThrough } from '../heartbeats.js';
 import { MixRenderer, renderContextMs, type MixCue } from '../mix-renderer.js';
 import { cpuPlacement, declareStage, type StageContext } from '../stage.js';
-import { streamMix } from '../streaming-mix.js';
+import { mixCeiling, streamMix } from '../streaming-mix.js';
 import { speechCoverageWarnings } from '../speech-coverage.js';
 import { editStage } from './edit.js';
 import { extractStage } from './extract.js';
@@ -56,7 +56,6 @@ export const dubBitRate = '192k';
 const changeMarginMs = renderContextMs;
 /** Past this share of changed cues a full render is as cheap as patching. */
 const incrementalLimit = 0.3;
-const ceiling = 10 ** (-1 / 20);
 
 /** How many AAC encoders a dub track gets: one per core, the worker's own included (it mostly waits on them). */
 export function encoderCount(): number {
@@ -165,7 +164,7 @@ async function patchBase(params: MixParams, base: MixBase, ranges: [number, numb
     const { voice, mix } = renderer.render(from, msToSamples(toMs, renderer.sampleRate));
     if (voice.length === 0) continue;
     // The base's gain, and a plain clip at the ceiling: a patch is too short to judge peaks by.
-    const limited = mix.map((channel) => channel.map((sample) => Math.max(-ceiling, Math.min(ceiling, sample * gain))));
+    const limited = mix.map((channel) => channel.map((sample) => Math.max(-mixCeiling, Math.min(mixCeiling, sample * gain))));
     writeWavFrames(voicePath, from, [voice]);
     writeWavFrames(mixPath, from, limited);
     context.reportProgress((position + 1) / ranges.length);
