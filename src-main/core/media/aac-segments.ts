@@ -11,6 +11,7 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { RedubError } from '../../shared/errors.js';
 import { pipeFfmpeg, writeToPipe } from './run-ffmpeg.js';
+import { readWavLayout } from './wav.js';
 
 /** Samples per AAC frame, and the encoder's delay: decoded frame j holds input [(j − 1)·1024, j·1024). */
 export const aacFrameSize = 1024;
@@ -37,19 +38,31 @@ export function aacSegments(frames: number, count: number): AacSegment[] {
   const bounds = Array.from({ length: total + 1 }, (_, index) =>
     index === total ? frames : Math.round((index * frames) / total / aacFrameSize) * aacFrameSize,
   );
-  return bounds.slice(0, -1).map((from, index) => {
-    const to = bounds[index + 1]!;
-    const last = index === total - 1;
-    const inputFrom = index === 0 ? 0 : from - prerollFrames * aacFrameSize;
-    return {
-      from,
-      to,
-      inputFrom,
-      inputTo: last ? frames : Math.min(frames, to + postrollFrames * aacFrameSize),
-      keepFrom: index === 0 ? 0 : (from - inputFrom) / aacFrameSize + 1,
-      keepTo: last ? null : (to - inputFrom) / aacFrameSize + 1,
-    };
-  });
+  return bounds.slice(0, -1).map((from, index) => aacSegment(from, bounds[index + 1]!, frames));
+}
+
+/**
+ * The segment that encodes [from, to) of a track of `frames` frames: `from` on the 1024-frame grid
+ * (or 0), `to` on it too unless it is the track's end. Its kept frames are, in the whole track's
+ * ADTS stream, frames [globalFrom, globalTo) (globalTo null: to the end); see aacSegmentFrames.
+ */
+export function aacSegment(from: number, to: number, frames: number): AacSegment {
+  const last = to >= frames;
+  const inputFrom = Math.max(0, from - prerollFrames * aacFrameSize);
+  return {
+    from,
+    to: last ? frames : to,
+    inputFrom,
+    inputTo: last ? frames : Math.min(frames, to + postrollFrames * aacFrameSize),
+    keepFrom: from === 0 ? 0 : (from - inputFrom) / aacFrameSize + 1,
+    keepTo: last ? null : (to - inputFrom) / aacFrameSize + 1,
+  };
+}
+
+/** Which frames of the whole track's ADTS stream a segment's kept frames stand for: [from, to), to null for all the rest. */
+export function aacSegmentFrames(segment: AacSegment): { from: number; to: number | null } {
+  const offset = segment.inputFrom / aacFrameSize;
+  return { from: segment.keepFrom + offset, to: segment.keepTo === null ? null : segment.keepTo + offset };
 }
 
 export interface AacEncodeOptions {
@@ -100,15 +113,22 @@ export async function encodeAac(options: AacEncodeOptions): Promise<number> {
   }
 }
 
-async function encodeSegment(segment: AacSegment, partPath: string, options: AacEncodeOptions, signal: AbortSignal, onFed: (frames: number) => void): Promise<void> {
+/** What one segment's encoder needs of the track: its layout, the bit rate, and the samples. */
+export type SegmentSource = Pick<AacEncodeOptions, 'sampleRate' | 'channelCount' | 'bitRate' | 'produce'>;
+
+/** Encodes one segment's input, writing only its kept frames to partPath; returns how many it kept. */
+export async function encodeSegment(segment: AacSegment, partPath: string, options: SegmentSource, signal: AbortSignal, onFed: (frames: number) => void): Promise<number> {
   const output = openSync(partPath, 'w');
   // Frames are written from ffmpeg's output handler, where a throw would crash the process: the
   // first failure (a full disk) is kept, the encoder stopped, and the failure reported instead.
   let failure: unknown = null;
+  let kept = 0;
   const stop = new AbortController();
   try {
     const frames = new AdtsFrames((frame, index) => {
-      if (index >= segment.keepFrom && (segment.keepTo === null || index < segment.keepTo)) writeSync(output, frame);
+      if (index < segment.keepFrom || (segment.keepTo !== null && index >= segment.keepTo)) return;
+      writeSync(output, frame);
+      kept++;
     });
     const encoder = pipeFfmpeg(
       ['-f', 's16le', '-ar', String(options.sampleRate), '-ac', String(options.channelCount), '-i', 'pipe:0', '-c:a', 'aac', '-b:a', options.bitRate, '-f', 'adts', 'pipe:1'],
@@ -141,13 +161,14 @@ async function encodeSegment(segment: AacSegment, partPath: string, options: Aac
     }
     if (failure !== null) throw failure;
     frames.finish();
+    return kept;
   } finally {
     closeSync(output);
   }
 }
 
 /** Splits an ADTS byte stream into frames, numbering them from 0. */
-class AdtsFrames {
+export class AdtsFrames {
   private pending = Buffer.alloc(0);
   private count = 0;
 
@@ -169,6 +190,50 @@ class AdtsFrames {
   finish(): void {
     if (this.pending.length) throw new RedubError('E_FFMPEG_FAILED', { details: ['The AAC encoder stopped inside a frame.'] });
   }
+}
+
+/** A 16-bit PCM WAV as what an encoder is fed: its layout, and `produce` reading 10 s at a time. */
+export function wavSource(wavPath: string): Pick<AacEncodeOptions, 'frames' | 'sampleRate' | 'channelCount' | 'produce'> {
+  const layout = readWavLayout(wavPath);
+  const frameBytes = 2 * layout.channelCount;
+  const chunkFrames = layout.sampleRate * 10;
+  return {
+    frames: Math.floor(layout.dataBytes / frameBytes),
+    sampleRate: layout.sampleRate,
+    channelCount: layout.channelCount,
+    async produce(from, to, write) {
+      const descriptor = openSync(wavPath, 'r');
+      try {
+        for (let start = from; start < to; start += chunkFrames) {
+          const samples = new Int16Array(Math.min(chunkFrames, to - start) * layout.channelCount);
+          readSync(descriptor, new Uint8Array(samples.buffer), 0, samples.byteLength, layout.dataOffset + start * frameBytes);
+          await write(samples);
+        }
+      } finally {
+        closeSync(descriptor);
+      }
+    },
+  };
+}
+
+/** Where each ADTS frame of a file starts, and the file's length last: frame i is bytes [offsets[i], offsets[i + 1]). */
+export function adtsFrameOffsets(filePath: string): number[] {
+  const offsets: number[] = [];
+  let position = 0;
+  const frames = new AdtsFrames((frame) => {
+    offsets.push(position);
+    position += frame.length;
+  });
+  const input = openSync(filePath, 'r');
+  const buffer = Buffer.alloc(4 * 1024 * 1024);
+  try {
+    for (let read; (read = readSync(input, buffer, 0, buffer.length, null)) > 0; ) frames.push(buffer.subarray(0, read));
+  } finally {
+    closeSync(input);
+  }
+  frames.finish();
+  offsets.push(position);
+  return offsets;
 }
 
 function joinFiles(parts: string[], outPath: string): void {

@@ -21,7 +21,13 @@ export function findMixBase(artifacts: ArtifactTable, cache: ArtifactCache, extr
     // Used now: pruning keeps it while this mix copies it.
     artifacts.touchKey(artifact.key);
     const directory = cache.directory(artifact.key);
-    return { voicePath: path.join(directory, result.voiceFile!), mixPath: path.join(directory, result.mixFile!), gainDb: result.gainDb, cues: result.cues };
+    return {
+      voicePath: path.join(directory, result.voiceFile!),
+      mixPath: path.join(directory, result.mixFile!),
+      encodedPath: result.encodedFile ? path.join(directory, result.encodedFile) : null,
+      gainDb: result.gainDb,
+      cues: result.cues,
+    };
   }
   return null;
 }

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mixDub } from '../../../src-main/core/engines/mix/mix-dub.js';
+import { adtsFrameOffsets } from '../../../src-main/core/media/aac-segments.js';
 import { readWav, writeWav } from '../../../src-main/core/media/wav.js';
 import { changedRanges, mixStage, type MixParams, type MixResult } from '../../../src-main/core/pipeline/stages/mix.js';
 import type { MixCue } from '../../../src-main/core/pipeline/mix-renderer.js';
@@ -57,17 +58,22 @@ describe('mix stage', () => {
     const base = (await mixStage.run(params, context(baseDir))) as MixResult;
     expect(base.incremental).toBe(false);
     const baseMixBytes = readFileSync(path.join(baseDir, 'mix.wav'));
+    const baseAacBytes = readFileSync(path.join(baseDir, 'dub.aac'));
 
     const edited = [cues[0]!, { file: cueFile('b2', 700), placedStartMs: 4000, placedEndMs: 4900 }, cues[2]!];
     const patchDir = path.join(dir, 'patch');
     mkdirSync(patchDir);
     const patched = (await mixStage.run(
-      { ...params, cues: edited, base: { voicePath: path.join(baseDir, 'voice.wav'), mixPath: path.join(baseDir, 'mix.wav'), gainDb: base.gainDb, cues } },
+      { ...params, cues: edited, base: { voicePath: path.join(baseDir, 'voice.wav'), mixPath: path.join(baseDir, 'mix.wav'), encodedPath: path.join(baseDir, 'dub.aac'), gainDb: base.gainDb, cues } },
       context(patchDir),
     )) as MixResult;
     expect(patched.incremental).toBe(true);
     expect(patched.gainDb).toBe(base.gainDb);
     expect(readFileSync(path.join(baseDir, 'mix.wav')).equals(baseMixBytes)).toBe(true);
+    // The dub track is patched with the mix (media/aac-patch.test.ts checks how it sounds): same length, the base's own left alone.
+    expect(patched.encodedFile).toBe('dub.aac');
+    expect(adtsFrameOffsets(path.join(patchDir, 'dub.aac')).length).toBe(adtsFrameOffsets(path.join(baseDir, 'dub.aac')).length);
+    expect(readFileSync(path.join(baseDir, 'dub.aac')).equals(baseAacBytes)).toBe(true);
 
     const original = readWav(originalPath).channels;
     const expected = mixDub({ original, sampleRate: rate, cues: edited.map((cue) => ({ samples: readWav(cue.file!).channels[0]!, startMs: cue.placedStartMs, endMs: cue.placedEndMs })) });
@@ -82,6 +88,23 @@ describe('mix stage', () => {
     }
     expect(worstVoice).toBeLessThan(3 / 32768);
     expect(worstMix).toBeLessThan(3 / 32768);
+  });
+
+  it('leaves the encode to the export when the base mix has no AAC track (cached before mixes encoded)', async () => {
+    const { dir, originalPath, cues, cueFile } = fixture();
+    const baseDir = path.join(dir, 'old-base');
+    mkdirSync(baseDir);
+    const params: MixParams = { extractKey: 'x', originalPath, targetLufs: -16, cues, base: null };
+    const base = (await mixStage.run(params, context(baseDir))) as MixResult;
+    const patchDir = path.join(dir, 'old-patch');
+    mkdirSync(patchDir);
+    const edited = [cues[0]!, cues[1]!, { file: cueFile('c2', 650), placedStartMs: 8000, placedEndMs: 9000 }];
+    const patched = (await mixStage.run(
+      { ...params, cues: edited, base: { voicePath: path.join(baseDir, 'voice.wav'), mixPath: path.join(baseDir, 'mix.wav'), encodedPath: null, gainDb: base.gainDb, cues } },
+      context(patchDir),
+    )) as MixResult;
+    expect(patched.incremental).toBe(true);
+    expect(patched.encodedFile).toBeNull();
   });
 
   it('names the changed time, with margins, and counts a moved cue once', () => {

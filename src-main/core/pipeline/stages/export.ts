@@ -1,13 +1,12 @@
 // The export stage: an MP4 with the video stream copied, the dub first and default, the original
 // second, soft subtitles (shown by default only when the user asked), and the subtitles beside it
 // as SRT and WebVTT — and as ASS with the file's styles when the user's subtitles were ASS.
-import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containerLanguageTag } from '../../../shared/languages.js';
 import type { MediaInfo } from '../../media/probe.js';
-import { aacFrameSize, encodeAac } from '../../media/aac-segments.js';
+import { aacFrameSize, encodeAac, wavSource } from '../../media/aac-segments.js';
 import { runFfmpeg } from '../../media/run-ffmpeg.js';
-import { readWavLayout } from '../../media/wav.js';
 import { setSubtitleTracksShown } from '../../media/mp4-track-flags.js';
 import { formatAss } from '../../subtitles/ass.js';
 import { formatSrt, formatVtt } from '../../subtitles/subtitle-writers.js';
@@ -89,7 +88,7 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
     if (originalCodec[0] !== 'copy') {
       context.log('info', `The original audio (${params.media.audio.codec}) cannot be carried in an MP4 as it is, so it is re-encoded to AAC: one more encode than the dub itself needs.`);
     }
-    // The mix encoded the dub track as it mixed; after a patched mix it is encoded here, from the WAV.
+    // The mix encoded (or patched) the dub track as it mixed; a mix cached before mixes encoded leaves it to this stage.
     const encodedPath = params.encodedPath ?? path.join(context.task.outDir, 'dub.aac');
     const encoded = params.encodedPath ? null : await encodeWav(params.mixPath, encodedPath, (fraction) => context.reportProgress(fraction * 0.9));
     if (encoded) context.log('info', `Encoded the dub track with ${encoded} AAC encoder(s) at once.`);
@@ -135,30 +134,7 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
 
 /** Encodes a 16-bit WAV to ADTS with encoderCount() encoders at once; returns how many there were. */
 function encodeWav(wavPath: string, outPath: string, onProgress: (fraction: number) => void): Promise<number> {
-  const layout = readWavLayout(wavPath);
-  const frameBytes = 2 * layout.channelCount;
-  const chunkFrames = layout.sampleRate * 10;
-  return encodeAac({
-    outPath,
-    frames: Math.floor(layout.dataBytes / frameBytes),
-    sampleRate: layout.sampleRate,
-    channelCount: layout.channelCount,
-    bitRate: dubBitRate,
-    encoders: encoderCount(),
-    onProgress,
-    async produce(from, to, write) {
-      const descriptor = openSync(wavPath, 'r');
-      try {
-        for (let start = from; start < to; start += chunkFrames) {
-          const samples = new Int16Array(Math.min(chunkFrames, to - start) * layout.channelCount);
-          readSync(descriptor, new Uint8Array(samples.buffer), 0, samples.byteLength, layout.dataOffset + start * frameBytes);
-          await write(samples);
-        }
-      } finally {
-        closeSync(descriptor);
-      }
-    },
-  });
+  return encodeAac({ outPath, ...wavSource(wavPath), bitRate: dubBitRate, encoders: encoderCount(), onProgress });
 }
 
 /** Each dubbed cue takes the style and speaker of the ASS event it overlaps most. */

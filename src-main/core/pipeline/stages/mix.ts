@@ -8,6 +8,8 @@ import { constants, copyFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { msToSamples } from '../../../shared/time.js';
+import { patchAac } from '../../media/aac-patch.js';
+import { wavSource } from '../../media/aac-segments.js';
 import { writeWavFrames } from '../../media/wav-frames.js';
 import { layoutOrProblem, lengthMs, wavProblems } from '../output-checks.js';
 import { letHeartbeatsThrough } from '../heartbeats.js';
@@ -23,6 +25,8 @@ import { vadStage } from './vad.js';
 export interface MixBase {
   voicePath: string;
   mixPath: string;
+  /** The base's dub track as AAC, which a patch patches too; null for mixes cached before they encoded. */
+  encodedPath: string | null;
   gainDb: number;
   cues: MixCue[];
 }
@@ -43,7 +47,7 @@ export interface MixResult {
   gainDb: number;
   cues: MixCue[];
   incremental: boolean;
-  /** The dub track as AAC (ADTS), encoded while mixing; null after a patch (the export encodes it). */
+  /** The dub track as AAC (ADTS), encoded while mixing (or patched with the mix); null when the base had none (the export encodes it). */
   encodedFile: string | null;
 }
 
@@ -90,9 +94,10 @@ export const mixStage = declareStage<MixParams, MixResult>({
   async run(params, context) {
     const changed = params.base ? changedRanges(params.base.cues, params.cues) : null;
     if (params.base && changed && changed.count <= Math.max(1, params.cues.length * incrementalLimit)) {
-      await patchBase(params, params.base, changed.ranges, context);
+      const encoded = await patchBase(params, params.base, changed.ranges, context);
       context.log('info', `Re-mixed ${changed.count} changed cue(s) over the previous mix; loudness gain kept at ${params.base.gainDb.toFixed(1)} dB.`);
-      return mixResult(params, params.base.gainDb, true, null);
+      if (encoded !== null) context.log('info', `Encoded ${encoded.toFixed(1)} s of the dub track again around them; the rest is the previous encode.`);
+      return mixResult(params, params.base.gainDb, true, encoded === null ? null : encodedFile);
     }
     const mixed = await streamMix({
       originalPath: params.originalPath,
@@ -151,7 +156,8 @@ export function changedRanges(before: MixCue[], after: MixCue[]): { count: numbe
   return { count, ranges };
 }
 
-async function patchBase(params: MixParams, base: MixBase, ranges: [number, number][], context: StageContext): Promise<void> {
+/** Patches the base's files around `ranges`; returns how many seconds of the AAC track it encoded again (null: the base has none). */
+async function patchBase(params: MixParams, base: MixBase, ranges: [number, number][], context: StageContext): Promise<number | null> {
   const voicePath = path.join(context.task.outDir, voiceFile);
   const mixPath = path.join(context.task.outDir, mixFile);
   // Copy-on-write clones where the file system has them; the base artifact itself stays untouched.
@@ -167,7 +173,18 @@ async function patchBase(params: MixParams, base: MixBase, ranges: [number, numb
     const limited = mix.map((channel) => channel.map((sample) => Math.max(-mixCeiling, Math.min(mixCeiling, sample * gain))));
     writeWavFrames(voicePath, from, [voice]);
     writeWavFrames(mixPath, from, limited);
-    context.reportProgress((position + 1) / ranges.length);
+    context.reportProgress(((position + 1) / ranges.length) * 0.5);
     await letHeartbeatsThrough();
   }
+  if (!base.encodedPath) return null;
+  const source = wavSource(mixPath);
+  const frames = await patchAac({
+    ...source,
+    basePath: base.encodedPath,
+    outPath: path.join(context.task.outDir, encodedFile),
+    changed: ranges.map(([fromMs, toMs]) => [msToSamples(fromMs, source.sampleRate), msToSamples(toMs, source.sampleRate)]),
+    bitRate: dubBitRate,
+    encoders: encoderCount(),
+  });
+  return frames / source.sampleRate;
 }
