@@ -16,6 +16,9 @@ export interface MixCue {
   placedEndMs: number;
 }
 
+/** A track this short is kept once rendered whole: later passes and stretches of it cost a copy each. */
+const keptTrackSeconds = 30;
+
 /** How far beyond a stretch a cue can still change it (see above). */
 export const renderContextMs = 400;
 
@@ -26,6 +29,8 @@ export class MixRenderer {
   private readonly cues: (MixCue & { file: string })[];
   /** Speech of the cues the last render used: the next stretch mostly needs the same ones. */
   private loaded = new Map<string, Float32Array>();
+  /** The whole track, when a render covered it: a short track's later passes copy it instead of mixing it again. */
+  private whole: { voice: Float32Array; mix: Float32Array[] } | null = null;
 
   constructor(
     private readonly originalPath: string,
@@ -38,8 +43,22 @@ export class MixRenderer {
     this.cues = cues.filter((cue): cue is MixCue & { file: string } => cue.file !== null);
   }
 
-  /** Frames [from, to) of the voice and of the mix (clipped to the track). */
+  /** Frames [from, to) of the voice and of the mix (clipped to the track); the caller may change them. */
   render(from: number, to: number): { voice: Float32Array; mix: Float32Array[] } {
+    if (this.whole) {
+      const start = Math.max(0, from);
+      const end = Math.max(start, Math.min(to, this.frames));
+      return { voice: this.whole.voice.slice(start, end), mix: this.whole.mix.map((channel) => channel.slice(start, end)) };
+    }
+    const rendered = this.renderNow(from, to);
+    // Kept only for short tracks (the streamed mix renders longer ones in chunks), so memory stays bounded.
+    if (from <= 0 && to >= this.frames && this.frames <= this.sampleRate * keptTrackSeconds) {
+      this.whole = { voice: rendered.voice.slice(), mix: rendered.mix.map((channel) => channel.slice()) };
+    }
+    return rendered;
+  }
+
+  private renderNow(from: number, to: number): { voice: Float32Array; mix: Float32Array[] } {
     const rate = this.sampleRate;
     const context = msToSamples(renderContextMs, rate);
     const start = Math.max(0, from - context);

@@ -40,13 +40,49 @@ export async function streamMix(input: StreamingMixInput): Promise<StreamingMixR
   const { frames, sampleRate, channelCount } = renderer;
   const chunk = input.chunkFrames ?? sampleRate * 20;
   const report = (from: number, to: number) => (fraction: number) => input.onProgress?.(from + (to - from) * Math.min(1, fraction));
-
-  // First pass: the voice stem is written, the mix measured, its peak noted.
-  const meter = new LoudnessMeter(sampleRate, channelCount);
-  let peak = 0;
-  const voice = new WavWriter(input.voicePath, 1, sampleRate, frames);
+  const mix = new WavWriter(input.mixPath, channelCount, sampleRate, frames);
   try {
-    await eachChunk(frames, chunk, input.pause, report(0, 0.25), (from, to) => {
+    // The encoders start now and wait for the last pass, so their start-up overlaps the measuring.
+    const measured = measureGain(renderer, input, chunk, report);
+    measured.catch(() => undefined); // awaited below; the encoders' wait on it must not count as unhandled
+    const produce = async (from: number, to: number, write: (samples: Int16Array) => Promise<void>) => {
+      const { gainDb, limited } = await measured;
+      await new FinalMix(renderer, mix, gainDb, limited, chunk, input.pause).produce(from, to, write);
+    };
+    const encoding = input.encoded
+      ? encodeAac({
+          outPath: input.encoded.path,
+          frames,
+          sampleRate,
+          channelCount,
+          bitRate: input.encoded.bitRate,
+          encoders: input.encoded.encoders,
+          produce,
+          onProgress: report(0.4, 1),
+        })
+      : produce(0, frames, async () => undefined).then(() => 0);
+    // A failed pass is the error, not the encoder it left waiting.
+    const [{ gainDb, limited }, encoders] = await Promise.all([measured, encoding]);
+    mix.close();
+    return { gainDb, limited, encoders };
+  } catch (error) {
+    mix.close(false);
+    throw error;
+  }
+}
+
+/** The first passes: the voice stem written, the mix's loudness measured, and the gain (and limiting) it needs. */
+async function measureGain(
+  renderer: MixRenderer,
+  input: StreamingMixInput,
+  chunk: number,
+  report: (from: number, to: number) => (fraction: number) => void,
+): Promise<{ gainDb: number; limited: boolean }> {
+  const meter = new LoudnessMeter(renderer.sampleRate, renderer.channelCount);
+  let peak = 0;
+  const voice = new WavWriter(input.voicePath, 1, renderer.sampleRate, renderer.frames);
+  try {
+    await eachChunk(renderer.frames, chunk, input.pause, report(0, 0.25), (from, to) => {
       const rendered = renderer.render(from, to);
       meter.push(rendered.mix);
       peak = Math.max(peak, peakOf(rendered.mix));
@@ -60,46 +96,18 @@ export async function streamMix(input: StreamingMixInput): Promise<StreamingMixR
 
   // The gain, as normalizeLoudness chooses it for the whole track; only a limited track needs more passes.
   const measured = meter.integrated();
-  let gainDb = 0;
-  let limited = false;
-  if (Number.isFinite(measured)) {
-    const firstGainDb = input.targetLufs - measured;
-    gainDb = firstGainDb;
+  if (!Number.isFinite(measured)) return { gainDb: 0, limited: false };
+  const firstGainDb = input.targetLufs - measured;
+  let gainDb = firstGainDb;
+  let limited = peak * dbToGain(gainDb) > mixCeiling;
+  for (let pass = 0; pass < gainCorrections && limited; pass++) {
+    const limitedLufs = await limitedLoudness(renderer, gainDb, chunk, input.pause, report(0.25 + pass * 0.05, 0.3 + pass * 0.05));
+    const nextGainDb = correctedGainDb(input.targetLufs, firstGainDb, gainDb, limitedLufs);
+    if (nextGainDb === null) break;
+    gainDb = nextGainDb;
     limited = peak * dbToGain(gainDb) > mixCeiling;
-    for (let pass = 0; pass < gainCorrections && limited; pass++) {
-      const limitedLufs = await limitedLoudness(renderer, gainDb, chunk, input.pause, report(0.25 + pass * 0.05, 0.3 + pass * 0.05));
-      const nextGainDb = correctedGainDb(input.targetLufs, firstGainDb, gainDb, limitedLufs);
-      if (nextGainDb === null) break;
-      gainDb = nextGainDb;
-      limited = peak * dbToGain(gainDb) > mixCeiling;
-    }
   }
-
-  // Last pass: the mix at that gain, written and (when asked) encoded as it is made.
-  const mix = new WavWriter(input.mixPath, channelCount, sampleRate, frames);
-  const final = new FinalMix(renderer, mix, gainDb, limited, chunk, input.pause);
-  try {
-    let encoders = 0;
-    if (input.encoded) {
-      encoders = await encodeAac({
-        outPath: input.encoded.path,
-        frames,
-        sampleRate,
-        channelCount,
-        bitRate: input.encoded.bitRate,
-        encoders: input.encoded.encoders,
-        produce: (from, to, write) => final.produce(from, to, write),
-        onProgress: report(0.4, 1),
-      });
-    } else {
-      await final.produce(0, frames, async () => undefined);
-    }
-    mix.close();
-    return { gainDb, limited, encoders };
-  } catch (error) {
-    mix.close(false);
-    throw error;
-  }
+  return { gainDb, limited };
 }
 
 /** Calls `visit` for each [from, to) chunk of the track, with a pause after each. */
