@@ -17,8 +17,12 @@ import { readWavLayout } from './wav.js';
 export const aacFrameSize = 1024;
 const prerollFrames = 8;
 const postrollFrames = 2;
-/** Below this a stretch is not worth an encoder of its own (about 21 s at 48 kHz). */
-const minimumSegmentFrames = 1000 * aacFrameSize;
+/**
+ * Below this a stretch is not worth an encoder of its own (about 5.5 s at 48 kHz): an encoder
+ * starts in some 30 ms and encodes 5 s in some 150 ms on one core, so even the bundled 20 s sample
+ * is encoded faster in two halves on two cores.
+ */
+const minimumSegmentFrames = 256 * aacFrameSize;
 
 export interface AacSegment {
   /** The stretch of the track this segment's kept frames decode to: [from, to). */

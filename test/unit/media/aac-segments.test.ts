@@ -27,7 +27,8 @@ describe('aacSegments', () => {
   });
 
   it('keeps a short track to one encoder', () => {
-    expect(aacSegments(10 * rate, 8)).toEqual([{ from: 0, to: 10 * rate, inputFrom: 0, inputTo: 10 * rate, keepFrom: 0, keepTo: null }]);
+    expect(aacSegments(5 * rate, 8)).toEqual([{ from: 0, to: 5 * rate, inputFrom: 0, inputTo: 5 * rate, keepFrom: 0, keepTo: null }]);
+    expect(aacSegments(20 * rate, 8)).toHaveLength(3);
   });
 });
 
