@@ -105,6 +105,12 @@ describe('cue editing through the API', { timeout: 180_000 }, () => {
     }
     expect(changedInside).toBeGreaterThan(0);
     expect(changedOutside).toBe(0);
+
+    // The export encoded only the edited stretch of the dub track again, not the whole track.
+    const logs = (await send(h.port, { path: `/api/v1/jobs/${id}/logs?limit=1000`, headers: h.auth })).json<{ logs: { message: string }[] }>().logs;
+    const encodedAgain = logs.map((line) => /^Encoded ([0-9.]+) s of the dub track again/.exec(line.message)).find(Boolean);
+    expect(encodedAgain, 'the export patched the AAC track').toBeTruthy();
+    expect(Number(encodedAgain![1])).toBeLessThan(before.durationMs / 1000 / 2);
   });
 
   it('keeps edits through a re-run and a restart of the server, and reverts to an earlier revision', async () => {

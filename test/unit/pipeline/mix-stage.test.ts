@@ -4,7 +4,6 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mixDub } from '../../../src-main/core/engines/mix/mix-dub.js';
-import { adtsFrameOffsets } from '../../../src-main/core/media/aac-segments.js';
 import { readWav, writeWav } from '../../../src-main/core/media/wav.js';
 import { changedRanges, mixStage, type MixParams, type MixResult } from '../../../src-main/core/pipeline/stages/mix.js';
 import type { MixCue } from '../../../src-main/core/pipeline/mix-renderer.js';
@@ -70,9 +69,14 @@ describe('mix stage', () => {
     expect(patched.incremental).toBe(true);
     expect(patched.gainDb).toBe(base.gainDb);
     expect(readFileSync(path.join(baseDir, 'mix.wav')).equals(baseMixBytes)).toBe(true);
-    // The dub track is patched with the mix (media/aac-patch.test.ts checks how it sounds): same length, the base's own left alone.
-    expect(patched.encodedFile).toBe('dub.aac');
-    expect(adtsFrameOffsets(path.join(patchDir, 'dub.aac')).length).toBe(adtsFrameOffsets(path.join(baseDir, 'dub.aac')).length);
+    // The export patches the dub track (media/aac-patch.test.ts checks how): the mix names the base's track and what changed, around the edited cue only.
+    expect(patched.encodedFile).toBeNull();
+    expect(patched.aacPatch?.basePath).toBe(path.join(baseDir, 'dub.aac'));
+    expect(patched.aacPatch?.changed).toHaveLength(1);
+    const [from, to] = patched.aacPatch!.changed[0]!;
+    expect(from).toBeLessThanOrEqual(4 * rate - 0.3 * rate);
+    expect(to).toBeGreaterThanOrEqual(5.2 * rate);
+    expect(to - from).toBeLessThan(3 * rate);
     expect(readFileSync(path.join(baseDir, 'dub.aac')).equals(baseAacBytes)).toBe(true);
 
     const original = readWav(originalPath).channels;
@@ -105,6 +109,7 @@ describe('mix stage', () => {
     )) as MixResult;
     expect(patched.incremental).toBe(true);
     expect(patched.encodedFile).toBeNull();
+    expect(patched.aacPatch).toBeNull();
   });
 
   it('names the changed time, with margins, and counts a moved cue once', () => {

@@ -5,6 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containerLanguageTag } from '../../../shared/languages.js';
 import type { MediaInfo } from '../../media/probe.js';
+import { patchAac } from '../../media/aac-patch.js';
 import { aacFrameSize, encodeAac, wavSource } from '../../media/aac-segments.js';
 import { runFfmpeg } from '../../media/run-ffmpeg.js';
 import { setSubtitleTracksShown } from '../../media/mp4-track-flags.js';
@@ -28,6 +29,8 @@ export interface ExportParams {
   mixPath: string;
   /** The dub track already encoded by the mix (ADTS); null when the export encodes mixPath itself. */
   encodedPath: string | null;
+  /** After a patched mix: the base's AAC track and the sample ranges that changed, to encode only those again. */
+  aacPatch: { basePath: string; changed: [number, number][] } | null;
   language: string;
   sourceLanguage: string | null;
   cues: { startMs: number; endMs: number; text: string }[];
@@ -63,6 +66,7 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
       mixPath: mix.file(mix.result.mixFile),
       // Mixes cached before they encoded have no encodedFile.
       encodedPath: mix.result.encodedFile ? mix.file(mix.result.encodedFile) : null,
+      aacPatch: mix.result.aacPatch ?? null,
       language: options.language,
       // The language spoken in the video: the user's --from, else what Whisper detected.
       sourceLanguage: options.sourceLanguage ?? output(transcribeStage)?.result.language ?? null,
@@ -88,10 +92,11 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
     if (originalCodec[0] !== 'copy') {
       context.log('info', `The original audio (${params.media.audio.codec}) cannot be carried in an MP4 as it is, so it is re-encoded to AAC: one more encode than the dub itself needs.`);
     }
-    // The mix encoded (or patched) the dub track as it mixed; a mix cached before mixes encoded leaves it to this stage.
+    // The mix encoded the dub track as it mixed; after a patched mix only the changed stretches are
+    // encoded again, into a copy of the previous track; a mix cached before mixes encoded leaves it all to this stage.
     const encodedPath = params.encodedPath ?? path.join(context.task.outDir, 'dub.aac');
-    const encoded = params.encodedPath ? null : await encodeWav(params.mixPath, encodedPath, (fraction) => context.reportProgress(fraction * 0.9));
-    if (encoded) context.log('info', `Encoded the dub track with ${encoded} AAC encoder(s) at once.`);
+    const encoded = params.encodedPath ? null : await encodeDubTrack(params, encodedPath, (fraction) => context.reportProgress(fraction * 0.9));
+    if (encoded) context.log('info', encoded);
     await runFfmpeg(
       [
         '-y',
@@ -132,9 +137,16 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
   ],
 });
 
-/** Encodes a 16-bit WAV to ADTS with encoderCount() encoders at once; returns how many there were. */
-function encodeWav(wavPath: string, outPath: string, onProgress: (fraction: number) => void): Promise<number> {
-  return encodeAac({ outPath, ...wavSource(wavPath), bitRate: dubBitRate, encoders: encoderCount(), onProgress });
+/** Encodes the mix to ADTS (only its changed stretches, when the previous track is there to patch); says what it did. */
+async function encodeDubTrack(params: ExportParams, outPath: string, onProgress: (fraction: number) => void): Promise<string> {
+  const source = wavSource(params.mixPath);
+  // The previous track can be gone (pruned since the mix): then the whole track is encoded.
+  if (params.aacPatch && existsSync(params.aacPatch.basePath)) {
+    const frames = await patchAac({ ...source, basePath: params.aacPatch.basePath, outPath, changed: params.aacPatch.changed, bitRate: dubBitRate, encoders: encoderCount() });
+    return `Encoded ${(frames / source.sampleRate).toFixed(1)} s of the dub track again around the changed cues; the rest is the previous encode.`;
+  }
+  const encoders = await encodeAac({ outPath, ...source, bitRate: dubBitRate, encoders: encoderCount(), onProgress });
+  return `Encoded the dub track with ${encoders} AAC encoder(s) at once.`;
 }
 
 /** Each dubbed cue takes the style and speaker of the ASS event it overlaps most. */

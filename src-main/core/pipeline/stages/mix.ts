@@ -8,8 +8,6 @@ import { constants, copyFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { msToSamples } from '../../../shared/time.js';
-import { patchAac } from '../../media/aac-patch.js';
-import { wavSource } from '../../media/aac-segments.js';
 import { writeWavFrames } from '../../media/wav-frames.js';
 import { layoutOrProblem, lengthMs, wavProblems } from '../output-checks.js';
 import { letHeartbeatsThrough } from '../heartbeats.js';
@@ -47,8 +45,14 @@ export interface MixResult {
   gainDb: number;
   cues: MixCue[];
   incremental: boolean;
-  /** The dub track as AAC (ADTS), encoded while mixing (or patched with the mix); null when the base had none (the export encodes it). */
+  /** The dub track as AAC (ADTS), encoded while mixing; null after a patch (the export patches or encodes it). */
   encodedFile: string | null;
+  /**
+   * After a patch: the base's AAC track and the sample ranges the patch changed, so the export
+   * encodes only those again (media/aac-patch.ts). Left to the export so that an edited line is
+   * playable as soon as its WAV is. Null after a full mix, or when the base had no AAC track.
+   */
+  aacPatch: { basePath: string; changed: [number, number][] } | null;
 }
 
 const voiceFile = 'voice.wav';
@@ -94,10 +98,10 @@ export const mixStage = declareStage<MixParams, MixResult>({
   async run(params, context) {
     const changed = params.base ? changedRanges(params.base.cues, params.cues) : null;
     if (params.base && changed && changed.count <= Math.max(1, params.cues.length * incrementalLimit)) {
-      const encoded = await patchBase(params, params.base, changed.ranges, context);
+      const changedSamples = await patchBase(params, params.base, changed.ranges, context);
       context.log('info', `Re-mixed ${changed.count} changed cue(s) over the previous mix; loudness gain kept at ${params.base.gainDb.toFixed(1)} dB.`);
-      if (encoded !== null) context.log('info', `Encoded ${encoded.toFixed(1)} s of the dub track again around them; the rest is the previous encode.`);
-      return mixResult(params, params.base.gainDb, true, encoded === null ? null : encodedFile);
+      const aacPatch = params.base.encodedPath ? { basePath: params.base.encodedPath, changed: changedSamples } : null;
+      return { ...mixResult(params, params.base.gainDb, true, null), aacPatch };
     }
     const mixed = await streamMix({
       originalPath: params.originalPath,
@@ -133,7 +137,7 @@ export const mixStage = declareStage<MixParams, MixResult>({
 });
 
 function mixResult(params: MixParams, gainDb: number, incremental: boolean, encoded: string | null): MixResult {
-  return { extractKey: params.extractKey, targetLufs: params.targetLufs, voiceFile, mixFile, gainDb, cues: params.cues, incremental, encodedFile: encoded };
+  return { extractKey: params.extractKey, targetLufs: params.targetLufs, voiceFile, mixFile, gainDb, cues: params.cues, incremental, encodedFile: encoded, aacPatch: null };
 }
 
 /** The time ranges (ms) where the new cues differ from the base's, merged, with their margins. */
@@ -156,8 +160,8 @@ export function changedRanges(before: MixCue[], after: MixCue[]): { count: numbe
   return { count, ranges };
 }
 
-/** Patches the base's files around `ranges`; returns how many seconds of the AAC track it encoded again (null: the base has none). */
-async function patchBase(params: MixParams, base: MixBase, ranges: [number, number][], context: StageContext): Promise<number | null> {
+/** Patches the base's WAVs around `ranges` (ms); returns the sample ranges it changed. */
+async function patchBase(params: MixParams, base: MixBase, ranges: [number, number][], context: StageContext): Promise<[number, number][]> {
   const voicePath = path.join(context.task.outDir, voiceFile);
   const mixPath = path.join(context.task.outDir, mixFile);
   // Copy-on-write clones where the file system has them; the base artifact itself stays untouched.
@@ -165,6 +169,7 @@ async function patchBase(params: MixParams, base: MixBase, ranges: [number, numb
   copyFileSync(base.mixPath, mixPath, constants.COPYFILE_FICLONE);
   const gain = 10 ** (base.gainDb / 20);
   const renderer = new MixRenderer(params.originalPath, params.cues);
+  const changed: [number, number][] = [];
   for (const [position, [fromMs, toMs]] of ranges.entries()) {
     const from = msToSamples(fromMs, renderer.sampleRate);
     const { voice, mix } = renderer.render(from, msToSamples(toMs, renderer.sampleRate));
@@ -173,18 +178,9 @@ async function patchBase(params: MixParams, base: MixBase, ranges: [number, numb
     const limited = mix.map((channel) => channel.map((sample) => Math.max(-mixCeiling, Math.min(mixCeiling, sample * gain))));
     writeWavFrames(voicePath, from, [voice]);
     writeWavFrames(mixPath, from, limited);
-    context.reportProgress(((position + 1) / ranges.length) * 0.5);
+    changed.push([from, from + voice.length]);
+    context.reportProgress((position + 1) / ranges.length);
     await letHeartbeatsThrough();
   }
-  if (!base.encodedPath) return null;
-  const source = wavSource(mixPath);
-  const frames = await patchAac({
-    ...source,
-    basePath: base.encodedPath,
-    outPath: path.join(context.task.outDir, encodedFile),
-    changed: ranges.map(([fromMs, toMs]) => [msToSamples(fromMs, source.sampleRate), msToSamples(toMs, source.sampleRate)]),
-    bitRate: dubBitRate,
-    encoders: encoderCount(),
-  });
-  return frames / source.sampleRate;
+  return changed;
 }
