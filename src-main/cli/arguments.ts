@@ -2,6 +2,7 @@
 // print like every other error and exit with code 2.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RedubError } from '../shared/errors.js';
+import { audioRefIdProblem } from '../shared/lipsync.js';
 
 export const globalOptions = {
   'data-dir': { type: 'string' },
@@ -35,4 +36,25 @@ export function parsePositiveNumber(value: string | undefined, flag: string): nu
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new RedubError('E_USAGE', { message: `${flag} expects a positive number, got "${value}".` });
   return number;
+}
+
+/**
+ * Parses repeated `--audio <refId>=<file>` values into refId → file. Unlike parsePairs a value is
+ * never split at commas: a file name may hold one. The refId is checked here, so a typo is a usage
+ * error naming the flag; the file is checked (and probed) by the service.
+ */
+export function parseAudioPairs(values: string[] | undefined, flag = '--audio'): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const separator = value.indexOf('=');
+    if (separator <= 0) throw new RedubError('E_USAGE', { message: `${flag} expects <refId>=<file>, got "${value}".` });
+    const id = value.slice(0, separator).trim();
+    const file = value.slice(separator + 1).trim();
+    const problem = audioRefIdProblem(id);
+    if (problem) throw new RedubError('E_USAGE', { message: `${flag} ${id}=…: ${problem}` });
+    if (file === '') throw new RedubError('E_USAGE', { message: `${flag} ${id}= needs a file after the "=".` });
+    if (Object.hasOwn(pairs, id)) throw new RedubError('E_USAGE', { message: `${flag} names the refId "${id}" twice; give each audio file its own refId.` });
+    pairs[id] = file;
+  }
+  return pairs;
 }

@@ -10,6 +10,7 @@ export const dubOptions = {
   translation: { type: 'string', multiple: true },
   voice: { type: 'string', multiple: true },
   lipsync: { type: 'string' },
+  audio: { type: 'string', multiple: true },
   out: { type: 'string' },
   'max-speed': { type: 'string' },
   'max-size-mb': { type: 'string' },

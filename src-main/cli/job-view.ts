@@ -19,6 +19,11 @@ export function describeJob(job: JobDetails): string {
       lines.push(`  ! cue ${cue.index + 1} at ${formatTimestamp(cue.startMs)} is too long for its slot even at ${cue.speedFactor}×; shorten it: "${cue.targetText}"`);
     }
   }
+  const { segments, audio } = job.lipsync;
+  if (segments.length > 0 || audio.length > 0) {
+    const added = audio.length > 0 ? `; added audio ${audio.map((ref) => `${ref.id} (${ref.name}, ${formatTimestamp(ref.durationMs)})`).join(', ')}` : '';
+    lines.push(`  lip-sync:  ${segments.length} segment${segments.length === 1 ? '' : 's'}${added}`);
+  }
   if (job.outputs.video) lines.push(`  video:     ${job.outputs.video}`);
   if (job.outputs.subtitles) lines.push(`  subtitles: ${job.outputs.subtitles}`);
   if (job.outputs.webVtt) lines.push(`  webvtt:    ${job.outputs.webVtt}`);

@@ -22,6 +22,7 @@ const help = `redub — dub videos into other languages, offline.
 Usage:
   redub dub <video or http(s) URL> --to <lang>[,<lang>…] [--from <lang>] [--subtitles <file.srt|.vtt|.ass|.ssa>]
             [--subtitles-encoding <name>] [--show-subtitles] [--translation <lang>=<file>] [--voice <lang>=<voice>] [--lipsync <segments.json>]
+            [--audio <refId>=<file>]…   audio a lip-sync segment may use (audio.refId; "dub" is the dubbed track)
             [--out <dir>] [--max-speed 1.35] [--max-size-mb N] [--max-duration-minutes N]
             [--execution-provider auto|cpu|cuda|directml|coreml]
             [--transcriber <whisper pack>] [--translator <nllb or opus-mt pack>] [--glossary <file>]

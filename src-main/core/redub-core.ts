@@ -6,6 +6,7 @@ import type { ResourceClass } from '../shared/jobs.js';
 import { ArtifactCache } from './pipeline/artifact-cache.js';
 import { idempotencyKeyFor, readJobOptions, type DubJobOptions } from './pipeline/dub-options.js';
 import { runDubJob } from './pipeline/dub-pipeline.js';
+import type { InstalledModels } from './pipeline/model-choice.js';
 import { prepareDubJobs, type DubRequest } from './pipeline/prepare-dub.js';
 import { removePartialOutputs } from './pipeline/publish-outputs.js';
 import type { AnyStage } from './pipeline/stage.js';
@@ -65,7 +66,8 @@ export class RedubCore {
     return this.stages.map((stage) => stage.name);
   }
 
-  async prepareDub(request: DubRequest): Promise<DubJobOptions[]> {
+  /** The packs installed in the data folder, read when asked (a pack may be installed while the core runs). */
+  async installedModels(): Promise<InstalledModels> {
     const [{ ModelStore }, { loadCatalog }] = await Promise.all([import('./models/model-store.js'), import('./models/catalog.js')]);
     let catalog = null;
     try {
@@ -73,7 +75,11 @@ export class RedubCore {
     } catch {
       // The catalog only names packs in messages; installed packs are read from their manifests.
     }
-    const models = new ModelStore(this.options.dataDir, catalog);
+    return new ModelStore(this.options.dataDir, catalog);
+  }
+
+  async prepareDub(request: DubRequest): Promise<DubJobOptions[]> {
+    const models = await this.installedModels();
     return prepareDubJobs(
       { downloadsDir: this.downloadsDir, ...request },
       async (language, voice) => {
@@ -96,8 +102,12 @@ export class RedubCore {
         options,
         priority,
       });
-      // The segments live with the job, where the timeline (and the lip-sync stage) will edit them.
-      if (outcome.created) this.store.lipSync.replaceSegments(outcome.job.id, options.lipSyncSegments);
+      // The segments live with the job, where the timeline (and the lip-sync stage) will edit them,
+      // and so does the audio added for them, which the timeline draws and the segments may name.
+      if (outcome.created) {
+        this.store.lipSync.replaceSegments(outcome.job.id, options.lipSyncSegments);
+        for (const ref of options.audioRefs) this.store.lipSync.addAudio(outcome.job.id, { id: ref.id, path: ref.path, durationMs: ref.durationMs });
+      }
       return outcome;
     });
   }

@@ -4,10 +4,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { cueEditsRequestSchema } from '../shared/cues.js';
-import { apiMediaPath, createJobsRequestSchema, describeSchemaError, type WaveformQuery, queuePauseSchema, settingsPatchSchema, importModelRequestSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
+import { apiMediaPath, createJobsRequestSchema, describeSchemaError, lipSyncRequestSchema, type WaveformQuery, queuePauseSchema, settingsPatchSchema, importModelRequestSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
 import { RedubError } from '../shared/errors.js';
 import type { MediaTrack, RedubService } from '../core/service/redub-service.js';
 import { badRequest, readJsonBody, sendJson } from './http-io.js';
+import { contentTypeFor } from '../core/media/content-types.js';
 import { sendFile } from './media-response.js';
 import type { ServerMetrics } from './metrics.js';
 import { receiveUpload, removeUploadFolder } from './multipart-upload.js';
@@ -83,6 +84,11 @@ export const routes: Route[] = [
   },
   // 202: the job runs again in the service; its progress arrives as job.updated events.
   { pattern: ['jobs', ':id', 'render'], handlers: { POST: json(202, ({ params, context }) => context.service.renderJob(params.id!)) } },
+  // The segments, replaced all at once and checked as at creation (422 E_LIPSYNC_INVALID with
+  // `violations`); the job is queued again, so lip-sync and the export re-run.
+  { pattern: ['jobs', ':id', 'lipsync'], handlers: { PUT: json(200, async ({ req, params, context }) => context.service.replaceLipSync(params.id!, checkBody(lipSyncRequestSchema, await readJsonBody(req)))) } },
+  // An added audio file, with range support: what the timeline draws its waveform from.
+  { pattern: ['jobs', ':id', 'audio', ':refId'], queryToken: true, handlers: { GET: sendAudio } },
   { pattern: ['jobs', ':id', 'waveform'], handlers: { GET: json(200, ({ params, query, context }) => context.service.getWaveform(params.id!, waveformQuery(query))) } },
   { pattern: ['jobs', ':id', 'media', 'mix'], queryToken: true, handlers: { GET: (call) => sendMedia(call, 'mix', 'inline') } },
   { pattern: ['jobs', ':id', 'download'], queryToken: true, handlers: { GET: (call) => sendMedia(call, 'dub', 'attachment') } },
@@ -153,12 +159,23 @@ async function createJobs(call: ApiCall): Promise<void> {
   }
   const upload = await receiveUpload(req, { uploadsDir: context.service.uploadsDir, limitBytes: await context.uploadLimitBytes() });
   try {
-    sendJson(call.res, 201, await context.service.createJobs(upload.request));
+    const { jobs } = await context.service.createJobs(upload.request);
+    // Each uploaded audio file with the refId it got (from its part's name, or its file name), as the jobs store it.
+    const audio = jobs[0] && upload.audioRefIds.length > 0 ? context.service.jobAudio(jobs[0].id) : [];
+    sendJson(call.res, 201, { jobs, audio });
   } catch (error) {
     // No job came of the upload: nothing will ever read its files.
     removeUploadFolder(upload.folder);
     throw error;
   }
+}
+
+async function sendAudio(call: ApiCall): Promise<void> {
+  const file = await call.context.service.openAudio(call.params.id!, call.params.refId!);
+  // The file was probed as audio, but its name is whatever a person gave it: only a sound or
+  // video type comes from it, never one a browser would run (a WAV named .html).
+  const type = contentTypeFor(file.path);
+  await sendFile(call.req, call.res, file, { disposition: 'inline', contentType: /^(audio|video)\//.test(type) ? type : 'application/octet-stream' });
 }
 
 async function sendMedia(call: ApiCall, track: MediaTrack, disposition: 'inline' | 'attachment'): Promise<void> {

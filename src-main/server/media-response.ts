@@ -10,13 +10,15 @@ import { contentTypeFor } from '../core/media/content-types.js';
 export interface FileReplyOptions {
   /** attachment: the browser saves it under the file's name; inline: it plays it. */
   disposition: 'inline' | 'attachment';
+  /** Overrides the type the extension gives (a file a person named, whose name proves nothing). */
+  contentType?: string;
 }
 
 export async function sendFile(req: IncomingMessage, res: ServerResponse, file: ServedFile, options: FileReplyOptions): Promise<void> {
   const { size, modified } = file;
   const range = ifRangeHolds(req, modified) ? parseByteRange(req.headers.range, size) : null;
   res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('Content-Type', contentTypeFor(file.path));
+  res.setHeader('Content-Type', options.contentType ?? contentTypeFor(file.path));
   res.setHeader('Last-Modified', modified.toUTCString());
   res.setHeader('Content-Disposition', contentDisposition(options.disposition, path.basename(file.path)));
   // Media is the one thing worth caching: it changes only when a job is redone (new mtime).

@@ -3,8 +3,9 @@
 // them with), and the replies it can give. Keyed by the OpenAPI path, then the method.
 import { z } from 'zod';
 import { cueEditsRequestSchema } from '../shared/cues.js';
-import { createJobsRequestSchema, importModelRequestSchema, listJobsQuerySchema, logsQuerySchema, queuePauseSchema, settingsPatchSchema, statsQuerySchema, waveformQuerySchema } from '../shared/contract.js';
-import { errors, fromZod, jobIdParameter, jsonBody, jsonReply, packIdParameter, queryParameter, ref, strictJson, type OpenApiObject } from './openapi-schemas.js';
+import { createJobsRequestSchema, importModelRequestSchema, lipSyncRequestSchema, listJobsQuerySchema, logsQuerySchema, queuePauseSchema, settingsPatchSchema, statsQuerySchema, waveformQuerySchema } from '../shared/contract.js';
+import { audioRefIdSchema } from '../shared/lipsync.js';
+import { errors, fromZod, jobIdParameter, jsonBody, jsonReply, packIdParameter, pathParameter, queryParameter, ref, strictJson, type OpenApiObject } from './openapi-schemas.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -27,13 +28,13 @@ const lastEventIdParameter = { name: 'lastEventId', in: 'query', required: false
 const jobSummaryReply = (description: string) => ({ '200': jsonReply(description, ref('JobSummary')) });
 
 /** Media and downloads: a byte range lets a <video> seek and a download resume. */
-function mediaOperation(operationId: string, summary: string, type: string, disposition: 'inline' | 'attachment'): OperationSpec {
+function mediaOperation(operationId: string, summary: string, type: string, disposition: 'inline' | 'attachment', extra: { parameters?: OpenApiObject[]; description?: string } = {}): OperationSpec {
   return {
     operationId,
     summary,
     tags: ['media'],
-    description: `Sent with \`Content-Disposition: ${disposition}\` and range support; \`?token=\` may stand in for the header (a \`<video src>\` sends none).`,
-    parameters: [jobIdParameter, { name: 'Range', in: 'header', required: false, description: 'bytes=start-end', schema: { type: 'string' } }],
+    description: `${extra.description ?? ''}Sent with \`Content-Disposition: ${disposition}\` and range support; \`?token=\` may stand in for the header (a \`<video src>\` sends none).`,
+    parameters: [jobIdParameter, ...(extra.parameters ?? []), { name: 'Range', in: 'header', required: false, description: 'bytes=start-end', schema: { type: 'string' } }],
     responses: {
       '200': { description: 'The whole file.', content: { [type]: { schema: { type: 'string', format: 'binary' } } } },
       '206': { description: 'The requested range (`Content-Range` says which).', content: { [type]: { schema: { type: 'string', format: 'binary' } } } },
@@ -56,13 +57,22 @@ const uploadForm = {
       subtitlesEncoding: fromZod(createJobsRequestSchema.shape.subtitlesEncoding.unwrap()),
       subtitlesShown: { type: 'string', enum: ['true', 'false'] },
       priority: fromZod(createJobsRequestSchema.shape.priority.unwrap()),
+      lipsync: { type: 'string', contentMediaType: 'application/json', description: 'Lip-sync segments as the JSON of a segments file: {"segments": [{"id", "startMs", "endMs", "audio": {"refId", "cropStartMs"?, "cropEndMs"?}, "fit"?}]}.' },
+      audio: {
+        type: 'array',
+        items: { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' },
+        description: 'Audio files for the segments, one part each, refId from the file name: its name without the extension, characters other than letters, digits, "-" and "_" made "-" ("Take 2 (final).wav" → "Take-2-final"), "-2", "-3", … added when taken or "dub". The reply lists the refIds.',
+      },
     },
     patternProperties: {
       '^translation\\..+$': { type: 'string', format: 'binary', description: 'translation.<lang>: a ready translation for that language.' },
       '^voice\\..+$': { type: 'string', description: 'voice.<lang>: the voice to speak that language with.' },
+      '^audio\\..+$': { type: 'string', format: 'binary', description: 'audio.<refId>: an audio file for the segments under that refId (1–64 letters, digits, "-" or "_"; not "dub").' },
     },
   },
 };
+
+const refIdParameter = pathParameter('refId', audioRefIdSchema, 'The refId the audio file was added under, as the job\'s lipsync.audio lists it.');
 
 export const operations: Record<string, Partial<Record<HttpMethod, OperationSpec>>> = {
   '/health': {
@@ -128,12 +138,21 @@ export const operations: Record<string, Partial<Record<HttpMethod, OperationSpec
       operationId: 'createJobs',
       summary: 'Dub a video into one or more languages (one job per language)',
       tags: ['jobs'],
-      description: 'JSON names files on the machine that runs the server; a multipart upload sends them. Packs that are needed but not installed are refused before anything is queued (E_MODEL_MISSING).',
+      description:
+        'JSON names files on the machine that runs the server; a multipart upload sends them. Packs that are needed but not installed are refused before anything is queued (E_MODEL_MISSING): lip-sync segments need `yunet-2023mar` and `wav2lip-96`. ' +
+        'Segments are checked against the video and the audio (`audio`: refId → file; "dub" is the dubbed track) with at most `maxLipSyncSegments` (a setting, 5 by default): a broken rule is 422 E_LIPSYNC_INVALID with `violations` [{segmentId, rule, message}]. ' +
+        'An audio file that holds no sound is E_AUDIO_INVALID, one with no bytes or no length E_AUDIO_EMPTY, one longer than the duration limit (the job\'s, else 4 hours) E_AUDIO_TOO_LONG (422).',
       requestBody: {
         required: true,
         content: { 'application/json': strictJson(createJobsRequestSchema), 'multipart/form-data': uploadForm },
       },
-      responses: { '201': jsonReply('The jobs, queued.', { type: 'object', properties: { jobs: { type: 'array', items: ref('JobSummary') } } }), ...errors(400, 401, 409, 413, 422, 507) },
+      responses: {
+        '201': jsonReply('The jobs, queued; a multipart upload also lists the audio files it added, each with its refId.', {
+          type: 'object',
+          properties: { jobs: { type: 'array', items: ref('JobSummary') }, audio: { type: 'array', items: ref('AudioRef'), description: 'Multipart uploads only: the uploaded audio files with the refIds they got.' } },
+        }),
+        ...errors(400, 401, 409, 413, 422, 507),
+      },
     },
   },
   '/jobs/{id}': {
@@ -194,6 +213,25 @@ export const operations: Record<string, Partial<Record<HttpMethod, OperationSpec
       parameters: [jobIdParameter],
       responses: { '202': jsonReply('The job, running again.', ref('JobSummary')), ...errors(400, 401, 404, 409) },
     },
+  },
+  '/jobs/{id}/lipsync': {
+    put: {
+      operationId: 'replaceLipSync',
+      summary: 'Replace the job\'s lip-sync segments and render again',
+      tags: ['cues'],
+      description:
+        'All of the job\'s segments ([] removes them), checked as at creation against its video, its added audio and the `maxLipSyncSegments` setting: a broken rule is 422 E_LIPSYNC_INVALID with `violations` [{segmentId, rule, message}] and `details` (the same as sentences), and nothing changes. ' +
+        'Segments need the lip-sync packs (409 E_MODEL_MISSING naming them). A running job is 409 E_JOB_STATE; a done one is queued again (stage results are reused where nothing changed), a failed or cancelled one retried.',
+      parameters: [jobIdParameter],
+      requestBody: jsonBody(lipSyncRequestSchema),
+      responses: { '200': jsonReply('The job, queued again, with its new segments in `lipsync`.', ref('JobDetails')), ...errors(400, 401, 404, 409, 422) },
+    },
+  },
+  '/jobs/{id}/audio/{refId}': {
+    get: mediaOperation('getAudio', 'An audio file added to the job', 'application/octet-stream', 'inline', {
+      parameters: [refIdParameter],
+      description: 'The file as it was added (its own type: audio/wav, audio/mpeg, …), for drawing its waveform. An unknown refId is 400 E_BAD_REQUEST. ',
+    }),
   },
   '/jobs/{id}/waveform': {
     get: {

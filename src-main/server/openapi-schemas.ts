@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { errorDefinitions } from '../shared/errors.js';
 import { jobStates } from '../shared/jobs.js';
 import { jobIdSchema, packIdSchema, packKinds, settingsSchema } from '../shared/contract.js';
+import { lipSyncRules, lipSyncSegmentSchema } from '../shared/lipsync.js';
 
 export type JsonSchema = Record<string, unknown>;
 export type OpenApiObject = Record<string, unknown>;
@@ -54,7 +55,7 @@ const errorReplies: Record<number, string> = {
   405: 'The path exists but not with this method (E_METHOD_NOT_ALLOWED); `Allow` lists the ones it has.',
   409: 'The job or pack is not in a state that allows it (E_JOB_STATE, E_NOT_READY, E_CUES_CHANGED, E_MODEL_BUSY, …).',
   413: 'The body or upload is over its limit (E_UPLOAD_TOO_LARGE).',
-  422: 'The input was read but cannot be used (the video, subtitles or a lip-sync file).',
+  422: 'The input was read but cannot be used (the video, subtitles, an audio file, or lip-sync segments: E_LIPSYNC_INVALID carries `violations`).',
   507: 'The data folder\'s disk is full (E_DISK_FULL).',
 };
 
@@ -78,8 +79,26 @@ const errorSchema: JsonSchema = {
     message: string,
     action: { type: 'string', description: 'The next step for the person reading it.' },
     details: { ...strings, description: 'Specifics of this occurrence: the field, the file, what ffmpeg said.' },
+    violations: {
+      type: 'array',
+      description: 'E_LIPSYNC_INVALID: each broken rule, naming the segment (the same as `details`, as data).',
+      items: {
+        type: 'object',
+        required: ['segmentId', 'rule', 'message'],
+        properties: { segmentId: string, rule: { type: 'string', enum: [...lipSyncRules] }, message: string },
+      },
+    },
   },
 };
+
+const audioRef: JsonSchema = {
+  type: 'object',
+  description: 'AudioRefSummary (shared/lipsync.ts): an audio file added to a job; GET /jobs/{id}/audio/{refId} serves it.',
+  required: ['id', 'durationMs', 'name'],
+  properties: { id: { type: 'string', description: 'The refId segments name in audio.refId.' }, durationMs: integer, name: { type: 'string', description: 'The file\'s name.' } },
+};
+
+const lipSyncSegment: JsonSchema = { ...fromZod(lipSyncSegmentSchema, 'output'), description: 'LipSyncSegment (shared/lipsync.ts).' };
 
 const jobSummary: JsonSchema = {
   type: 'object',
@@ -116,6 +135,11 @@ const jobDetails: JsonSchema = {
         cuesSynthesized: integer,
         cues: { type: 'array', items: { type: 'object', properties: { index: integer, id: string, startMs: integer, endMs: integer, sourceText: string, targetText: string, speedFactor: nullable(number) } } },
         warnings: strings,
+        lipsync: {
+          type: 'object',
+          description: 'LipSyncPlan: the segments (by start), the added audio ("dub", the dubbed track, is always there and not listed) and the segment limit the next change is checked against.',
+          properties: { segments: { type: 'array', items: ref('LipSyncSegment') }, audio: { type: 'array', items: ref('AudioRef') }, maxSegments: integer },
+        },
       },
     },
   ],
@@ -175,6 +199,8 @@ export const components: OpenApiObject = {
     ErrorReply: { type: 'object', required: ['error'], additionalProperties: false, properties: { error: ref('Error') } },
     JobSummary: jobSummary,
     JobDetails: jobDetails,
+    LipSyncSegment: lipSyncSegment,
+    AudioRef: audioRef,
     QueueStatus: { type: 'object', description: 'QueueStatus', properties: { paused: { type: 'boolean' }, counts: jobStateCounts, depth: { ...integer, description: 'queued plus retry_wait' } } },
     Settings: { ...fromZod(settingsSchema, 'output'), description: 'Settings: the whole set, as stored.' },
     LogEntry: { type: 'object', properties: { id: integer, at: { type: 'string', format: 'date-time' }, level: { type: 'string', enum: ['info', 'warn', 'error'] }, stage: nullable(string), message: string } },

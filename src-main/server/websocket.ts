@@ -260,7 +260,7 @@ function endOf(event: RedubEvent): string | null {
 }
 
 function summaryOf(details: JobDetails): JobSummary {
-  const { stages: _stages, cues: _cues, cuesSynthesized: _cuesSynthesized, warnings: _warnings, ...summary } = details;
+  const { stages: _stages, cues: _cues, cuesSynthesized: _cuesSynthesized, warnings: _warnings, lipsync: _lipsync, ...summary } = details;
   return summary;
 }
 

@@ -3,7 +3,7 @@
 // schemas validate at every boundary, so a bad message gets the same error everywhere.
 import { z } from 'zod';
 import { cueEditsRequestSchema, type CueEditsRequest, type CuesView } from './cues.js';
-import { lipSyncFileSchema } from './lipsync.js';
+import { audioRefIdSchema, lipSyncFileSchema } from './lipsync.js';
 import type { RedubErrorData } from './errors.js';
 import { parseGlossaryText } from './glossary.js';
 import { jobStates, type JobDetails, type JobState, type JobSummary, type LogLine } from './jobs.js';
@@ -42,8 +42,10 @@ export const createJobsRequestSchema = z.object({
   maxDurationMinutes: z.number().positive().max(24 * 60).optional(),
   /** Where the ONNX engines run; the executionProvider setting by default. */
   executionProvider: executionPreferenceSchema.optional(),
-  /** Lip-sync segments (SPEC §3), checked against the video before anything is queued. */
+  /** Lip-sync segments (SPEC §3), checked against the video and the audio before anything is queued. */
   lipsync: lipSyncFileSchema.optional(),
+  /** Audio files added to the job, by refId (a path on the machine that runs the core); segments name them in audio.refId. */
+  audio: z.record(audioRefIdSchema, z.string().min(1)).optional(),
 });
 export type CreateJobsRequest = z.infer<typeof createJobsRequestSchema>;
 
@@ -59,6 +61,15 @@ export function apiMediaPath(jobId: string, track: MediaTrack): string {
 }
 
 export const jobIdSchema = z.string().uuid('A job id is a UUID, as the job list shows it.');
+
+/** PUT /jobs/{id}/lipsync: the job's segments, all of them, replacing what it had. */
+export const lipSyncRequestSchema = lipSyncFileSchema;
+export type LipSyncRequest = z.infer<typeof lipSyncRequestSchema>;
+
+/** Where the local API serves an audio file added to a job (the timeline draws its waveform from it). */
+export function apiAudioPath(jobId: string, refId: string): string {
+  return `/api/v1/jobs/${encodeURIComponent(jobId)}/audio/${encodeURIComponent(refId)}`;
+}
 
 export const listJobsQuerySchema = z.object({
   states: z.array(z.enum(jobStates)).optional(),
@@ -122,6 +133,8 @@ export const settingsSchema = z.object({
   artifactBudgetGb: z.number().min(0.1).max(100_000),
   /** Artifacts unused for longer than this go, whatever the budget. */
   artifactMaxAgeDays: z.number().min(1).max(3650),
+  /** The most lip-sync segments a job may have, wherever they are made (CLI, API, the timeline). */
+  maxLipSyncSegments: z.number().int().min(1).max(100),
   /** Terms fixed in every machine translation of new jobs, in the glossary's text form. */
   glossary: z
     .string()
@@ -174,8 +187,8 @@ export const packIdSchema = z.string().regex(/^[a-z0-9._-]{1,100}$/, 'A model pa
 /** POST /models/{id}/import: the folder or archive to import, a path on the machine that runs the core; the service checks it further. */
 export const importModelRequestSchema = z.object({ source: z.string() });
 
-/** What a model pack does: the engine kinds a pack can hold (lip-sync and separation come with their engines). */
-export const packKinds = ['asr', 'mt', 'tts', 'vad'] as const;
+/** What a model pack does: the engine kinds a pack can hold (separation comes with its engine). */
+export const packKinds = ['asr', 'mt', 'tts', 'vad', 'lipsync'] as const;
 export type PackKind = (typeof packKinds)[number];
 
 /** A model pack from the catalog, and whether this machine has it. */
@@ -294,5 +307,11 @@ export type ApiReply<T> = { ok: true; value: T } | { ok: false; error: RedubErro
 
 /** Turns a schema failure into the sentence a person reads, naming the field. */
 export function describeSchemaError(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'request'}: ${issue.message}`);
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'request'}: ${issueMessage(issue)}`);
+}
+
+/** A record key's own failure (an audio refId) says why, not only "Invalid key in record". */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) return issue.issues.map((inner) => inner.message).join('; ');
+  return issue.message;
 }

@@ -29,6 +29,9 @@ export const errorDefinitions = {
   E_TRANSLATION_REQUIRED: { kind: 'input', message: 'No translation was given for this language, and translating needs a translation model pack, which is not installed.', action: 'Pass the translation with --translation <lang>=<file.srt>, or install a translation model pack.' },
   E_LANGUAGE_UNSUPPORTED: { kind: 'input', message: 'There is no voice for this target language.', action: 'Pick a language code that eSpeak NG supports (for example es, fr, de, pt, it), or pass --voice <lang>=<voice>.' },
   E_LIPSYNC_INVALID: { kind: 'input', message: 'The lip-sync segments are not valid.', action: 'Fix the segments named in the details, then try again.' },
+  E_AUDIO_INVALID: { kind: 'input', message: 'An audio file that was given holds no sound Redub can read.', action: 'Pass an audio file (WAV, MP3, M4A, FLAC, Ogg…) or a video with a sound track; `ffprobe <file>` shows what the file holds.' },
+  E_AUDIO_EMPTY: { kind: 'input', message: 'An audio file that was given is empty: it has no bytes, or no sound at all (zero duration).', action: 'Export or record the audio again, then pass the new file.' },
+  E_AUDIO_TOO_LONG: { kind: 'input', message: 'An audio file that was given is longer than the duration limit.', action: 'Trim the audio to the part the segments use, or raise the duration limit (--max-duration-minutes, "maxDurationMinutes" or the settings).' },
   E_NO_SPEECH: { kind: 'input', message: 'No speech was found in the video, so there is nothing to dub.', action: 'If the video does have speech, pass its text with --subtitles <file.srt> (and each translation with --translation <lang>=<file.srt>).' },
   E_GLOSSARY_FILE: { kind: 'input', message: 'The glossary file cannot be read.', action: 'Write one term per line as "source term<Tab>fixed translation" (or "source = translation"), or a JSON list of {"source", "target"}.' },
   E_LIPSYNC_FILE: { kind: 'input', message: 'The lip-sync segments file cannot be read as JSON of the form {"segments": [...]}.', action: 'Check the file; each segment needs id, startMs, endMs and audio.refId.' },
@@ -100,20 +103,31 @@ export interface RedubErrorData {
   action: string;
   /** Specifics for this occurrence: which file, which segment, what ffmpeg said. */
   details?: string[];
+  /** E_LIPSYNC_INVALID: each broken rule as data, so an editor can mark the segment it names. */
+  violations?: ErrorViolation[];
+}
+
+/** One broken rule of one item (a lip-sync segment): shared/lipsync.ts's LipSyncViolation. */
+export interface ErrorViolation {
+  segmentId: string;
+  rule: string;
+  message: string;
 }
 
 export class RedubError extends Error {
   readonly code: ErrorCode;
   readonly action: string;
   readonly details: string[];
+  readonly violations: ErrorViolation[];
 
-  constructor(code: ErrorCode, options: { message?: string; action?: string; details?: string[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, options: { message?: string; action?: string; details?: string[]; violations?: ErrorViolation[]; cause?: unknown } = {}) {
     const definition = errorDefinitions[code];
     super(options.message ?? definition.message, { cause: options.cause });
     this.name = 'RedubError';
     this.code = code;
     this.action = options.action ?? definition.action;
     this.details = options.details ?? [];
+    this.violations = options.violations ?? [];
   }
 
   get kind(): ErrorKind {
@@ -123,11 +137,12 @@ export class RedubError extends Error {
   toData(): RedubErrorData {
     const data: RedubErrorData = { code: this.code, message: this.message, action: this.action };
     if (this.details.length > 0) data.details = this.details;
+    if (this.violations.length > 0) data.violations = this.violations;
     return data;
   }
 
   static fromData(data: RedubErrorData): RedubError {
-    return new RedubError(data.code, { message: data.message, action: data.action, details: data.details ?? [] });
+    return new RedubError(data.code, { message: data.message, action: data.action, details: data.details ?? [], violations: data.violations ?? [] });
   }
 }
 

@@ -1,6 +1,7 @@
 // The job contract shared by the CLI, the local API and the renderer: states, stages and the
 // DTOs that describe a job to anyone outside the core.
 import type { RedubErrorData } from './errors.js';
+import type { LipSyncPlan } from './lipsync.js';
 
 /** SPEC §2: queued → running → done | failed | cancelled, with retry_wait between attempts. */
 export const jobStates = ['queued', 'running', 'retry_wait', 'done', 'failed', 'cancelled'] as const;
@@ -75,6 +76,8 @@ export interface JobDetails extends JobSummary {
   cues: CueRecord[];
   /** The job log's warnings, each once (the subtitle lines skipped, a glossary term lost, …). */
   warnings: string[];
+  /** The job's lip-sync segments, the audio files added for them and the segment limit. */
+  lipsync: LipSyncPlan;
 }
 
 export interface CueRecord {

@@ -97,3 +97,47 @@ function checkSegment(segment: LipSyncSegment, context: LipSyncContext, add: (ru
     add('length-matches-audio', `${name} lasts ${segmentLength} ms but its audio lasts ${cropEnd - cropStart} ms; make them equal within one frame or choose "fit".`);
   }
 }
+
+/** The refId of the job's own dubbed speech; every other refId names an audio file added to the job. */
+export const dubAudioRefId = 'dub';
+
+/** What an added audio file may be called: it becomes part of URLs and file names. */
+export const audioRefIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** The refId of an added audio file, as every transport takes it: the pattern, and never "dub". */
+export const audioRefIdSchema = z
+  .string()
+  .regex(audioRefIdPattern, 'An audio refId is 1 to 64 letters, digits, "-" or "_", starting with a letter or digit.')
+  .refine((id) => id !== dubAudioRefId, `"${dubAudioRefId}" is the job's own dubbed track; give the added audio another refId.`);
+
+/** Why a refId cannot name an added audio file, in a sentence; null when it can. */
+export function audioRefIdProblem(id: string): string | null {
+  if (id === dubAudioRefId) return `"${dubAudioRefId}" is the job's own dubbed track; give the added audio another refId.`;
+  if (!audioRefIdPattern.test(id)) return `"${id.slice(0, 80)}" is not an audio refId: use 1 to 64 letters, digits, "-" or "_", starting with a letter or digit.`;
+  return null;
+}
+
+/** An audio file added to a job, as the job reports it (the file's path stays on the machine). */
+export interface AudioRefSummary {
+  id: string;
+  durationMs: number;
+  /** The file's name, for people. */
+  name: string;
+}
+
+/** A job's lip-sync plan as JobDetails carries it: what the timeline's lane shows and edits. */
+export interface LipSyncPlan {
+  segments: LipSyncSegment[];
+  /** The added audio files (the dub, refId "dub", is always there and not listed). */
+  audio: AudioRefSummary[];
+  /** The segment limit (the maxLipSyncSegments setting) the job was checked against. */
+  maxSegments: number;
+}
+
+/** Every rule a segment can break, by the name violations give (for documents and editors). */
+export const lipSyncRules = [
+  'start-before-end', 'inside-video', 'no-overlap', 'unique-id', 'known-audio', 'crop-inside-audio', 'crop-start-before-end', 'length-matches-audio', 'segment-limit',
+] as const satisfies readonly LipSyncRule[];
+type UnlistedRule = Exclude<LipSyncRule, (typeof lipSyncRules)[number]>;
+/** Fails to compile when a rule is added to LipSyncRule but not to the list above. */
+export const everyLipSyncRuleListed: [UnlistedRule] extends [never] ? true : UnlistedRule = true;

@@ -7,7 +7,7 @@ import { RedubError } from '../../shared/errors.js';
 import type { RedubService } from '../../core/service/redub-service.js';
 import { isUrlInput } from '../../core/files/url-input.js';
 import { readGlossaryFile } from '../../core/pipeline/glossary-file.js';
-import { parsePairs, parsePositiveNumber } from '../arguments.js';
+import { parseAudioPairs, parsePairs, parsePositiveNumber } from '../arguments.js';
 import type { Output } from '../output.js';
 import { readLipSyncFile } from '../lipsync-file.js';
 import { runToCompletion } from '../run-to-completion.js';
@@ -28,6 +28,7 @@ export async function dubCommand(service: RedubService, args: DubArguments, outp
   const maxMinutes = parsePositiveNumber(args.values['max-duration-minutes'], '--max-duration-minutes');
   const maxSpeed = parsePositiveNumber(args.values['max-speed'], '--max-speed');
   if (maxSpeed !== undefined && maxSpeed < 1) throw new RedubError('E_USAGE', { message: '--max-speed must be at least 1.' });
+  const audio = parseAudioPairs(args.values.audio);
   const provider = executionPreferenceSchema.safeParse(args.values['execution-provider'] ?? 'auto');
   if (!provider.success) {
     throw new RedubError('E_USAGE', { message: `--execution-provider takes one of ${executionPreferenceSchema.options.join(', ')}; "${args.values['execution-provider']}" is not one.` });
@@ -43,6 +44,7 @@ export async function dubCommand(service: RedubService, args: DubArguments, outp
     translations: parsePairs(args.values.translation, '--translation'),
     voices: parsePairs(args.values.voice, '--voice'),
     ...(args.values.lipsync ? { lipsync: readLipSyncFile(args.values.lipsync) } : {}),
+    ...(Object.keys(audio).length > 0 ? { audio } : {}),
     executionProvider: provider.data,
     ...(args.values.transcriber ? { transcriber: args.values.transcriber } : {}),
     ...(args.values.translator ? { translator: args.values.translator } : {}),

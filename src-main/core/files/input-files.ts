@@ -194,7 +194,7 @@ function tooLarge(file: string, kind: InputFileKind, limit: number, size: number
     return new RedubError('E_INPUT_TOO_LARGE', { message: `The input file is ${formatBytes(size)}, larger than the ${formatBytes(limit)} limit.`, details: [`File: ${file}`] });
   }
   return new RedubError('E_FILE_TOO_LARGE', {
-    message: `The ${labels[kind]} ${path.basename(file)} is ${size > limit + 1 ? formatBytes(size) : `over ${formatBytes(limit)}`}; a ${labels[kind]} is at most ${formatBytes(limit)}.`,
+    message: `The ${labels[kind]} ${path.basename(file)} is ${size > limit + 1 ? formatBytes(size) : `over ${formatBytes(limit)}`}; ${/^[aeiou]/.test(labels[kind]) ? 'an' : 'a'} ${labels[kind]} is at most ${formatBytes(limit)}.`,
     details: [`File: ${file}`],
   });
 }

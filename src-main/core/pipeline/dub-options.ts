@@ -19,7 +19,10 @@ export type TranslatorChoice = z.infer<typeof translatorChoiceSchema>;
 export type TranscriberChoice = NonNullable<DubJobOptions['transcription']>;
 
 /** The version of the option sets Redub writes now; option-upgrades.ts brings older ones here. */
-export const currentOptionsVersion = 4;
+export const currentOptionsVersion = 5;
+
+export const audioRefSchema = z.object({ id: z.string(), path: z.string(), durationMs: z.number().int().positive(), fingerprint: z.string() });
+export type AudioRefOption = z.infer<typeof audioRefSchema>;
 
 const speechChoiceSchema = z.object({
   engine: z.enum(['espeak', 'piper']),
@@ -51,6 +54,12 @@ export const dubJobOptionsSchema = z.object({
   targetLufs: z.number().min(-40).max(-5),
   limits: z.object({ maxBytes: z.number().optional(), maxDurationMs: z.number().optional() }),
   lipSyncSegments: z.array(lipSyncSegmentSchema),
+  /**
+   * Audio files the user added for lip-sync segments (refId "dub" is the job's own track and is
+   * never listed): where each is (symbolic links resolved), how long it is, and its fingerprint
+   * (see fingerprint.ts), so a changed file is told from the one the job was queued with.
+   */
+  audioRefs: z.array(audioRefSchema),
   /** Where the ONNX engines run (SPEC §1). */
   executionProvider: executionPreferenceSchema,
   /**
@@ -95,8 +104,11 @@ export function idempotencyKeyFor(options: Partial<z.input<typeof dubJobOptionsS
   // A detected encoding and a subtitle track that does not show are what every job meant before
   // those fields existed: at those values they are left out, so older keys stay the same.
   // A URL input is keyed by its URL (in the fingerprint and inputUrl); a local one never has it.
-  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, version: _version, subtitlesEncoding, subtitlesShown, inputUrl, ...rest } = options as z.input<typeof dubJobOptionsSchema> & { version?: number };
-  const identity = { ...rest, ...(subtitlesEncoding ? { subtitlesEncoding } : {}), ...(subtitlesShown ? { subtitlesShown } : {}), ...(inputUrl ? { inputUrl } : {}) };
+  // Added audio is keyed like subtitles, by refId and content (its fingerprint), not by path, and
+  // only when there is some, so the keys of jobs without it stay as they were.
+  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, version: _version, subtitlesEncoding, subtitlesShown, inputUrl, audioRefs, ...rest } = options as z.input<typeof dubJobOptionsSchema> & { version?: number };
+  const audio = (audioRefs ?? []).map(({ id, fingerprint }) => ({ id, fingerprint }));
+  const identity = { ...rest, ...(subtitlesEncoding ? { subtitlesEncoding } : {}), ...(subtitlesShown ? { subtitlesShown } : {}), ...(inputUrl ? { inputUrl } : {}), ...(audio.length > 0 ? { audioRefs: audio } : {}) };
   if (speech && speech.engine !== 'espeak') return hashOf({ ...identity, speech });
   return hashOf(identity);
 }

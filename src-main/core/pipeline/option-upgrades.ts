@@ -32,6 +32,11 @@ export const optionUpgrades: readonly OptionsUpgrade[] = [
     what: 'the input may be a URL to download (jobs from before it could be were local files)',
     upgrade: (options) => ({ ...options, version: 4, inputUrl: options.inputUrl ?? null }),
   },
+  {
+    version: 5,
+    what: 'audio files may be added for lip-sync segments (jobs from before had none; their segments could use only the dub)',
+    upgrade: (options) => ({ ...options, version: 5, audioRefs: options.audioRefs ?? [] }),
+  },
 ];
 
 export const newestOptionsVersion = optionUpgrades.at(-1)?.version ?? 1;

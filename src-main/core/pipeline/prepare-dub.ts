@@ -1,12 +1,13 @@
 // Validates a dub request before anything is queued (SPEC §2): the video, the subtitle files,
-// the languages and voices, the lip-sync segments. Every rejection is a RedubError of the input
-// kind with a sentence naming what is wrong; nothing reaches the queue until all of it is right.
+// the languages and voices, the lip-sync segments and the audio added for them (and the packs the
+// segments need). Every rejection is a RedubError of the input kind with a sentence naming what is
+// wrong; nothing reaches the queue until all of it is right.
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutionPreference } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
 import { languageCodePattern, normalizeLanguage } from '../../shared/languages.js';
-import { defaultMaxLipSyncSegments, validateLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
+import { defaultMaxLipSyncSegments, type LipSyncSegment } from '../../shared/lipsync.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { createHash } from 'node:crypto';
 import { inspectUrl, isUrlInput } from '../files/url-input.js';
@@ -18,6 +19,7 @@ import type { InstalledPack, PackManifest } from '../models/model-store.js';
 import { chooseTranscriber, chooseTranslators, type InstalledModels } from './model-choice.js';
 import { currentOptionsVersion, defaultMaxSpeed, defaultTargetLufs, type DubJobOptions, type SpeechChoice } from './dub-options.js';
 import { fingerprintMedia } from './fingerprint.js';
+import { checkAudioRefs, checkLipSyncSegments, requireLipSyncPacks } from './lipsync-request.js';
 
 export interface DubRequest {
   input: string;
@@ -32,10 +34,13 @@ export interface DubRequest {
   voices?: Record<string, string>;
   /** Lip-sync segments, in the shape of a segments file ({segments: [...]}), not yet checked against the video. */
   lipsync?: { segments: LipSyncSegment[] } | null;
+  /** Audio files added for the segments, by refId ("dub" is the job's own track and cannot be added). */
+  audio?: Record<string, string>;
   outDir?: string | null;
   maxSpeed?: number;
   targetLufs?: number;
   limits?: { maxBytes?: number; maxDurationMs?: number };
+  /** The most segments a job may have (the maxLipSyncSegments setting); 5 by default. */
   maxLipSyncSegments?: number;
   /** Where the ONNX engines run; default 'auto' (a GPU when present, the CPU always). */
   executionProvider?: ExecutionPreference;
@@ -132,8 +137,13 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
   const subtitlesEncoding = request.subtitlesEncoding ? checkEncodingName(request.subtitlesEncoding) : null;
   // Read whole now, so a file with no readable cue is refused before anything is queued.
   const subtitlesHash = subtitlesPath ? (await loadSubtitleFile(subtitlesPath, 'subtitles', subtitlesEncoding)).sha256 : null;
-  if (request.lipsync && !media) throw usage('Lip-sync segments need the video first: download it, then dub the file with --lipsync.');
-  const lipSyncSegments = request.lipsync && media ? checkLipSyncSegments(request.lipsync.segments, media, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
+  const addedAudio = request.audio ?? {};
+  if ((request.lipsync || Object.keys(addedAudio).length > 0) && !media) throw usage('Lip-sync segments and added audio need the video first: download it, then dub the file with --lipsync (and --audio).');
+  // Each added file is probed now, so a file that is not audio is refused before anything is queued.
+  const audioRefs = await checkAudioRefs(addedAudio, { maxBytes: limits.maxBytes, maxDurationMs: limits.maxDurationMs });
+  const lipSyncSegments = request.lipsync && media ? checkLipSyncSegments(request.lipsync.segments, { durationMs: media.durationMs, fps: media.video.fps }, audioRefs, request.maxLipSyncSegments ?? defaultMaxLipSyncSegments) : [];
+  // Only segments need the packs; rendering them is the one thing the packs are for.
+  if (lipSyncSegments.length > 0) requireLipSyncPacks(models);
 
   const sourceLanguage = request.from ? normalizeLanguage(request.from) : null;
   if (sourceLanguage !== null && !languageCodePattern.test(sourceLanguage)) throw usage(`"${request.from}" is not a language code; use codes such as en, es or pt-br.`);
@@ -172,6 +182,7 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
       targetLufs: request.targetLufs ?? defaultTargetLufs,
       limits,
       lipSyncSegments,
+      audioRefs,
       executionProvider: request.executionProvider ?? 'auto',
       speech,
       ...(transcription ? { transcription } : {}),
@@ -216,20 +227,6 @@ async function locateInput(request: DubRequest, limits: { maxBytes?: number; max
   // along the way is changed later.
   const inputPath = realpathSync(media.path);
   return { inputPath, media, fingerprint: fingerprintMedia(inputPath), url: null };
-}
-
-function checkLipSyncSegments(segments: LipSyncSegment[], media: MediaInfo, maxSegments: number): LipSyncSegment[] {
-  const violations = validateLipSyncSegments(segments, {
-    videoDurationMs: media.durationMs,
-    fps: media.video.fps,
-    // The dubbed track spans the whole video; files the user adds to a job come with the desktop app.
-    audioDurationsMs: { dub: media.durationMs },
-    maxSegments,
-  });
-  if (violations.length > 0) {
-    throw new RedubError('E_LIPSYNC_INVALID', { details: violations.map((violation) => `${violation.message} [rule: ${violation.rule}]`) });
-  }
-  return segments;
 }
 
 function checkGlossary(entries: GlossaryEntry[]): GlossaryEntry[] {

@@ -1,5 +1,6 @@
 // Owns turning stored job rows into the DTOs the CLI, the API and the renderer see.
 import type { CueRecord, JobDetails, JobSummary, StageRecord } from '../../shared/jobs.js';
+import { defaultMaxLipSyncSegments, type LipSyncPlan } from '../../shared/lipsync.js';
 import type { JobRow } from './job-row.js';
 
 export function toSummary(row: JobRow): JobSummary {
@@ -23,9 +24,11 @@ export function toSummary(row: JobRow): JobSummary {
   };
 }
 
-/** `cuesSynthesized` is the pipeline's to know (it reads the artifact cache); 0 here. */
-export function toDetails(row: JobRow, related: { stages: StageRecord[]; cues: CueRecord[]; warnings?: string[] }): JobDetails {
-  return { ...toSummary(row), stages: related.stages, cues: related.cues, cuesSynthesized: 0, warnings: related.warnings ?? [] };
+/** `cuesSynthesized` is the pipeline's to know (it reads the artifact cache); 0 here. Without a
+ * lip-sync plan the job has none: no segments, no added audio, the default limit. */
+export function toDetails(row: JobRow, related: { stages: StageRecord[]; cues: CueRecord[]; warnings?: string[]; lipsync?: LipSyncPlan }): JobDetails {
+  const lipsync = related.lipsync ?? { segments: [], audio: [], maxSegments: defaultMaxLipSyncSegments };
+  return { ...toSummary(row), stages: related.stages, cues: related.cues, cuesSynthesized: 0, warnings: related.warnings ?? [], lipsync };
 }
 
 function isoDate(ms: number): string {

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { settingsSchema, type Settings, type SettingsPatch } from '../../shared/contract.js';
 import { mergeGlossaries, parseGlossaryText, type GlossaryEntry } from '../../shared/glossary.js';
+import { defaultMaxLipSyncSegments } from '../../shared/lipsync.js';
 import type { DubRequest } from '../pipeline/prepare-dub.js';
 import type { SettingsTable } from '../store/settings-table.js';
 
@@ -18,6 +19,8 @@ export function defaultSettings(): Settings {
     maxInputMb: 2048,
     maxDurationMinutes: 240,
     theme: 'system',
+    // SPEC §3: the seeds allowed 5 segments a job (Pro).
+    maxLipSyncSegments: defaultMaxLipSyncSegments,
     glossary: '',
     artifactBudgetGb: 20,
     artifactMaxAgeDays: 30,
@@ -46,9 +49,10 @@ export function writeSettings(settingsTable: SettingsTable, patch: SettingsPatch
   return next;
 }
 
-/** What the settings decide about a dub request: the speed bound, the input limits and the glossary. */
-export function requestDefaults(settings: Settings, requestGlossary: readonly GlossaryEntry[] = []): Pick<DubRequest, 'maxSpeed' | 'limits' | 'glossary'> {
+/** What the settings decide about a dub request: the speed bound, the input limits, the segment limit and the glossary. */
+export function requestDefaults(settings: Settings, requestGlossary: readonly GlossaryEntry[] = []): Pick<DubRequest, 'maxSpeed' | 'limits' | 'glossary' | 'maxLipSyncSegments'> {
   return {
+    maxLipSyncSegments: settings.maxLipSyncSegments,
     // The request's own terms win over the settings' for the same term.
     glossary: mergeGlossaries(parseGlossaryText(settings.glossary).entries, requestGlossary),
     maxSpeed: settings.maxSpeed,

@@ -28,3 +28,12 @@ export function parseArguments<Method extends ApiMethod>(method: Method, args: u
   throw new RedubError('E_BAD_REQUEST', { details: describeSchemaError(new ZodError(issues)) });
 }
 
+
+/** The same check for a call outside the contract's method table (one the local API offers):
+ * a failure names each bad field, or `name` for the value as a whole. */
+export function parseValue<Schema extends z.ZodType>(schema: Schema, value: unknown, name: string): z.output<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data as z.output<Schema>;
+  const issues = result.error.issues.map((issue) => ({ ...issue, path: issue.path.length > 0 ? issue.path : [name] }));
+  throw new RedubError('E_BAD_REQUEST', { details: describeSchemaError(new ZodError(issues)) });
+}

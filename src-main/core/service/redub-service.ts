@@ -6,7 +6,7 @@
 import { existsSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import {
-  apiMediaPath, type MediaTrack, type WaveformQuery, type WaveformView, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
+  apiMediaPath, jobIdSchema, lipSyncRequestSchema, type LipSyncRequest, type MediaTrack, type WaveformQuery, type WaveformView, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
   type LogsQuery, type ModelPackInfo, type ModelTask, type ModelVerification, type PreviewSources, type QueueStatus,
   type RedubApi, type RedubEvent, type Settings, type SettingsPatch, type Stats, type StatsQuery,
 } from '../../shared/contract.js';
@@ -20,9 +20,11 @@ import type { WorkerHost } from '../worker-host/worker-host.js';
 import { openServedFile, type FileLocation, type ServedFile } from '../files/served-file.js';
 import type { CueEditsRequest, CuesView } from '../../shared/cues.js';
 import { pruneArtifacts, type PruneReport } from '../housekeeping/prune-artifacts.js';
+import type { AudioRefSummary } from '../../shared/lipsync.js';
 import { cuesView, editCues, waveformView } from './cue-editing.js';
 import { mixLocation, trackLocation } from './job-media.js';
-import { parseArguments } from './arguments.js';
+import { audioLocation, audioSummaries, lipSyncPlan, replaceLipSync } from './lipsync-editing.js';
+import { parseArguments, parseValue } from './arguments.js';
 
 export { parseArguments };
 import { pruneBudget, readSettings, requestDefaults, writeSettings } from './app-settings.js';
@@ -140,6 +142,9 @@ export class RedubService implements RedubApi {
       transcriber: valid.transcriber ?? null,
       translator: valid.translator ?? null,
       lipsync: valid.lipsync ?? null,
+      audio: valid.audio ?? {},
+      // The same limit wherever segments come from: the setting, as PUT /jobs/{id}/lipsync applies it.
+      maxLipSyncSegments: defaults.maxLipSyncSegments,
       glossary: defaults.glossary,
       maxSpeed: valid.maxSpeed ?? defaults.maxSpeed,
       limits: {
@@ -196,7 +201,9 @@ export class RedubService implements RedubApi {
   async getJob(id: string): Promise<JobDetails> {
     const job = this.requireJob('getJob', id);
     const { store } = this.core;
-    const details = toDetails(job, { stages: store.stages.list(job.id, this.core.stageNames), cues: store.cues.list(job.id), warnings: store.logs.warnings(job.id) });
+    // The limit is the setting as it is now: the one the next change of the segments is checked against.
+    const lipsync = lipSyncPlan(this.core, job.id, readSettings(store.settings).maxLipSyncSegments);
+    const details = toDetails(job, { stages: store.stages.list(job.id, this.core.stageNames), cues: store.cues.list(job.id), warnings: store.logs.warnings(job.id), lipsync });
     details.cuesSynthesized = store.jobs.stats(job.id).cuesSynthesized ?? 0;
     return details;
   }
@@ -326,6 +333,31 @@ export class RedubService implements RedubApi {
     const queued = job.state === 'done' ? jobs.requeueDone(job.id) : job.state === 'failed' || job.state === 'cancelled' ? jobs.retry(job.id) : job;
     this.scheduler?.wake();
     return toSummary(queued);
+  }
+
+  /**
+   * Replaces the job's lip-sync segments (all of them; [] removes them), checked as at creation
+   * against its video, its added audio and the maxLipSyncSegments setting, and queues the job
+   * again so lip-sync and the export re-run. A running job is refused (E_JOB_STATE).
+   */
+  async replaceLipSync(id: string, request: LipSyncRequest): Promise<JobDetails> {
+    const validId = parseValue(jobIdSchema, id, 'id');
+    const valid = parseValue(lipSyncRequestSchema.strict(), request, 'request');
+    const job = this.core.store.jobs.require(validId);
+    await replaceLipSync(this.core, job, valid.segments, readSettings(this.core.store.settings).maxLipSyncSegments, () => this.core.installedModels());
+    this.scheduler?.wake();
+    return this.getJob(job.id);
+  }
+
+  /** The audio files added to a job, as its details list them. */
+  jobAudio(id: string): AudioRefSummary[] {
+    return audioSummaries(this.core, this.requireJob('getJob', id).id);
+  }
+
+  /** An added audio file opened for sending, bounded by its own folder (see served-file.ts). */
+  async openAudio(jobId: string, refId: string): Promise<ServedFile> {
+    const job = this.requireJob('getJob', jobId);
+    return openServedFile(audioLocation(this.core, job.id, refId));
   }
 
   async getWaveform(id: string, query: WaveformQuery): Promise<WaveformView> {

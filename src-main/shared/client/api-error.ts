@@ -1,14 +1,14 @@
 // The one error a client of the local API meets: Redub's `{code, message, action, details}` as a
 // typed value with the HTTP status it came with, so a script, the CLI's tests and the renderer
 // show the same sentence and next step whatever went wrong.
-import { isErrorCode, RedubError, type ErrorCode, type RedubErrorData } from '../errors.js';
+import { isErrorCode, RedubError, type ErrorCode, type ErrorViolation, type RedubErrorData } from '../errors.js';
 
 export class RedubApiError extends RedubError {
   /** The HTTP status when the error came from the local API; null without a reply (or over IPC). */
   readonly status: number | null;
 
   constructor(data: RedubErrorData, status: number | null = null, options: { cause?: unknown } = {}) {
-    super(data.code, { message: data.message, action: data.action, details: data.details ?? [], cause: options.cause });
+    super(data.code, { message: data.message, action: data.action, details: data.details ?? [], violations: data.violations ?? [], cause: options.cause });
     this.name = 'RedubApiError';
     this.status = status;
   }
@@ -27,7 +27,7 @@ export function errorDataFromBody(body: unknown): RedubErrorData | null {
 /** `{code, message, action, details}` with an unknown code kept as a detail rather than lost. */
 export function errorDataFromObject(candidate: unknown): RedubErrorData | null {
   if (typeof candidate !== 'object' || candidate === null) return null;
-  const { code, message, action, details } = candidate as Record<string, unknown>;
+  const { code, message, action, details, violations } = candidate as Record<string, unknown>;
   if (typeof message !== 'string' || typeof action !== 'string') return null;
   const detailList = Array.isArray(details) ? details.filter((item): item is string => typeof item === 'string') : [];
   const known = isErrorCode(code);
@@ -35,6 +35,9 @@ export function errorDataFromObject(candidate: unknown): RedubErrorData | null {
   if (!known && typeof code === 'string') detailList.unshift(`Error code ${code}`);
   const data: RedubErrorData = { code: known ? code : 'E_INTERNAL', message, action };
   if (detailList.length > 0) data.details = detailList;
+  // E_LIPSYNC_INVALID's broken rules, each kept only when it has the shape an editor reads.
+  const ruleList = Array.isArray(violations) ? violations.filter(isViolation) : [];
+  if (ruleList.length > 0) data.violations = ruleList.map(({ segmentId, rule, message: sentence }) => ({ segmentId, rule, message: sentence }));
   return data;
 }
 
@@ -72,4 +75,10 @@ function causeText(cause: unknown): string {
   const inner = (cause as { cause?: unknown }).cause;
   const code = typeof inner === 'object' && inner !== null ? (inner as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? `${cause.message} (${code})` : cause.message;
+}
+
+function isViolation(value: unknown): value is ErrorViolation {
+  if (typeof value !== 'object' || value === null) return false;
+  const { segmentId, rule, message } = value as Record<string, unknown>;
+  return typeof segmentId === 'string' && typeof rule === 'string' && typeof message === 'string';
 }

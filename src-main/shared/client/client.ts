@@ -3,6 +3,7 @@
 // class, and an event subscription that survives dropped connections and server restarts.
 import type { CueEditsRequest, CuesView } from '../cues.js';
 import type {
+  LipSyncRequest,
   ListJobsQuery,
   LogEntry,
   LogsQuery,
@@ -22,6 +23,7 @@ import type {
   WaveformView,
 } from '../contract.js';
 import type { JobDetails, JobSummary } from '../jobs.js';
+import type { AudioRefSummary } from '../lipsync.js';
 import { defaultBackoff, type BackoffPolicy } from './backoff.js';
 import type { ClientEvent } from './event-message.js';
 import { defaultHeartbeatTimeoutMs, subscribeEvents, type SubscribeOptions, type Subscription } from './event-subscription.js';
@@ -63,6 +65,10 @@ export interface JobUpload {
   translations?: Record<string, Blob & { name?: string }>;
   subtitlesEncoding?: string;
   subtitlesShown?: boolean;
+  /** Lip-sync segments, as a segments file holds them. */
+  lipsync?: LipSyncRequest;
+  /** Audio files for the segments by refId (each sent as the part audio.<refId>). */
+  audio?: Record<string, Blob & { name?: string }>;
 }
 
 export interface HealthReport {
@@ -76,7 +82,12 @@ type RequestMethods = { [Method in Exclude<keyof RedubApi, 'onEvent'>]: (...args
 
 export interface RedubClient extends RequestMethods {
   onEvent: RedubApi['onEvent'];
-  uploadJobs(upload: JobUpload, call?: CallOptions): Promise<{ jobs: JobSummary[] }>;
+  /** The reply lists the uploaded audio files with their refIds. */
+  uploadJobs(upload: JobUpload, call?: CallOptions): Promise<{ jobs: JobSummary[]; audio: AudioRefSummary[] }>;
+  /** PUT /jobs/{id}/lipsync: replaces the job's segments (checked as at creation) and queues it again. */
+  replaceLipSync(id: string, request: LipSyncRequest, call?: CallOptions): Promise<JobDetails>;
+  /** An audio file added to the job, as a URL a player or a waveform reader can fetch (range requests work). */
+  audioUrl(id: string, refId: string): string;
   /** The dubbed video as a URL a browser or a download tool can fetch (range requests work). */
   downloadUrl(id: string): string;
   /** A job's media as a URL a <video> can play. */
@@ -96,15 +107,17 @@ const defaultTimeoutMs = 30_000;
 const defaultAttempts = 4;
 
 /** The multipart body of an upload: `to`, optional `from`, `subtitlesEncoding`, `subtitlesShown`,
- * `subtitles`, `translation.<lang>`, then `video`. */
+ * `lipsync`, `subtitles`, `translation.<lang>`, `audio.<refId>`, then `video`. */
 export function buildUploadForm(upload: JobUpload): FormData {
   const form = new FormData();
   form.append('to', upload.to.join(','));
   if (upload.from) form.append('from', upload.from);
   if (upload.subtitlesEncoding) form.append('subtitlesEncoding', upload.subtitlesEncoding);
   if (upload.subtitlesShown !== undefined) form.append('subtitlesShown', String(upload.subtitlesShown));
+  if (upload.lipsync) form.append('lipsync', JSON.stringify(upload.lipsync));
   if (upload.subtitles) form.append('subtitles', upload.subtitles, upload.subtitles.name ?? 'subtitles.srt');
   for (const [language, file] of Object.entries(upload.translations ?? {})) form.append(`translation.${language}`, file, file.name ?? `translation.${language}.srt`);
+  for (const [refId, file] of Object.entries(upload.audio ?? {})) form.append(`audio.${refId}`, file, file.name ?? refId);
   // The video goes last so a streaming parser has every small field before the large file.
   form.append('video', upload.video, upload.video.name ?? 'video.mp4');
   return form;
@@ -148,6 +161,8 @@ export function createRedubClient(options: RedubClientOptions): RedubClient {
     editCues: (id: string, request: CueEditsRequest, call?: CallOptions) => send<CuesView>(`${jobPath(id)}/cues`, { method: 'PATCH', json: request }, call),
     // 202: the job runs again; its progress arrives as job.updated events.
     renderJob: (id: string, call?: CallOptions) => send<JobSummary>(`${jobPath(id)}/render`, { method: 'POST' }, call),
+    replaceLipSync: (id: string, request: LipSyncRequest, call?: CallOptions) => send<JobDetails>(`${jobPath(id)}/lipsync`, { method: 'PUT', json: request }, call),
+    audioUrl: (id, refId) => media(`/api/v1${jobPath(id)}/audio/${encodeURIComponent(refId)}`),
     getWaveform: (id: string, query: WaveformQuery, call?: CallOptions) =>
       send<WaveformView>(`${jobPath(id)}/waveform${buildQuery({ track: query.track, start: query.startMs, end: query.endMs, pixels: query.pixels })}`, {}, call),
     listModels: (call?: CallOptions) => send<{ packs: ModelPackInfo[]; tasks: ModelTask[] }>('/models', {}, call),

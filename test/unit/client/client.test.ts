@@ -51,6 +51,33 @@ describe('createRedubClient', () => {
     });
   });
 
+  it('replaces a job\'s lip-sync segments with PUT and makes added audio URLs with the token', async () => {
+    const { client, sent } = clientWith({});
+    const segments = [{ id: 'a', startMs: 0, endMs: 500, audio: { refId: 'narrator' } }];
+    await client.replaceLipSync(id, { segments });
+    expect(`${sent[0]!.init.method} ${sent[0]!.url}`).toBe(`PUT http://127.0.0.1:8383/api/v1/jobs/${id}/lipsync`);
+    expect(JSON.parse(String(sent[0]!.init.body))).toEqual({ segments });
+    expect(client.audioUrl(id, 'narrator')).toBe(`http://127.0.0.1:8383/api/v1/jobs/${id}/audio/narrator?token=to%20ken`);
+  });
+
+  it('keeps an error\'s lip-sync violations', async () => {
+    const violations = [{ segmentId: 'a', rule: 'no-overlap', message: 'Segment "a" overlaps.' }];
+    const { client } = clientWith({ error: { code: 'E_LIPSYNC_INVALID', message: 'A lip-sync segment breaks a rule.', action: 'Fix it.', details: ['x'], violations: [...violations, { rule: 3 }] } }, 422);
+    await expect(client.replaceLipSync(id, { segments: [] })).rejects.toMatchObject({ code: 'E_LIPSYNC_INVALID', status: 422, violations });
+  });
+
+  it('uploads lip-sync segments and audio files as their parts', async () => {
+    const { client, sent } = clientWith({ jobs: [], audio: [] }, 201);
+    const segments = [{ id: 'a', startMs: 0, endMs: 500, audio: { refId: 'narrator' } }];
+    await client.uploadJobs({ video: new File(['v'], 'talk.mp4'), to: ['es'], lipsync: { segments }, audio: { narrator: new File(['a'], 'voice.wav'), music: new Blob(['m']) } });
+    const form = sent[0]!.init.body as FormData;
+    const names: string[] = [];
+    form.forEach((_value, name) => names.push(name));
+    expect(names).toEqual(['to', 'lipsync', 'audio.narrator', 'audio.music', 'video']);
+    expect(JSON.parse(String(form.get('lipsync')))).toEqual({ segments });
+    expect((form.get('audio.narrator') as File).name).toBe('voice.wav');
+  });
+
   it('uploads as multipart with the small fields first and the video last', async () => {
     const { client, sent } = clientWith({ jobs: [] }, 201);
     await client.uploadJobs({ video: new File(['v'], 'talk.mp4'), to: ['es', 'fr'], subtitlesShown: false, subtitles: new Blob(['s']), translations: { es: new File(['t'], 'talk.es.srt') } });

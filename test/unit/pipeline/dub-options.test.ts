@@ -3,7 +3,7 @@ import { dubJobOptionsSchema, idempotencyKeyFor, readJobOptions, type DubJobOpti
 
 function options(overrides: Partial<DubJobOptions> = {}): DubJobOptions {
   return {
-    version: 4,
+    version: 5,
     speech: { engine: 'espeak', voice: overrides.voice ?? null },
     inputPath: '/videos/talk.mp4',
     inputFingerprint: 'fingerprint-1',
@@ -22,6 +22,7 @@ function options(overrides: Partial<DubJobOptions> = {}): DubJobOptions {
     targetLufs: -16,
     limits: {},
     lipSyncSegments: [],
+    audioRefs: [],
     executionProvider: 'auto',
     ...overrides,
   };
@@ -89,11 +90,22 @@ describe('idempotencyKeyFor', () => {
 
   it('upgrades version-2 option sets to a detected encoding and a hidden subtitle track', () => {
     const { subtitlesEncoding: _encoding, subtitlesShown: _shown, ...stored } = options();
-    expect(readJobOptions({ ...stored, version: 2 })).toMatchObject({ version: 4, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null });
+    expect(readJobOptions({ ...stored, version: 2 })).toMatchObject({ version: 5, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null, audioRefs: [] });
   });
 
   it('changes with the lip-sync segments', () => {
     expect(idempotencyKeyFor(options({ lipSyncSegments: [{ id: 'a', startMs: 0, endMs: 1000, audio: { refId: 'dub' } }] }))).not.toBe(base);
+  });
+
+  it('leaves no added audio out, so older keys hold, and keys added audio by refId and content, not by path', () => {
+    const { audioRefs: _audio, ...stored } = options();
+    expect(idempotencyKeyFor(stored)).toBe(base);
+    const narrator = { id: 'narrator', path: '/audio/voice.wav', durationMs: 1500, fingerprint: 'voice-1' };
+    const withAudio = idempotencyKeyFor(options({ audioRefs: [narrator] }));
+    expect(withAudio).not.toBe(base);
+    expect(idempotencyKeyFor(options({ audioRefs: [{ ...narrator, path: '/moved/voice.wav' }] }))).toBe(withAudio);
+    expect(idempotencyKeyFor(options({ audioRefs: [{ ...narrator, fingerprint: 'voice-2' }] }))).not.toBe(withAudio);
+    expect(idempotencyKeyFor(options({ audioRefs: [{ ...narrator, id: 'other' }] }))).not.toBe(withAudio);
   });
 });
 

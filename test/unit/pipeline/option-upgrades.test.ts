@@ -29,9 +29,24 @@ describe('job option upgrades', () => {
 
   it('2 → 3: the subtitle files\' encoding is detected and the subtitle track does not show, as before', () => {
     const upgraded = upgradeJobOptions(version1) as Record<string, unknown>;
-    expect(upgraded).toMatchObject({ version: 4, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null });
+    expect(upgraded).toMatchObject({ version: 5, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null });
     expect(dubJobOptionsSchema.safeParse(upgraded).success).toBe(true);
-    expect(upgradeJobOptions({ ...version1, version: 2, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesShown: true })).toMatchObject({ version: 4, subtitlesShown: true });
+    expect(upgradeJobOptions({ ...version1, version: 2, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesShown: true })).toMatchObject({ version: 5, subtitlesShown: true });
+  });
+
+  it('3 → 4: an option set without a URL was a local file', () => {
+    const version3 = { ...version1, version: 3, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesEncoding: null, subtitlesShown: false };
+    expect(upgradeJobOptions(version3)).toMatchObject({ inputUrl: null });
+  });
+
+  it('4 → 5: an option set without added audio had none (its segments could use only the dub)', () => {
+    const version4 = { ...version1, version: 4, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null };
+    const upgraded = upgradeJobOptions(version4) as Record<string, unknown>;
+    expect(upgraded).toMatchObject({ version: 5, audioRefs: [] });
+    expect(dubJobOptionsSchema.safeParse(upgraded).success).toBe(true);
+    // Audio a version-5 set names stays.
+    const audioRefs = [{ id: 'narrator', path: '/a/voice.wav', durationMs: 1200, fingerprint: 'f' }];
+    expect(readJobOptions({ ...version4, version: 5, audioRefs }).audioRefs).toEqual(audioRefs);
   });
 
   it('leaves an option set of the current version as it is', () => {

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +8,9 @@ import type { CatalogPack } from '../../../src-main/core/models/catalog.js';
 import { importPack } from '../../../src-main/core/models/import.js';
 import { ModelStore } from '../../../src-main/core/models/model-store.js';
 import { tinyVoiceName, writeTinyPiperVoice } from '../../fixtures/onnx/tiny-piper.js';
-import { makeVideo } from '../../helpers/media-fixtures.js';
+import { lipSyncPacks } from '../../../src-main/core/engines/lipsync/lipsync-packs.js';
+import { makeTone, makeVideo } from '../../helpers/media-fixtures.js';
+import { fakeLipSyncPacks, segment, writeEmptyFile, writeNotAudio, writeSilentWavHeader } from './lipsync-fixtures.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 
@@ -196,6 +199,13 @@ describe('prepareDubJobs: lip-sync segments', () => {
     expect(error.details.join('\n')).toContain('[rule: segment-limit]');
   });
 
+  /** A model store where the face detector and lip-sync packs (or only some) look installed. */
+  function lipSyncModels(which?: ('detector' | 'model')[]): ModelStore {
+    const dataDir = path.join(temporaryDirectory(), 'data');
+    fakeLipSyncPacks(dataDir, which);
+    return new ModelStore(dataDir);
+  }
+
   it('returns valid segments with every job', async () => {
     const files = await makeFiles();
     const segments = [
@@ -203,9 +213,64 @@ describe('prepareDubJobs: lip-sync segments', () => {
       { id: 'outro', startMs: 1200, endMs: 1800, audio: { refId: 'dub' }, fit: true },
     ];
     const lipSync = { segments };
-    const jobs = await prepareDubJobs(request(files, lipSync, { to: ['es', 'fr'], translations: { es: files.es, fr: files.fr } }), acceptAnyVoice);
+    const jobs = await prepareDubJobs(request(files, lipSync, { to: ['es', 'fr'], translations: { es: files.es, fr: files.fr } }), acceptAnyVoice, lipSyncModels());
     expect(jobs).toHaveLength(2);
     for (const job of jobs) expect(job.lipSyncSegments).toEqual(segments);
+    for (const job of jobs) expect(job.audioRefs).toEqual([]);
+  });
+
+  it('E_MODEL_MISSING naming both lip-sync packs and their install commands when segments are given without them', async () => {
+    const files = await makeFiles();
+    const lipSync = { segments: [segment('intro', 0, 1000)] };
+    const error = await rejectionOf(prepareDubJobs(request(files, lipSync), acceptAnyVoice, lipSyncModels([])));
+    expect(error.code).toBe('E_MODEL_MISSING');
+    expect(error.message).toContain(`"${lipSyncPacks.detector.id}"`);
+    expect(error.message).toContain(`"${lipSyncPacks.model.id}"`);
+    expect(error.action).toContain(`redub models install ${lipSyncPacks.detector.id}`);
+    expect(error.action).toContain(`redub models install ${lipSyncPacks.model.id}`);
+    // Without a model store at all, and with only the detector, the missing ones are named.
+    expect((await rejectionOf(prepareDubJobs(request(files, lipSync), acceptAnyVoice))).code).toBe('E_MODEL_MISSING');
+    const one = await rejectionOf(prepareDubJobs(request(files, lipSync), acceptAnyVoice, lipSyncModels(['detector'])));
+    expect(one.action).toContain(`redub models install ${lipSyncPacks.model.id}`);
+    expect(one.action).not.toContain(`install ${lipSyncPacks.detector.id}`);
+    // No segments, no packs needed: an empty list and added audio alone queue as before.
+    const tone = await makeTone(files.dir, { seconds: 1 });
+    expect(await prepareDubJobs(request(files, { segments: [] }, { audio: { narrator: tone } }), acceptAnyVoice)).toHaveLength(1);
+  });
+
+  it('checks segments against the added audio: its refId is known, its length bounds the crop', async () => {
+    const files = await makeFiles();
+    const voice = await makeTone(files.dir, { name: 'voice.wav', seconds: 0.5, sampleRate: 16_000 });
+    const good = { segments: [segment('a', 0, 500, 'narrator', { fit: false }), segment('b', 1000, 1300, 'narrator', { cropStartMs: 100, cropEndMs: 400, fit: false })] };
+    const [job] = await prepareDubJobs(request(files, good, { audio: { narrator: voice } }), acceptAnyVoice, lipSyncModels());
+    expect(job!.audioRefs).toEqual([{ id: 'narrator', path: realpathSync(voice), durationMs: 500, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    const bad = { segments: [segment('c', 0, 800, 'narrator', { cropStartMs: 0, cropEndMs: 800 }), segment('d', 1000, 1500, 'stranger')] };
+    const error = await rejectionOf(prepareDubJobs(request(files, bad, { audio: { narrator: voice } }), acceptAnyVoice, lipSyncModels()));
+    expect(error.code).toBe('E_LIPSYNC_INVALID');
+    expect(error.violations.map((violation) => [violation.segmentId, violation.rule])).toEqual([['c', 'crop-inside-audio'], ['d', 'known-audio']]);
+    expect(error.details).toEqual(error.violations.map((violation) => `${violation.message} [rule: ${violation.rule}]`));
+  });
+
+  it('refuses a bad refId with E_USAGE and a bad audio file with its own code, before the packs are asked for', async () => {
+    const files = await makeFiles();
+    const tone = await makeTone(files.dir, { seconds: 1 });
+    for (const refId of ['dub', 'has space', '-leading', 'x'.repeat(65)]) {
+      const error = await rejectionOf(prepareDubJobs(request(files, null, { audio: { [refId]: tone } }), acceptAnyVoice));
+      expect(error.code, refId).toBe('E_USAGE');
+    }
+    const cases: [string, ErrorCode][] = [
+      [writeNotAudio(files.dir), 'E_AUDIO_INVALID'],
+      [writeEmptyFile(files.dir), 'E_AUDIO_EMPTY'],
+      [writeSilentWavHeader(files.dir), 'E_AUDIO_EMPTY'],
+      [path.join(files.dir, 'gone.wav'), 'E_INPUT_MISSING'],
+    ];
+    for (const [file, code] of cases) {
+      expect((await rejectionOf(prepareDubJobs(request(files, { segments: [segment('a', 0, 500)] }, { audio: { narrator: file } }), acceptAnyVoice))).code, file).toBe(code);
+    }
+    // The job's duration limit bounds the audio too.
+    const long = await makeTone(files.dir, { name: 'long.wav', seconds: 3 });
+    const tooLong = await rejectionOf(prepareDubJobs(request(files, null, { audio: { narrator: long }, limits: { maxDurationMs: 2500 } }), acceptAnyVoice));
+    expect(tooLong.code).toBe('E_AUDIO_TOO_LONG');
   });
 });
 

@@ -286,7 +286,7 @@ describe('stages overlap where they can', { timeout: 30_000 }, () => {
 
 function jobOptions(dir: string): DubJobOptions {
   return {
-    version: 4,
+    version: 5,
     speech: { engine: 'espeak', voice: null },
     inputPath: path.join(dir, 'talk.mp4'),
     inputFingerprint: 'fingerprint-1',
@@ -305,6 +305,7 @@ function jobOptions(dir: string): DubJobOptions {
     targetLufs: -16,
     limits: {},
     lipSyncSegments: [],
+    audioRefs: [],
     executionProvider: 'auto',
   } as DubJobOptions;
 }

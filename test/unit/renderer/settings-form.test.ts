@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../../src-main/shared/contract.js';
 import { formFromSettings, patchFromForm } from '../../../src-renderer/features/settings/settings-form.js';
 
-const saved: Settings = { cpuWorkers: 3, executionProvider: 'auto', maxSpeed: 1.35, maxInputMb: 200, maxDurationMinutes: 120, theme: 'system', glossary: 'sword = espada', artifactBudgetGb: 20, artifactMaxAgeDays: 30 };
+const saved: Settings = { cpuWorkers: 3, executionProvider: 'auto', maxSpeed: 1.35, maxInputMb: 200, maxDurationMinutes: 120, theme: 'system', glossary: 'sword = espada', artifactBudgetGb: 20, artifactMaxAgeDays: 30, maxLipSyncSegments: 5 };
 
 describe('patchFromForm', () => {
   it('sends only the fields that changed, as numbers where numbers are due', () => {

@@ -5,7 +5,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { cueEditsRequestSchema } from '../../../src-main/shared/cues.js';
-import { createJobsRequestSchema, settingsPatchSchema } from '../../../src-main/shared/contract.js';
+import { createJobsRequestSchema, lipSyncRequestSchema, settingsPatchSchema } from '../../../src-main/shared/contract.js';
 import { routes } from '../../../src-main/server/api-routes.js';
 import { openApiDocument } from '../../../src-main/server/openapi.js';
 import { servedOutsideRoutes } from '../../../src-main/server/openapi-operations.js';
@@ -98,8 +98,22 @@ describe('the OpenAPI document', () => {
         name: 'POST /jobs',
         check: bodyValidator('/jobs', 'post'),
         zod: createJobsRequestSchema.strict(),
-        good: [{ input: '/videos/talk.mp4', to: ['de', 'fr'] }, { input: '/v.mp4', to: ['es'], glossary: [{ source: 'Redub', target: 'Redub' }], priority: 5, executionProvider: 'cpu' }],
-        bad: [{ input: '/v.mp4' }, { input: '/v.mp4', to: [] }, { input: '/v.mp4', to: ['de'], priority: 1000 }, { input: '/v.mp4', to: ['de'], colour: 'red' }, { input: '/v.mp4', to: ['de'], executionProvider: 'tpu' }],
+        good: [
+          { input: '/videos/talk.mp4', to: ['de', 'fr'] },
+          { input: '/v.mp4', to: ['es'], glossary: [{ source: 'Redub', target: 'Redub' }], priority: 5, executionProvider: 'cpu' },
+          { input: '/v.mp4', to: ['es'], lipsync: { segments: [{ id: 'a', startMs: 0, endMs: 500, audio: { refId: 'narrator' } }] }, audio: { narrator: '/a/voice.wav', 'Take-2_b': '/a/take.wav' } },
+        ],
+        bad: [
+          { input: '/v.mp4' }, { input: '/v.mp4', to: [] }, { input: '/v.mp4', to: ['de'], priority: 1000 }, { input: '/v.mp4', to: ['de'], colour: 'red' }, { input: '/v.mp4', to: ['de'], executionProvider: 'tpu' },
+          { input: '/v.mp4', to: ['de'], audio: { 'two words': '/a.wav' } }, { input: '/v.mp4', to: ['de'], audio: { narrator: '' } },
+        ],
+      },
+      {
+        name: 'PUT /jobs/{id}/lipsync',
+        check: bodyValidator('/jobs/{id}/lipsync', 'put'),
+        zod: lipSyncRequestSchema.strict(),
+        good: [{ segments: [] }, { segments: [{ id: 'a', startMs: 0, endMs: 500, audio: { refId: 'dub', cropStartMs: 0, cropEndMs: 500 }, fit: true }] }],
+        bad: [{}, { segments: [{ id: 'a', startMs: -1, endMs: 500, audio: { refId: 'dub' } }] }, { segments: [{ id: 'a', startMs: 0, endMs: 500 }] }, { segments: [], more: 1 }],
       },
       {
         name: 'PATCH /settings',
@@ -131,9 +145,19 @@ describe('the OpenAPI document', () => {
     }
 
     it('POST /jobs also takes a multipart upload', () => {
-      const form = operation('/jobs', 'post').requestBody!.content['multipart/form-data']!.schema as { required: string[]; properties: Record<string, unknown> };
+      const form = operation('/jobs', 'post').requestBody!.content['multipart/form-data']!.schema as { required: string[]; properties: Record<string, unknown>; patternProperties: Record<string, unknown> };
       expect(form.required).toEqual(['video', 'to']);
       expect(form.properties.video).toMatchObject({ type: 'string', format: 'binary' });
+      expect(form.properties.audio).toMatchObject({ type: 'array', items: { type: 'string', format: 'binary' } });
+      expect(form.properties.lipsync).toMatchObject({ type: 'string' });
+      expect(form.patternProperties['^audio\\..+$']).toMatchObject({ type: 'string', format: 'binary' });
+    });
+
+    it('GET /jobs/{id}/audio/{refId} takes the refId as the contract checks it', () => {
+      const refId = operation('/jobs/{id}/audio/{refId}', 'get').parameters!.find((parameter) => parameter.name === 'refId')!;
+      expect(refId).toMatchObject({ in: 'path', schema: { type: 'string', pattern: expect.any(String) } });
+      expect(new RegExp(refId.schema.pattern as string).test('narrator')).toBe(true);
+      expect(new RegExp(refId.schema.pattern as string).test('two words')).toBe(false);
     });
   });
 
@@ -150,7 +174,7 @@ describe('the OpenAPI document', () => {
     for (const item of Object.values(document.paths)) {
       for (const spec of Object.values(item)) expect(Object.keys(spec.responses).some((status) => /^[12]/.test(status)), spec.operationId).toBe(true);
     }
-    expect(Object.keys(components.schemas.Error!.properties!)).toEqual(['code', 'message', 'action', 'details']);
+    expect(Object.keys(components.schemas.Error!.properties!)).toEqual(['code', 'message', 'action', 'details', 'violations']);
     expect(components.responses.Error401!.content['application/json']!.schema).toEqual({ $ref: '#/components/schemas/ErrorReply' });
   });
 });

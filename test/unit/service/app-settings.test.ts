@@ -9,7 +9,7 @@ import { createStore } from '../queue/store-fixture.js';
 describe('app settings', () => {
   const temporary = useTemporaryDirectory();
 
-  it('defaults to cores − 1 workers, auto provider, 1.35× speed, 2048 MB, 240 minutes, system theme, no glossary, a 20 GB cache kept 30 days', () => {
+  it('defaults to cores − 1 workers, auto provider, 1.35× speed, 2048 MB, 240 minutes, system theme, 5 lip-sync segments, no glossary, a 20 GB cache kept 30 days', () => {
     expect(defaultSettings()).toEqual({
       cpuWorkers: Math.max(1, availableParallelism() - 1),
       executionProvider: 'auto',
@@ -17,6 +17,7 @@ describe('app settings', () => {
       maxInputMb: 2048,
       maxDurationMinutes: 240,
       theme: 'system',
+      maxLipSyncSegments: 5,
       glossary: '',
       artifactBudgetGb: 20,
       artifactMaxAgeDays: 30,
@@ -46,8 +47,9 @@ describe('app settings', () => {
   });
 
   it('turns the limits into bytes and milliseconds for a dub request', () => {
-    expect(requestDefaults({ ...defaultSettings(), maxInputMb: 2, maxDurationMinutes: 1.5, maxSpeed: 1.1 })).toEqual({
+    expect(requestDefaults({ ...defaultSettings(), maxInputMb: 2, maxDurationMinutes: 1.5, maxSpeed: 1.1, maxLipSyncSegments: 3 })).toEqual({
       maxSpeed: 1.1,
+      maxLipSyncSegments: 3,
       limits: { maxBytes: 2 * 1024 * 1024, maxDurationMs: 90_000 },
       glossary: [],
     });
@@ -59,6 +61,15 @@ describe('app settings', () => {
       { source: 'Sword', target: 'sable' },
       { source: 'Redub', target: 'Redub' },
     ]);
+  });
+
+  it('takes a lip-sync segment limit of 1 to 100, a whole number', () => {
+    const { store, close } = createStore(temporary());
+    expect(writeSettings(store.settings, { maxLipSyncSegments: 10 }).maxLipSyncSegments).toBe(10);
+    for (const bad of [0, 101, 2.5]) expect(() => writeSettings(store.settings, { maxLipSyncSegments: bad })).toThrow();
+    store.settings.set(appSettingsKey, { maxLipSyncSegments: 0 });
+    expect(readSettings(store.settings).maxLipSyncSegments).toBe(5);
+    close();
   });
 
   it('refuses a glossary line that is not a term, naming the line', () => {

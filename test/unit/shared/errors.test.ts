@@ -44,6 +44,18 @@ describe('RedubError', () => {
     expect(copy.toData()).toEqual(data);
   });
 
+  it('carries lip-sync violations as data through toData and fromData, and leaves them out when there are none', () => {
+    const violations = [{ segmentId: 'intro', rule: 'no-overlap', message: 'Segment "intro" overlaps segment "a".' }];
+    const data = new RedubError('E_LIPSYNC_INVALID', { details: ['Segment "intro" overlaps segment "a". [rule: no-overlap]'], violations }).toData();
+    expect(data.violations).toEqual(violations);
+    expect(RedubError.fromData(structuredClone(data)).toData()).toEqual(data);
+    expect(new RedubError('E_LIPSYNC_INVALID').toData()).not.toHaveProperty('violations');
+  });
+
+  it('has an input error of its own for each way an added audio file is wrong', () => {
+    for (const code of ['E_AUDIO_INVALID', 'E_AUDIO_EMPTY', 'E_AUDIO_TOO_LONG'] as const) expect(errorKind(code)).toBe('input');
+  });
+
   it('leaves details out of the data when there are none, and fromData accepts their absence', () => {
     const data = new RedubError('E_CANCELLED').toData();
     expect(data).not.toHaveProperty('details');
