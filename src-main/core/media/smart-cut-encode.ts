@@ -1,0 +1,55 @@
+// Owns encoding one stretch of re-rendered frames: pulling them from the caller's renderer one at
+// a time and pushing them into an encoder, so neither side runs ahead by more than a frame, and
+// holding the renderer to its word (exactly the frames asked for, each the right size).
+import { RedubError } from '../../shared/errors.js';
+import { FrameEncoder } from './raw-video.js';
+
+/** Makes frames [fromFrame, toFrame) of the video as they should look, RGB24, in order. */
+export type RenderFrames = (fromFrame: number, toFrame: number) => AsyncIterable<Uint8Array>;
+
+export interface RenderedStretch {
+  render: RenderFrames;
+  fromFrame: number;
+  toFrame: number;
+  outputPath: string;
+  width: number;
+  height: number;
+  /** "25/1", "30000/1001": the rate the frames are encoded at. */
+  frameRate: string;
+  encoderArgs: string[];
+  signal?: AbortSignal;
+  /** Called after each frame the encoder has taken. */
+  onFrame?: () => void;
+}
+
+/** Encodes the rendered frames of one stretch into `outputPath`; the encoder is gone when this settles. */
+export async function encodeRenderedStretch(stretch: RenderedStretch): Promise<void> {
+  const wanted = stretch.toFrame - stretch.fromFrame;
+  const encoder = new FrameEncoder({
+    outputPath: stretch.outputPath,
+    width: stretch.width,
+    height: stretch.height,
+    frameRate: stretch.frameRate,
+    encoderArgs: stretch.encoderArgs,
+    signal: stretch.signal,
+  });
+  try {
+    for await (const frame of stretch.render(stretch.fromFrame, stretch.toFrame)) {
+      if (encoder.frames >= wanted) throw renderMismatch(stretch, `more than ${wanted}`);
+      await encoder.write(frame);
+      stretch.onFrame?.();
+    }
+    if (stretch.signal?.aborted) throw new RedubError('E_CANCELLED');
+    if (encoder.frames !== wanted) throw renderMismatch(stretch, String(encoder.frames));
+    await encoder.finish();
+  } catch (error) {
+    await encoder.abandon();
+    throw error;
+  }
+}
+
+function renderMismatch(stretch: RenderedStretch, given: string): RedubError {
+  return new RedubError('E_INTERNAL', {
+    details: [`Frames ${stretch.fromFrame}–${stretch.toFrame - 1} were to be re-rendered (${stretch.toFrame - stretch.fromFrame} frames); the renderer gave ${given}.`],
+  });
+}
