@@ -12,6 +12,7 @@ export const engineRevisions = {
   seq2seq: 1,
   espeak: 1,
   piper: 1,
+  lipsync: 1,
 } as const;
 
 export type EngineImplementation = keyof typeof engineRevisions;
