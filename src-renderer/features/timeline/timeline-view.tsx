@@ -1,9 +1,10 @@
 // The timeline of one job: a ruler, lanes (the original's waveform, the source cues, the dub's
-// waveform with the dub cues over it — a list, so lip-sync and speaker lanes slot in later), the
-// shared playhead, and the selected cue's editor. Edits go to the core at once (undo and redo go
-// back through them); rendering follows a pause in editing, or the Render button. Subtitle
-// editors' keys: Space play/pause, S play the line, ←/→ or Z/X previous/next cue, +/− zoom,
-// Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Enter commit, Escape cancel.
+// waveform with the dub cues over it, the lip-sync segments — a list, so speaker lanes slot in
+// later), the shared playhead, the selected cue's editor, and the lip-sync plan's controls. Cue
+// edits go to the core at once (undo and redo go back through them); rendering follows a pause in
+// editing, or the Render button. Subtitle editors' keys: Space play/pause, S play the line, ←/→ or
+// Z/X previous/next cue, +/− zoom, Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Enter commit, Escape
+// cancel. The lip-sync lane keeps its own keys while it has the focus (lipsync-math's laneKeyAction).
 import { useCallback, useEffect, useRef, useState, type WheelEvent } from 'react';
 import type { CueEdit, CueView } from '../../../src-main/shared/cues.js';
 import { api, toApiError } from '../../bridge/index.js';
@@ -17,17 +18,20 @@ import { useTimelineViewStore } from '../../stores/timeline-view-store.js';
 import { useUiStore } from '../../stores/ui-store.js';
 import { CueEditor } from './cue-editor.js';
 import { CueLane } from './cue-lane.js';
+import { LipSyncLane } from './lipsync-lane.js';
+import { LipSyncPanel } from './lipsync-panel.js';
 import { clampZoom, fitPixelsPerSecond, msToPx, pxToMs, rulerTicks, scrollKeeping, zoomStep } from './timeline-math.js';
 import { TimelinePlayer } from './timeline-player.js';
 import { WaveformLane } from './waveform-lane.js';
 import './timeline.css';
 
 /** What the lanes are, top to bottom. A new lane is a new entry. */
-type Lane = { id: string; kind: 'wave'; track: 'original'; label: string } | { id: string; kind: 'cues'; cues: 'source'; label: string } | { id: string; kind: 'dub'; label: string };
+type Lane = { id: string; kind: 'wave'; track: 'original'; label: string } | { id: string; kind: 'cues'; cues: 'source'; label: string } | { id: string; kind: 'dub'; label: string } | { id: string; kind: 'lipsync'; label: string };
 const lanes: readonly Lane[] = [
   { id: 'original', kind: 'wave', track: 'original', label: 'Original audio' },
   { id: 'source', kind: 'cues', cues: 'source', label: 'Source cues' },
   { id: 'dub', kind: 'dub', label: 'Dub cues' },
+  { id: 'lipsync', kind: 'lipsync', label: 'Lip-sync' },
 ];
 
 function Playhead({ pixelsPerSecond }: { pixelsPerSecond: number }) {
@@ -315,7 +319,9 @@ export function TimelineView({ jobId }: { jobId: string }) {
             ))}
           </div>
           {lanes.map((lane) =>
-            lane.kind === 'wave' ? (
+            lane.kind === 'lipsync' ? (
+              <LipSyncLane key={lane.id} label={lane.label} pixelsPerSecond={pixelsPerSecond} viewFromMs={scrollMs - margin} viewToMs={viewToMs + margin} durationMs={durationMs} fps={view.fps} />
+            ) : lane.kind === 'wave' ? (
               <WaveformLane key={lane.id} jobId={jobId} track={lane.track} label={lane.label} durationMs={durationMs} pixelsPerSecond={pixelsPerSecond} scrollMs={scrollMs} width={width} version="original" />
             ) : (
               <div key={lane.id} className={`timeline__stack timeline__stack--${lane.kind}`}>
@@ -354,6 +360,7 @@ export function TimelineView({ jobId }: { jobId: string }) {
       ) : (
         <p className="muted timeline__hint">Select a cue (click it, or press → or X) to edit it.</p>
       )}
+      <LipSyncPanel jobId={jobId} durationMs={durationMs} fps={view.fps} dubVersion={view.dubPeaksVersion ?? lastDubPeaks.current} rendering={rendering} />
     </section>
   );
 
