@@ -6,6 +6,9 @@ import type { ResourceClass } from '../shared/jobs.js';
 import { ArtifactCache } from './pipeline/artifact-cache.js';
 import { idempotencyKeyFor, readJobOptions, type DubJobOptions } from './pipeline/dub-options.js';
 import { runDubJob } from './pipeline/dub-pipeline.js';
+import { requireLipSyncPacks } from './pipeline/lipsync-request.js';
+import { lipSyncPacks } from './engines/lipsync/lipsync-packs.js';
+import type { LipSyncPackDirectories } from './engines/lipsync/lipsync-version.js';
 import type { InstalledModels } from './pipeline/model-choice.js';
 import { prepareDubJobs, type DubRequest } from './pipeline/prepare-dub.js';
 import { removePartialOutputs } from './pipeline/publish-outputs.js';
@@ -78,6 +81,13 @@ export class RedubCore {
     return new ModelStore(this.options.dataDir, catalog);
   }
 
+  /** Where the face detector and lip-sync packs are installed; E_MODEL_MISSING naming what to install when either is not. */
+  async lipSyncPackDirectories(): Promise<LipSyncPackDirectories> {
+    const models = await this.installedModels();
+    requireLipSyncPacks(models);
+    return { detector: models.requirePack(lipSyncPacks.detector.id).dir, model: models.requirePack(lipSyncPacks.model.id).dir };
+  }
+
   async prepareDub(request: DubRequest): Promise<DubJobOptions[]> {
     const models = await this.installedModels();
     return prepareDubJobs(
@@ -131,7 +141,7 @@ export class RedubCore {
   createScheduler(jobIds?: string[]): Scheduler {
     const pools = this.workerPools();
     pools.cpu.warmUp();
-    const services = { store: this.store, cache: this.cache, pools, stages: this.stages };
+    const services = { store: this.store, cache: this.cache, pools, stages: this.stages, lipSyncPacks: () => this.lipSyncPackDirectories() };
     return new Scheduler({
       store: this.store,
       // CPU stages bound the work; jobs beyond the CPU workers would only wait.

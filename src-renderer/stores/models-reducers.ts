@@ -26,6 +26,7 @@ export const modelKinds: readonly { kind: ModelKind; label: string }[] = [
   { kind: 'mt', label: 'Translation' },
   { kind: 'tts', label: 'Voices' },
   { kind: 'vad', label: 'Speech detection' },
+  { kind: 'lipsync', label: 'Lip-sync' },
 ];
 
 function withPack(data: ModelsData, pack: ModelPackInfo): Pick<ModelsData, 'packs' | 'order'> {

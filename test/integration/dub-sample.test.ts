@@ -46,7 +46,7 @@ describe('redub dub on the bundled sample', { timeout: 180_000 }, () => {
     // Fitting is per cue and recorded: every cue has its speed, within the default 1.35× bound.
     expect(job.cues).toHaveLength(4);
     expect(job.cues.every((cue) => cue.speedFactor !== null && cue.speedFactor >= 1 && cue.speedFactor <= 1.35)).toBe(true);
-    expect(job.stages.map((stage) => stage.name)).toEqual(['download', 'probe', 'extract', 'vad', 'transcribe', 'translate', 'edit', 'synthesize', 'fit', 'mix', 'export', 'waveform', 'dub-waveform']);
+    expect(job.stages.map((stage) => stage.name)).toEqual(['download', 'probe', 'extract', 'vad', 'transcribe', 'translate', 'edit', 'synthesize', 'fit', 'lipsync-audio', 'mix', 'lipsync', 'export', 'waveform', 'dub-waveform']);
     // A local file needs no download; every other stage ran.
     expect(job.stages[0]).toMatchObject({ name: 'download', state: 'skipped' });
     expect(job.stages.slice(1).every((stage) => stage.reused === false && typeof stage.ms === 'number')).toBe(true);

@@ -4,6 +4,7 @@
 // derived from its params — so a change anywhere invalidates exactly what follows it. Then the
 // outputs are published to the user's folder, by the process that still holds the job.
 import type { JobOutputs, ResourceClass, StageName } from '../../shared/jobs.js';
+import type { LipSyncPackDirectories } from '../engines/lipsync/lipsync-version.js';
 import type { Store } from '../store/store.js';
 import type { WorkerPool } from '../worker-host/worker-pool.js';
 import type { ArtifactCache } from './artifact-cache.js';
@@ -23,6 +24,8 @@ export interface PipelineServices {
   pools: Record<ResourceClass, WorkerPool>;
   /** The stages to run; the dub pipeline by default (tests add their own). */
   stages?: readonly AnyStage[];
+  /** The lip-sync packs' folders, asked only of a job with segments; rejects with E_MODEL_MISSING. */
+  lipSyncPacks?: () => Promise<LipSyncPackDirectories>;
 }
 
 export interface DubRunResult {
@@ -36,8 +39,11 @@ export async function runDubJob(
   signal: AbortSignal,
   onProgress: (progress: number, etaMs: number | null) => void,
 ): Promise<DubRunResult> {
-  const options = readJobOptions(job.options);
   const { store, cache } = services;
+  // The lip-sync segments as they stand now: a person may have replaced them since the job was made.
+  const options = { ...readJobOptions(job.options), lipSyncSegments: store.lipSync.segments(job.id) };
+  // A pack removed since the segments were checked fails the job here, naming it, not mid-render.
+  const lipSyncPacks = options.lipSyncSegments.length > 0 && services.lipSyncPacks ? await services.lipSyncPacks() : null;
   const stages = services.stages ?? dubStages;
   // A list that is not runnable in order would leave a stage waiting for ever.
   assertRunnable(stages);
@@ -64,6 +70,7 @@ export async function runDubJob(
     jobId: job.id,
     options,
     cueLayer,
+    lipSyncPacks,
     output: <Result>(consumed: AnyStage<Result>) => {
       if (!stage.consumes.includes(consumed)) throw new Error(`Stage "${stage.name}" reads "${consumed.name}" without declaring it in consumes.`);
       if (!outputs.has(consumed.name)) throw new Error(`Stage "${stage.name}" reads "${consumed.name}" before it has run (it does not wait for it).`);

@@ -14,6 +14,11 @@ export interface MixCue {
   file: string | null;
   placedStartMs: number;
   placedEndMs: number;
+  /**
+   * Audio that replaces the dub over its span (a lip-sync segment's own audio, such as a voice
+   * actor's take): every other cue is silent there, so the track says what the lips say.
+   */
+  replaces?: boolean;
 }
 
 /** A track this short is kept once rendered whole: later passes and stretches of it cost a copy each. */
@@ -68,10 +73,12 @@ export class MixRenderer {
     const endMs = (end * 1000) / rate;
     const loaded = new Map<string, Float32Array>();
     const cues: DubCue[] = [];
-    for (const cue of this.cues) {
-      if (cue.placedEndMs <= offsetMs || cue.placedStartMs >= endMs) continue;
-      const samples = this.loaded.get(cue.file) ?? loaded.get(cue.file) ?? readWav(cue.file).channels[0]!;
-      loaded.set(cue.file, samples);
+    const touching = this.cues.filter((cue) => cue.placedEndMs > offsetMs && cue.placedStartMs < endMs);
+    const replacements = touching.filter((cue) => cue.replaces);
+    for (const cue of touching) {
+      const speech = this.loaded.get(cue.file) ?? loaded.get(cue.file) ?? readWav(cue.file).channels[0]!;
+      loaded.set(cue.file, speech);
+      const samples = cue.replaces ? speech : silencedUnder(speech, cue, replacements, rate);
       cues.push({ samples, startMs: cue.placedStartMs - offsetMs, endMs: cue.placedEndMs - offsetMs });
     }
     this.loaded = loaded;
@@ -80,4 +87,17 @@ export class MixRenderer {
     const length = Math.max(0, Math.min(to, this.frames) - from);
     return { voice: voice.subarray(skip, skip + length), mix: mix.map((channel) => channel.subarray(skip, skip + length)) };
   }
+}
+
+/** A cue's speech with the spans of `replacements` silenced (the same array when none overlaps). */
+function silencedUnder(speech: Float32Array, cue: MixCue, replacements: readonly MixCue[], rate: number): Float32Array {
+  let samples = speech;
+  for (const replacement of replacements) {
+    const from = Math.max(0, msToSamples(replacement.placedStartMs - cue.placedStartMs, rate));
+    const to = Math.min(speech.length, msToSamples(replacement.placedEndMs - cue.placedStartMs, rate));
+    if (to <= from) continue;
+    if (samples === speech) samples = speech.slice();
+    samples.fill(0, from, to);
+  }
+  return samples;
 }

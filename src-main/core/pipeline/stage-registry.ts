@@ -6,7 +6,9 @@ import { downloadStage } from './stages/download.js';
 import { exportStage } from './stages/export.js';
 import { extractStage } from './stages/extract.js';
 import { fitStage } from './stages/fit.js';
+import { lipSyncAudioStage } from './stages/lipsync-audio.js';
 import { mixStage } from './stages/mix.js';
+import { lipSyncStage } from './stages/lipsync.js';
 import { probeStage } from './stages/probe.js';
 import { synthesizeStage } from './stages/synthesize.js';
 import { editStage } from './stages/edit.js';
@@ -25,7 +27,9 @@ export const dubStages: readonly AnyStage[] = [
   editStage,
   synthesizeStage,
   fitStage,
+  lipSyncAudioStage,
   mixStage,
+  lipSyncStage,
   exportStage,
   originalWaveformStage,
   dubWaveformStage,

@@ -13,6 +13,7 @@ import type { DubJobOptions } from './dub-options.js';
 import type { CueRecord, LogLine } from '../../shared/jobs.js';
 import type { MixBase } from './stages/mix.js';
 import type { BaseCue, CueLayer } from '../cues/cue-layer.js';
+import type { LipSyncPackDirectories } from '../engines/lipsync/lipsync-version.js';
 
 /** What a worker gives a stage's run(). */
 export interface StageContext {
@@ -44,6 +45,8 @@ export interface PlanContext {
   readonly options: DubJobOptions;
   /** A person's edits over the job's cues, as they stood when this run began. */
   readonly cueLayer: { revision: number; layer: CueLayer };
+  /** The lip-sync packs' folders when the job has segments (null otherwise). */
+  readonly lipSyncPacks: LipSyncPackDirectories | null;
   /** The output of a stage named in `consumes`; null when that stage was skipped. */
   output<Result>(stage: AnyStage<Result>): StageOutput<Result> | null;
   /** The newest mix of the same original audio at the same loudness, which a mix may patch. */

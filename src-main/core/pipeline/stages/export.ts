@@ -14,7 +14,9 @@ import { formatSrt, formatVtt } from '../../subtitles/subtitle-writers.js';
 import type { StyledCues } from '../subtitle-import.js';
 import { translateStage } from './translate.js';
 import { mp4Problems } from '../output-checks.js';
-import { cpuPlacement, declareStage } from '../stage.js';
+import { cpuPlacement, declareStage, type StageContext } from '../stage.js';
+import { writeLipSyncedVideo, type LipSyncedVideo } from '../lipsync-video.js';
+import { lipSyncStage, type LipSyncResult } from './lipsync.js';
 import { downloadStage, inputFingerprintOf } from './download.js';
 import { mixSampleRate } from './fit.js';
 import { dubBitRate, encoderCount, mixStage } from './mix.js';
@@ -31,6 +33,8 @@ export interface ExportParams {
   encodedPath: string | null;
   /** After a patched mix: the base's AAC track and the sample ranges that changed, to encode only those again. */
   aacPatch: { basePath: string; changed: [number, number][] } | null;
+  /** The lip-synced segments to stitch into the video (null: the video is copied as it is). */
+  lipsync: LipSyncedVideo | null;
   language: string;
   sourceLanguage: string | null;
   cues: { startMs: number; endMs: number; text: string }[];
@@ -55,7 +59,7 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
   // 3: the dub track copied from the mix's AAC (or encoded by several encoders at once), not encoded here in one.
   version: 3,
   weight: { plain: 5, neural: 3 },
-  consumes: [downloadStage, probeStage, transcribeStage, translateStage, editStage, mixStage],
+  consumes: [downloadStage, probeStage, transcribeStage, translateStage, editStage, mixStage, lipSyncStage],
   plan(context) {
     const { options, output } = context;
     const mix = output(mixStage)!;
@@ -67,6 +71,7 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
       // Mixes cached before they encoded have no encodedFile.
       encodedPath: mix.result.encodedFile ? mix.file(mix.result.encodedFile) : null,
       aacPatch: mix.result.aacPatch ?? null,
+      lipsync: lipSyncedVideoOf(output(lipSyncStage)?.result ?? null, output(probeStage)!.result),
       language: options.language,
       // The language spoken in the video: the user's --from, else what Whisper detected.
       sourceLanguage: options.sourceLanguage ?? output(transcribeStage)?.result.language ?? null,
@@ -97,6 +102,8 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
     const encodedPath = params.encodedPath ?? path.join(context.task.outDir, 'dub.aac');
     const encoded = params.encodedPath ? null : await encodeDubTrack(params, encodedPath, (fraction) => context.reportProgress(fraction * 0.9));
     if (encoded) context.log('info', encoded);
+    // With lip-sync, the video is the input's with the segments stitched in (only their GOPs re-encoded).
+    const synced = params.lipsync ? await stitchLipSync(params, params.lipsync, context) : null;
     await runFfmpeg(
       [
         '-y',
@@ -105,7 +112,9 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
         '-itsoffset', String(-aacFrameSize / mixSampleRate),
         '-i', encodedPath,
         '-i', subtitlesPath,
-        '-map', `0:${params.media.video.index}`,
+        // The stitched video starts at 0 s; shifted back to where the input's video starts, it stays in sync.
+        ...(synced ? ['-itsoffset', String(synced.startSeconds), '-i', synced.path] : []),
+        '-map', synced ? '3:v:0' : `0:${params.media.video.index}`,
         '-map', '1:a:0',
         '-map', `0:${params.media.audio.index}`,
         '-map', '2:s:0',
@@ -136,6 +145,27 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
     ...[result.subtitlesFile, result.webVttFile, result.assFile].filter((file): file is string => file !== undefined && !existsSync(path.join(directory, file))).map((file) => `${file} is missing.`),
   ],
 });
+
+/** The lip-sync stage's segments as the export stitches them; null when there are none. */
+function lipSyncedVideoOf(result: LipSyncResult | null, media: MediaInfo): LipSyncedVideo | null {
+  if (!result || result.segments.length === 0) return null;
+  return {
+    video: { width: media.video.width, height: media.video.height, fps: media.video.fps },
+    segments: result.segments.map(({ id, fromFrame, toFrame, file }) => ({ id, fromFrame, toFrame, file })),
+  };
+}
+
+async function stitchLipSync(params: ExportParams, lipsync: LipSyncedVideo, context: StageContext): Promise<{ path: string; startSeconds: number }> {
+  const videoPath = path.join(context.task.outDir, 'lipsync-video.mp4');
+  const result = await writeLipSyncedVideo(params.inputPath, lipsync, videoPath, { log: (line) => context.log('info', line) });
+  context.log(
+    'info',
+    result.method === 'smart-cut'
+      ? `Stitched ${lipsync.segments.length} lip-sync segment(s) into the video: ${result.reencodedFrames} of ${result.totalFrames} frames re-encoded, the rest copied.`
+      : `Stitched ${lipsync.segments.length} lip-sync segment(s) into the video by re-encoding all of it: ${result.reason ?? 'it cannot be cut at its keyframes'}.`,
+  );
+  return { path: videoPath, startSeconds: result.startSeconds };
+}
 
 /** Encodes the mix to ADTS (only its changed stretches, when the previous track is there to patch); says what it did. */
 async function encodeDubTrack(params: ExportParams, outPath: string, onProgress: (fraction: number) => void): Promise<string> {

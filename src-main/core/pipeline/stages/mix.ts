@@ -18,6 +18,7 @@ import { speechCoverageWarnings } from '../speech-coverage.js';
 import { editStage } from './edit.js';
 import { extractStage } from './extract.js';
 import { fitStage } from './fit.js';
+import { lipSyncAudioStage } from './lipsync-audio.js';
 import { vadStage } from './vad.js';
 
 export interface MixBase {
@@ -78,14 +79,16 @@ export const mixStage = declareStage<MixParams, MixResult>({
   weight: { plain: 25, neural: 15 },
   // The VAD and the cues only for recorded(): the warnings about lines placed over silence, given
   // here because the cues' synthesis no longer waits for the speech regions.
-  consumes: [extractStage, fitStage, vadStage, editStage],
+  consumes: [extractStage, fitStage, vadStage, editStage, lipSyncAudioStage],
   plan({ options, output, mixBase }) {
     const extract = output(extractStage)!;
+    // A lip-sync segment's own audio takes the dub's place over the segment.
+    const replacements = (output(lipSyncAudioStage)?.result.segments ?? []).map((segment): MixCue => ({ file: segment.file, placedStartMs: segment.startMs, placedEndMs: segment.endMs, replaces: true }));
     return {
       extractKey: extract.key,
       originalPath: extract.file(extract.result.mixFile),
       targetLufs: options.targetLufs,
-      cues: output(fitStage)!.result.cues.map(({ file, placedStartMs, placedEndMs }) => ({ file, placedStartMs, placedEndMs })),
+      cues: [...output(fitStage)!.result.cues.map(({ file, placedStartMs, placedEndMs }) => ({ file, placedStartMs, placedEndMs })), ...replacements],
       base: mixBase(extract.key, options.targetLufs),
     };
   },

@@ -1,0 +1,232 @@
+// The lip-sync stage: the frames of each segment a person marked, with the speaker's mouth moved
+// to the segment's audio (the dub's voice, or the segment's own file as the mix carries it). Only
+// those frames are decoded — through a raw-video pipe, a few at a time, never as image files — and
+// the re-rendered frames are kept losslessly (FFV1) as one item per segment, keyed by its frames,
+// its audio and the models: moving one segment or changing its audio renders that segment only.
+// The export stitches them into the video (media/smart-cut.ts).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ExecutionPreference } from '../../../shared/contract.js';
+import { dubAudioRefId } from '../../../shared/lipsync.js';
+import { msToSamples } from '../../../shared/time.js';
+import { resample } from '../../engines/audio/resample.js';
+import type { LipSyncStats, LipSyncer } from '../../engines/lipsync/lip-syncer.js';
+import { lipSyncModelFiles, lipSyncVersion, type LipSyncPackDirectories } from '../../engines/lipsync/lipsync-version.js';
+import { melSampleRate } from '../../engines/lipsync/wav2lip-mel.js';
+import { FrameEncoder, readFrames } from '../../media/raw-video.js';
+import { probeVideoStream } from '../../media/video-packets.js';
+import { readWavFrames } from '../../media/wav-frames.js';
+import { readWavLayout } from '../../media/wav.js';
+import { ArtifactCache, hashOf } from '../artifact-cache.js';
+import { letHeartbeatsThrough } from '../heartbeats.js';
+import { declareStage, placementFor } from '../stage.js';
+import { downloadStage, inputFingerprintOf } from './download.js';
+import { lipSyncAudioStage } from './lipsync-audio.js';
+import { mixStage } from './mix.js';
+import { inputPathIsNeutral, probeStage } from './probe.js';
+import { providerIsNeutral } from './vad.js';
+
+export interface LipSyncParams {
+  inputPath: string;
+  inputFingerprint: string;
+  video: { width: number; height: number; fps: number };
+  segments: {
+    id: string;
+    fromFrame: number;
+    toFrame: number;
+    /** The WAV whose samples from `offsetMs` on the lips follow: the dub's voice stem, or the segment's prepared audio. */
+    audio: { file: string; offsetMs: number };
+  }[];
+  packs: LipSyncPackDirectories;
+  executionProvider: ExecutionPreference;
+}
+
+export interface RenderedSegment extends LipSyncStats {
+  id: string;
+  fromFrame: number;
+  toFrame: number;
+  key: string;
+  /** The segment's frames, re-rendered, as lossless FFV1 in Matroska. */
+  file: string;
+}
+
+export interface LipSyncResult {
+  segments: RenderedSegment[];
+}
+
+/** Frames decoded, rendered and encoded at a time: a few of them in memory, whatever the segment's length. */
+const chunkFrames = 16;
+
+export const lipSyncStage = declareStage<LipSyncParams, LipSyncResult>({
+  name: 'lipsync',
+  version: 1,
+  weight: { plain: 20, neural: 20 },
+  skipsJob: (options) => options.lipSyncSegments.length === 0,
+  consumes: [downloadStage, probeStage, mixStage, lipSyncAudioStage],
+  plan(context) {
+    const { options, output, lipSyncPacks } = context;
+    if (options.lipSyncSegments.length === 0 || !lipSyncPacks) return null;
+    const media = output(probeStage)!.result;
+    const mix = output(mixStage)!;
+    const prepared = new Map((output(lipSyncAudioStage)?.result.segments ?? []).map((segment) => [segment.id, segment]));
+    const frameOf = (ms: number) => Math.round((ms * media.video.fps) / 1000);
+    return {
+      inputPath: options.inputPath,
+      inputFingerprint: inputFingerprintOf(context),
+      video: { width: media.video.width, height: media.video.height, fps: media.video.fps },
+      segments: options.lipSyncSegments.map((segment) => {
+        const own = segment.audio.refId === dubAudioRefId ? null : prepared.get(segment.id);
+        return {
+          id: segment.id,
+          fromFrame: frameOf(segment.startMs),
+          toFrame: Math.max(frameOf(segment.startMs) + 1, frameOf(segment.endMs)),
+          audio: own ? { file: own.file, offsetMs: 0 } : { file: mix.file(mix.result.voiceFile), offsetMs: segment.startMs },
+        };
+      }),
+      packs: lipSyncPacks,
+      executionProvider: options.executionProvider,
+    };
+  },
+  outputNeutral: {
+    inputPath: inputPathIsNeutral,
+    executionProvider: providerIsNeutral,
+    'segments[].id': 'The name a person gave the segment; its frames and its audio decide what it renders.',
+    'segments[].audio.file': 'Each segment is keyed by the samples it reads from the file, not by the file.',
+    'segments[].audio.offsetMs': 'Each segment is keyed by the samples it reads from the file, not by where they lie.',
+    packs: 'The models are keyed by their files themselves (keyExtras), wherever they are installed.',
+  },
+  keyExtras: (params) => ({ engine: lipSyncVersion(lipSyncModelFiles(params.packs)), audio: params.segments.map((segment) => audioDigest(segmentAudioLayout(segment, params.video.fps))) }),
+  placement: () => placementFor(true, 'lipsync'),
+  async run(params, context) {
+    const syncer = await context.engines.warmModel(
+      'lipsync',
+      params.executionProvider,
+      `${params.packs.detector}|${params.packs.model}`,
+      (log) => import('../../engines/lipsync/wav2lip-lip-syncer.js').then(({ Wav2LipLipSyncer }) => Wav2LipLipSyncer.load(params.packs, params.executionProvider, log)),
+      (message) => context.log('warn', message),
+    );
+    context.useExecutionProvider(syncer.executionProvider);
+    const stream = await probeVideoStream(params.inputPath);
+    const rate = stream.frameRate ?? stream.averageFrameRate;
+    const frameRate = rate ? `${rate.numerator}/${rate.denominator}` : String(params.video.fps);
+    const cache = new ArtifactCache(context.task.artifactsRoot);
+    const totalFrames = params.segments.reduce((sum, segment) => sum + segment.toFrame - segment.fromFrame, 0);
+    let doneFrames = 0;
+    let rendered = 0;
+    const segments: RenderedSegment[] = [];
+    for (const segment of params.segments) {
+      const layout = segmentAudioLayout(segment, params.video.fps);
+      const key = hashOf({ stage: 'lipsync', version: 1, input: params.inputFingerprint, frames: [segment.fromFrame, segment.toFrame], audio: audioDigest(layout), engine: syncer.version });
+      const file = cache.itemPath(key, '.mkv');
+      // The counts are kept beside the frames, so a reused segment reports them as its render did.
+      const statsFile = cache.itemPath(key, '.json');
+      let stats = existsSync(file) ? readStats(statsFile) : null;
+      if (!stats) {
+        stats = await renderSegment(syncer, params, segment, layout, file, frameRate, stream.startSeconds ?? 0, (frames) => context.reportProgress((doneFrames + frames) / totalFrames));
+        writeFileSync(statsFile, JSON.stringify(stats));
+        rendered++;
+        if (stats.framesWithFace === 0) context.log('warn', `Lip-sync segment "${segment.id}" shows no face in any of its ${segment.toFrame - segment.fromFrame} frames: its frames are left as they were.`);
+        else if (stats.framesWithoutFace > 0) context.log('info', `Lip-sync segment "${segment.id}": ${stats.framesWithoutFace} of ${segment.toFrame - segment.fromFrame} frames show no face and are left as they were.`);
+      }
+      doneFrames += segment.toFrame - segment.fromFrame;
+      segments.push({ id: segment.id, fromFrame: segment.fromFrame, toFrame: segment.toFrame, key, file, ...stats });
+      await letHeartbeatsThrough();
+    }
+    context.log('info', `Lip-synced ${rendered} of ${segments.length} segment(s) on ${syncer.executionProvider}; the rest were rendered before.`);
+    return { segments };
+  },
+  check: (_params, _directory, result) => result.segments.filter((segment) => !existsSync(segment.file)).map((segment) => `Segment "${segment.id}": ${segment.file} is missing.`),
+  checkOnReuse: (result) => result.segments.filter((segment) => !existsSync(segment.file)).map((segment) => `Segment "${segment.id}": ${segment.file} is missing.`),
+});
+
+interface AudioLayout {
+  file: string;
+  fromSample: number;
+  samples: number;
+  sampleRate: number;
+}
+
+/** Which samples of the segment's audio file the lips follow: its frames' span from the offset on. */
+function segmentAudioLayout(segment: LipSyncParams['segments'][number], fps: number): AudioLayout {
+  const { sampleRate } = readWavLayout(segment.audio.file);
+  return {
+    file: segment.audio.file,
+    fromSample: msToSamples(segment.audio.offsetMs, sampleRate),
+    samples: Math.round(((segment.toFrame - segment.fromFrame) * sampleRate) / fps),
+    sampleRate,
+  };
+}
+
+/** The segment's audio as 16 kHz mono, padded with silence past the file's end. */
+async function audioAt16k(layout: AudioLayout): Promise<Float32Array> {
+  const samples = readWavFrames(layout.file, layout.fromSample, layout.samples).channels[0] ?? new Float32Array(0);
+  const padded = new Float32Array(layout.samples);
+  padded.set(samples.subarray(0, layout.samples));
+  return resample(padded, layout.sampleRate, melSampleRate);
+}
+
+/** A digest of the samples the lips follow: the key changes exactly when they do. */
+function audioDigest(layout: AudioLayout): string {
+  const samples = readWavFrames(layout.file, layout.fromSample, layout.samples).channels[0] ?? new Float32Array(0);
+  return createHash('sha256').update(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength)).update(String(layout.samples)).digest('hex');
+}
+
+/** Decodes, re-renders and encodes one segment into `file` (written beside it, renamed when whole). */
+async function renderSegment(
+  syncer: LipSyncer,
+  params: LipSyncParams,
+  segment: LipSyncParams['segments'][number],
+  layout: AudioLayout,
+  file: string,
+  frameRate: string,
+  startSeconds: number,
+  onFrames: (frames: number) => void,
+): Promise<LipSyncStats> {
+  const { width, height, fps } = params.video;
+  const frameCount = segment.toFrame - segment.fromFrame;
+  const renderer = syncer.begin({ width, height, fps, audio16k: await audioAt16k(layout), frameCount });
+  mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.partial.mkv`;
+  // FFV1 in planar RGB keeps every rendered byte; the export re-encodes these frames once, to the input's codec.
+  const encoder = new FrameEncoder({ outputPath: partial, width, height, frameRate, encoderArgs: ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', 'gbrp', '-f', 'matroska'] });
+  try {
+    let chunk: Uint8Array[] = [];
+    let written = 0;
+    const emit = async (frames: Uint8Array[]) => {
+      for (const frame of frames) await encoder.write(frame);
+      written += frames.length;
+      onFrames(written);
+      await letHeartbeatsThrough();
+    };
+    for await (const frame of readFrames(params.inputPath, { fromFrame: segment.fromFrame, frameCount, width, height, fps, startSeconds })) {
+      chunk.push(frame);
+      if (chunk.length < chunkFrames) continue;
+      await emit(await renderer.push(chunk));
+      chunk = [];
+    }
+    if (chunk.length > 0) await emit(await renderer.push(chunk));
+    await emit(await renderer.finish());
+    await encoder.finish();
+    renameSync(partial, file);
+    return renderer.stats;
+  } catch (error) {
+    await encoder.abandon().catch(() => undefined);
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
+
+/** The rendered frames of a segment as the export reads them back (exact RGB). */
+export function readRenderedSegment(segment: RenderedSegment, video: { width: number; height: number; fps: number }): AsyncGenerator<Uint8Array> {
+  return readFrames(segment.file, { fromFrame: 0, frameCount: segment.toFrame - segment.fromFrame, width: video.width, height: video.height, fps: video.fps, startSeconds: 0 });
+}
+
+function readStats(file: string): LipSyncStats | null {
+  try {
+    const stats = JSON.parse(readFileSync(file, 'utf8')) as Partial<LipSyncStats>;
+    return typeof stats.framesWithFace === 'number' && typeof stats.framesWithoutFace === 'number' ? { framesWithFace: stats.framesWithFace, framesWithoutFace: stats.framesWithoutFace } : null;
+  } catch {
+    return null;
+  }
+}
