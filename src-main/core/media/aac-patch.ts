@@ -8,7 +8,7 @@
 // the same samples before, may stay, and the stretch encoded again starts and ends far enough out.
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { RedubError } from '../../shared/errors.js';
-import { aacFrameSize, aacSegment, aacSegmentFrames, adtsFrameOffsets, encodeSegment, type AacSegment, type SegmentSource } from './aac-segments.js';
+import { aacFrameSize, aacSegment, aacSegmentFrames, adtsFrameOffsets, encodeSegment, writeFailure, type AacSegment, type SegmentSource } from './aac-segments.js';
 
 /** Frames re-encoded beyond the changed samples on each side: the MDCT window, the look-ahead, and one spare. */
 const marginFrames = 4;
@@ -68,9 +68,7 @@ export async function patchAac(options: AacPatchOptions): Promise<number> {
     splice(options, offsets, segments, parts, kept);
     return segments.reduce((sum, segment) => sum + segment.to - segment.from, 0);
   } catch (error) {
-    if (error instanceof RedubError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new RedubError(code === 'ENOSPC' ? 'E_DISK_FULL' : 'E_STAGE_FAILED', { details: [`Cannot write ${options.outPath}: ${(error as Error).message}`] });
+    throw writeFailure(error, options.outPath);
   } finally {
     for (const part of parts) rmSync(part, { force: true });
   }

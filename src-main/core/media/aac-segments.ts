@@ -109,12 +109,17 @@ export async function encodeAac(options: AacEncodeOptions): Promise<number> {
     joinFiles(parts, options.outPath);
     return segments.length;
   } catch (error) {
-    if (error instanceof RedubError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new RedubError(code === 'ENOSPC' ? 'E_DISK_FULL' : 'E_STAGE_FAILED', { details: [`Cannot write ${options.outPath}: ${(error as Error).message}`] });
+    throw writeFailure(error, options.outPath);
   } finally {
     for (const part of parts) rmSync(part, { force: true });
   }
+}
+
+/** A failure while writing an encoded track as a person reads it: E_DISK_FULL for a full disk. */
+export function writeFailure(error: unknown, outPath: string): RedubError {
+  if (error instanceof RedubError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  return new RedubError(code === 'ENOSPC' ? 'E_DISK_FULL' : 'E_STAGE_FAILED', { details: [`Cannot write ${outPath}: ${(error as Error).message}`] });
 }
 
 /** What one segment's encoder needs of the track: its layout, the bit rate, and the samples. */

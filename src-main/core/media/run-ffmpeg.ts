@@ -159,8 +159,7 @@ function runProcess(
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanUp();
-      const missing = error.code === 'ENOENT' || error.code === 'EACCES' || error.code === 'ENOEXEC';
-      reject(new RedubError(missing ? 'E_FFMPEG_MISSING' : 'E_FFMPEG_FAILED', { details: [`${binary}: ${error.message}`] }));
+      reject(spawnFailure(binary, error));
     });
     child.on('close', (exitCode, killedBy) => {
       cleanUp();
@@ -190,4 +189,10 @@ export function lastLines(text: string, count = detailLineCount): string[] {
     .map((line) => line.trim())
     .filter(Boolean)
     .slice(-count);
+}
+
+/** Why ffmpeg or ffprobe did not start, as a person reads it: missing (or not runnable) is E_FFMPEG_MISSING. */
+export function spawnFailure(binary: string, error: NodeJS.ErrnoException): RedubError {
+  const missing = error.code === 'ENOENT' || error.code === 'EACCES' || error.code === 'ENOEXEC';
+  return new RedubError(missing ? 'E_FFMPEG_MISSING' : 'E_FFMPEG_FAILED', { details: [`${binary}: ${error.message}`] });
 }

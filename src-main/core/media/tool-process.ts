@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { RedubError } from '../../shared/errors.js';
 import { trackChildProcess } from '../worker-host/child-processes.js';
 import { resolveMediaTools } from './ffmpeg-binaries.js';
-import { lastLines } from './run-ffmpeg.js';
+import { lastLines, spawnFailure } from './run-ffmpeg.js';
 
 export interface ToolProcess {
   /** What the tool writes to pipe:1; while nobody reads it, the tool waits. */
@@ -66,8 +66,7 @@ export function startTool(tool: 'ffmpeg' | 'ffprobe', args: string[], options: {
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanUp();
-      const missing = error.code === 'ENOENT' || error.code === 'EACCES' || error.code === 'ENOEXEC';
-      reject(new RedubError(missing ? 'E_FFMPEG_MISSING' : 'E_FFMPEG_FAILED', { details: [`${binary}: ${error.message}`] }));
+      reject(spawnFailure(binary, error));
     });
     child.on('close', (exitCode, killedBy) => {
       cleanUp();
