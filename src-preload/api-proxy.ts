@@ -1,8 +1,9 @@
 // The renderer's RedubApi over the one IPC channel, free of Electron so it can be tested under
 // Node. Each method sends `{ method, args }` and unwraps the ApiReply. A failure is rejected as a
-// plain object {name, code, message, action, details}, not an Error: the context bridge copies an
-// Error's message but drops its other properties, and the renderer needs the code and the action.
+// plain object {name, code, message, action, details, violations}, not an Error: the context bridge
+// copies an Error's message but drops its other properties, and the renderer needs the code and the action.
 import type { ApiMethod, RedubApi, RedubEvent } from '../src-main/shared/contract.js';
+import type { ErrorViolation } from '../src-main/shared/errors.js';
 
 /** Every request-reply method of RedubApi; the check below fails to compile if one is missing. */
 export const apiMethods = [
@@ -21,6 +22,7 @@ export const apiMethods = [
   'getCues',
   'editCues',
   'renderJob',
+  'replaceLipSync',
   'getWaveform',
   'listModels',
   'installModel',
@@ -45,6 +47,14 @@ export interface BridgeError {
   message: string;
   action: string;
   details?: string[];
+  /** E_LIPSYNC_INVALID: each broken rule, naming its segment. */
+  violations?: ErrorViolation[];
+}
+
+function isViolation(value: unknown): value is ErrorViolation {
+  if (typeof value !== 'object' || value === null) return false;
+  const { segmentId, rule, message } = value as Record<string, unknown>;
+  return typeof segmentId === 'string' && typeof rule === 'string' && typeof message === 'string';
 }
 
 function bridgeError(error: unknown): BridgeError {
@@ -56,6 +66,8 @@ function bridgeError(error: unknown): BridgeError {
     action: typeof data.action === 'string' ? data.action : 'Retry; if it happens again, restart Redub.',
   };
   if (Array.isArray(data.details)) failure.details = data.details.map(String);
+  const violations = Array.isArray(data.violations) ? data.violations.filter(isViolation) : [];
+  if (violations.length > 0) failure.violations = violations.map(({ segmentId, rule, message }) => ({ segmentId, rule, message }));
   return failure;
 }
 

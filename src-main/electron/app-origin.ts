@@ -1,8 +1,9 @@
 // The two custom schemes of the desktop app and what each URL may look like. The renderer is
 // served from `app://redub/…`, a real origin (unlike file://) that IPC checks, the CSP and the
-// navigation guard can name; job media is served from `redub-media://job/<id>/<track>`, URLs that
-// carry a job id and a track name, never a file path.
+// navigation guard can name; job media is served from `redub-media://job/<id>/<track>` and
+// `redub-media://job/<id>/audio/<refId>`, URLs that carry a job id and a name, never a file path.
 import type { CustomScheme } from 'electron';
+import type { MediaItem } from '../shared/contract.js';
 
 export const appScheme = 'app';
 export const appHost = 'redub';
@@ -13,10 +14,13 @@ export const mediaScheme = 'redub-media';
 export const mediaHost = 'job';
 export const mediaTracks = ['original', 'dub', 'mix'] as const;
 export type MediaTrack = (typeof mediaTracks)[number];
+/** The path segment before an added audio file's refId. */
+export const mediaAudioSegment = 'audio';
 
-/** Builds the URL the service hands out for a job's preview (its `mediaUrl` option). */
-export function mediaUrlFor(jobId: string, track: MediaTrack): string {
-  return `${mediaScheme}://${mediaHost}/${encodeURIComponent(jobId)}/${track}`;
+/** Builds the URL the service hands out for a job's track or added audio file (its `mediaUrl` option). */
+export function mediaUrlFor(jobId: string, item: MediaItem): string {
+  const job = `${mediaScheme}://${mediaHost}/${encodeURIComponent(jobId)}`;
+  return typeof item === 'string' ? `${job}/${item}` : `${job}/${mediaAudioSegment}/${encodeURIComponent(item.audio)}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The one IPC request handler, free of Electron so it can be tested under Node: it checks who is
 // asking, validates the method and its arguments with the same schemas as the HTTP API, calls
-// the service and answers an ApiReply. Errors cross as plain {code, message, action, details},
-// never with a stack.
+// the service and answers an ApiReply. Errors cross as plain {code, message, action, details,
+// violations}, never with a stack.
 import { z } from 'zod';
 import { apiArgumentSchemas, describeSchemaError, type ApiMethod, type ApiReply, type RedubApi } from '../shared/contract.js';
 import { RedubError, toErrorData, type RedubErrorData } from '../shared/errors.js';
@@ -35,10 +35,14 @@ function isApiMethod(method: string): method is ApiMethod {
   return Object.hasOwn(apiArgumentSchemas, method);
 }
 
-/** Only the four fields of the contract: whatever else an error carries (a stack) stays here. */
+/** Only the fields of the contract: whatever else an error carries (a stack) stays here. A lip-sync
+ * refusal's violations cross too, so the lane marks each segment as it does over HTTP. */
 function plainErrorData(data: RedubErrorData): RedubErrorData {
   const plain: RedubErrorData = { code: data.code, message: data.message, action: data.action };
   if (data.details && data.details.length > 0) plain.details = data.details.map(String);
+  if (data.violations && data.violations.length > 0) {
+    plain.violations = data.violations.map(({ segmentId, rule, message }) => ({ segmentId: String(segmentId), rule: String(rule), message: String(message) }));
+  }
   return plain;
 }
 

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { cueEditsRequestSchema } from '../shared/cues.js';
-import { apiMediaPath, createJobsRequestSchema, describeSchemaError, lipSyncRequestSchema, type WaveformQuery, queuePauseSchema, settingsPatchSchema, importModelRequestSchema, type ListJobsQuery, type LogsQuery } from '../shared/contract.js';
+import { apiMediaItemPath, createJobsRequestSchema, describeSchemaError, lipSyncRequestSchema, type WaveformQuery, queuePauseSchema, settingsPatchSchema, importModelRequestSchema, type ListJobsQuery, type LogsQuery, type MediaItem } from '../shared/contract.js';
 import { RedubError } from '../shared/errors.js';
 import type { MediaTrack, RedubService } from '../core/service/redub-service.js';
 import { badRequest, readJsonBody, sendJson } from './http-io.js';
@@ -18,9 +18,9 @@ import { openApiDocument } from './openapi.js';
 
 export const apiPrefix = '/api/v1';
 
-/** Where the API serves a job's media: what RedubService hands out as preview URLs. */
-export function mediaUrlFor(jobId: string, track: MediaTrack): string {
-  return apiMediaPath(jobId, track);
+/** Where the API serves a job's tracks and added audio: what RedubService hands out as preview URLs. */
+export function mediaUrlFor(jobId: string, item: MediaItem): string {
+  return apiMediaItemPath(jobId, item);
 }
 
 export interface ApiContext {

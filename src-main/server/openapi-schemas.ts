@@ -204,7 +204,16 @@ export const components: OpenApiObject = {
     QueueStatus: { type: 'object', description: 'QueueStatus', properties: { paused: { type: 'boolean' }, counts: jobStateCounts, depth: { ...integer, description: 'queued plus retry_wait' } } },
     Settings: { ...fromZod(settingsSchema, 'output'), description: 'Settings: the whole set, as stored.' },
     LogEntry: { type: 'object', properties: { id: integer, at: { type: 'string', format: 'date-time' }, level: { type: 'string', enum: ['info', 'warn', 'error'] }, stage: nullable(string), message: string } },
-    PreviewSources: { type: 'object', properties: { original: string, dub: nullable(string), mix: nullable(string) } },
+    PreviewSources: {
+      type: 'object',
+      required: ['original', 'dub', 'mix', 'audio'],
+      properties: {
+        original: string,
+        dub: nullable(string),
+        mix: nullable(string),
+        audio: { type: 'object', additionalProperties: string, description: 'Each audio file added to the job, by refId: the URL of GET /jobs/{id}/audio/{refId}.' },
+      },
+    },
     CuesView: cuesView,
     WaveformView: { type: 'object', properties: { track: { type: 'string', enum: ['original', 'dub'] }, startMs: integer, endMs: integer, pixels: integer, peaks: { type: 'array', items: { type: 'integer', minimum: -128, maximum: 127 }, description: '`pixels` pairs of min and max.' } } },
     ModelPackInfo: modelPack,

@@ -71,6 +71,14 @@ export function apiAudioPath(jobId: string, refId: string): string {
   return `/api/v1/jobs/${encodeURIComponent(jobId)}/audio/${encodeURIComponent(refId)}`;
 }
 
+/** What a preview URL names: one of a job's tracks, or an audio file added to it (by its refId). */
+export type MediaItem = MediaTrack | { audio: string };
+
+/** Where the local API serves a track or an added audio file: the URLs a service hands out by default. */
+export function apiMediaItemPath(jobId: string, item: MediaItem): string {
+  return typeof item === 'string' ? apiMediaPath(jobId, item) : apiAudioPath(jobId, item.audio);
+}
+
 export const listJobsQuerySchema = z.object({
   states: z.array(z.enum(jobStates)).optional(),
   search: z.string().max(500).optional(),
@@ -162,6 +170,8 @@ export interface PreviewSources {
   dub: string | null;
   /** The dub's mixed audio (WAV), once a render has made it; it changes with every render. */
   mix: string | null;
+  /** Each audio file added to the job, by refId: what the lip-sync lane plays and draws. */
+  audio: Record<string, string>;
 }
 
 export const waveformQuerySchema = z.object({
@@ -260,6 +270,9 @@ export interface RedubApi {
   editCues(id: string, request: CueEditsRequest): Promise<CuesView>;
   /** Runs the job again: only changed cues are synthesized, the mix is patched, the video re-muxed. */
   renderJob(id: string): Promise<JobSummary>;
+  /** Replaces the job's lip-sync segments, all of them ([] removes them), checked as at creation
+   * (E_LIPSYNC_INVALID with `violations`), and queues the job again. */
+  replaceLipSync(id: string, request: LipSyncRequest): Promise<JobDetails>;
   getWaveform(id: string, query: WaveformQuery): Promise<WaveformView>;
   listModels(): Promise<{ packs: ModelPackInfo[]; tasks: ModelTask[] }>;
   /** Starts downloading a pack; progress and the outcome arrive as model.updated events. */
@@ -291,6 +304,7 @@ export const apiArgumentSchemas = {
   getCues: z.tuple([jobIdSchema]),
   editCues: z.tuple([jobIdSchema, cueEditsRequestSchema]),
   renderJob: z.tuple([jobIdSchema]),
+  replaceLipSync: z.tuple([jobIdSchema, lipSyncRequestSchema]),
   getWaveform: z.tuple([jobIdSchema, waveformQuerySchema]),
   listModels: z.tuple([]),
   installModel: z.tuple([packIdSchema]),

@@ -76,6 +76,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     getCues: (id) => client.getCues(id),
     editCues: (id, request) => client.editCues(id, request),
     renderJob: (id) => client.renderJob(id),
+    replaceLipSync: (id, request) => client.replaceLipSync(id, request),
     getWaveform: (id, query) => client.getWaveform(id, query),
     listModels: () => client.listModels(),
     installModel: (id) => client.installModel(id),

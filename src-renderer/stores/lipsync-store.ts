@@ -1,18 +1,16 @@
 // The open timeline's lip-sync plan: the segments as the core has them (JobDetails.lipsync), the
 // person's draft of them, undo and redo over the draft, the drag in progress (so every rule is
 // checked while it moves), and the added audio files' waveforms once decoded. Nothing goes to the
-// core until the person applies the draft (PUT /jobs/{id}/lipsync re-renders the job), and never
+// core until the person applies the draft (replaceLipSync re-renders the job), and never
 // while the shared validator finds a violation: that is named, with its segment and rule, first.
 import { create } from 'zustand';
 import type { RedubApi } from '../../src-main/shared/contract.js';
-import type { RedubErrorData } from '../../src-main/shared/errors.js';
+import { RedubError, type RedubErrorData } from '../../src-main/shared/errors.js';
 import type { JobDetails } from '../../src-main/shared/jobs.js';
 import { defaultMaxLipSyncSegments, type LipSyncPlan, type LipSyncRule, type LipSyncSegment, type LipSyncViolation } from '../../src-main/shared/lipsync.js';
 import { apiErrorFromResponse, RedubApiError, unreachableError } from '../../src-main/shared/client/api-error.js';
-import { defaultBackoff } from '../../src-main/shared/client/backoff.js';
-import { apiUrl, sendRequest, type FetchFunction, type Transport } from '../../src-main/shared/client/request.js';
+import type { FetchFunction } from '../../src-main/shared/client/request.js';
 import { toApiError } from '../bridge/api-error.js';
-import { tokenStorageKey } from '../bridge/token.js';
 
 /** JobDetails as the core sends it once lip-sync plans are served; older cores leave `lipsync` out. */
 export type JobDetailsWithLipSync = JobDetails & { lipsync?: LipSyncPlan };
@@ -30,7 +28,7 @@ export type AudioEntry = { state: 'loading' } | { state: 'ready'; peaks: AudioPe
 /** The outcome of applying a plan: the job as it now is, or the core's refusal with each violation it found. */
 export type SaveOutcome = { ok: true; job: JobDetailsWithLipSync } | { ok: false; error: RedubErrorData; violations: LipSyncViolation[] };
 
-/** How the store reaches the core: the bridge for the job, the local API for the rest (unit tests pass a fake). */
+/** How the store reaches the core: through the bridge (createLipSyncIo); unit tests pass a fake. */
 export interface LipSyncIo {
   getJob(jobId: string): Promise<JobDetailsWithLipSync>;
   saveLipSync(jobId: string, segments: LipSyncSegment[]): Promise<SaveOutcome>;
@@ -249,52 +247,42 @@ export function refusedViolations(body: unknown): LipSyncViolation[] {
   return found;
 }
 
-/** The page's API token: the bridge took it from the address and keeps it in storage. */
-function pageToken(): string | null {
-  try {
-    return globalThis.localStorage?.getItem(tokenStorageKey) ?? null;
-  } catch {
-    return null;
-  }
-}
-
 /** An added audio file larger than this is not decoded for its waveform (a decoded hour is gigabytes). */
 export const maxAudioBytes = 256 * 1024 * 1024;
 
 export interface LipSyncIoOptions {
   /** Turns an audio file's bytes into its waveform (WebAudio in the page). */
   decode(bytes: ArrayBuffer): Promise<AudioPeaks>;
-  baseUrl?: string;
-  token?: string | null;
+  /** How an audio file's URL is read; the page's fetch by default (tests pass a fake). */
   fetch?: FetchFunction;
 }
 
 /**
- * The store's way to the core: the job through the bridge, the plan's PUT and the audio's GET
- * through the same request helper, token and retries the HTTP bridge's client uses (the bridge's
- * contract has no lip-sync call yet).
+ * The store's way to the core, all of it through the bridge, so it works in the desktop app (IPC,
+ * redub-media://) as in a browser (the local API): the job, the plan's replacement, and the
+ * added files' URLs from previewSources, which carry whatever the transport needs (the token
+ * over HTTP) so the audio is fetched as the <video> elements fetch theirs.
  */
-export function createLipSyncIo(api: Pick<RedubApi, 'getJob'>, options: LipSyncIoOptions): LipSyncIo {
-  const transport = (): Transport => ({
-    baseUrl: options.baseUrl ?? '',
-    token: options.token === undefined ? pageToken() : options.token,
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    timeoutMs: 30_000,
-    attempts: 3,
-    backoff: defaultBackoff,
-  });
-  const jobPath = (jobId: string) => `/jobs/${encodeURIComponent(jobId)}`;
+export function createLipSyncIo(api: Pick<RedubApi, 'getJob' | 'replaceLipSync' | 'previewSources'>, options: LipSyncIoOptions): LipSyncIo {
+  const fetchUrl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   return {
     getJob: async (jobId) => (await api.getJob(jobId)) as JobDetailsWithLipSync,
     async saveLipSync(jobId, segments) {
-      // 422 is an answer here (the violations it names), not a failure.
-      const reply = await sendRequest<unknown>(transport(), `${jobPath(jobId)}/lipsync`, { method: 'PUT', json: { segments }, acceptStatuses: [422] });
-      if (typeof reply === 'object' && reply !== null && 'error' in reply) return { ok: false, error: apiErrorFromResponse(422, reply).data, violations: refusedViolations(reply) };
-      return { ok: true, job: reply as JobDetailsWithLipSync };
+      try {
+        return { ok: true, job: (await api.replaceLipSync(jobId, { segments })) as JobDetailsWithLipSync };
+      } catch (caught) {
+        const error = toApiError(caught).data;
+        // A refusal is an answer (the violations it names, each under its segment), not a failure.
+        if (error.code !== 'E_LIPSYNC_INVALID') throw caught;
+        return { ok: false, error, violations: refusedViolations({ error }) };
+      }
     },
     async audioPeaks(jobId, refId, signal) {
-      const { token, fetch } = transport();
-      const response = await fetch(apiUrl(transport(), `${jobPath(jobId)}/audio/${encodeURIComponent(refId)}`), { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal }).catch((caught: unknown) => {
+      const { audio } = await api.previewSources(jobId);
+      // Own keys only: a refId may be spelled like an Object.prototype member ("constructor").
+      const url = audio && Object.hasOwn(audio, refId) ? audio[refId] : undefined;
+      if (typeof url !== 'string') throw new RedubApiError(new RedubError('E_BAD_REQUEST', { details: [`This job has no added audio "${refId}"; read the job again to see the files it has.`] }).toData());
+      const response = await fetchUrl(url, { signal }).catch((caught: unknown) => {
         throw signal.aborted ? caught : unreachableError(caught);
       });
       if (!response.ok) {

@@ -6,7 +6,7 @@
 import { existsSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import {
-  apiMediaPath, jobIdSchema, lipSyncRequestSchema, type LipSyncRequest, type MediaTrack, type WaveformQuery, type WaveformView, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
+  apiMediaItemPath, jobIdSchema, lipSyncRequestSchema, type LipSyncRequest, type MediaItem, type MediaTrack, type WaveformQuery, type WaveformView, type CreateJobsRequest, type ListJobsQuery, type LogEntry,
   type LogsQuery, type ModelPackInfo, type ModelTask, type ModelVerification, type PreviewSources, type QueueStatus,
   type RedubApi, type RedubEvent, type Settings, type SettingsPatch, type Stats, type StatsQuery,
 } from '../../shared/contract.js';
@@ -36,8 +36,9 @@ export type { MediaTrack };
 
 export interface RedubServiceOptions {
   dataDir: string;
-  /** The URL a transport serves a job's media under (an HTTP path, a custom protocol); the API's paths by default. */
-  mediaUrl?: (jobId: string, track: MediaTrack) => string;
+  /** The URL a transport serves a job's track or added audio file under (an HTTP path, a custom
+   * protocol); the API's paths by default. */
+  mediaUrl?: (jobId: string, item: MediaItem) => string;
   /**
    * Whether this service runs every job in the queue (the app, `redub serve`; the default) or
    * only those a caller hands to runJobs (a `redub` command, which leaves the rest to others).
@@ -310,6 +311,7 @@ export class RedubService implements RedubApi {
       original: this.mediaUrl(job.id, 'original'),
       dub: job.state === 'done' && job.outputs.video ? this.mediaUrl(job.id, 'dub') : null,
       mix: mixLocation(this.core, job) ? this.mediaUrl(job.id, 'mix') : null,
+      audio: Object.fromEntries(audioSummaries(this.core, job.id).map((ref) => [ref.id, this.mediaUrl(job.id, { audio: ref.id })])),
     };
   }
 
@@ -425,8 +427,8 @@ export class RedubService implements RedubApi {
     return this.core.store.jobs.require(validId);
   }
 
-  private mediaUrl(jobId: string, track: MediaTrack): string {
-    return (this.options.mediaUrl ?? apiMediaPath)(jobId, track);
+  private mediaUrl(jobId: string, item: MediaItem): string {
+    return (this.options.mediaUrl ?? apiMediaItemPath)(jobId, item);
   }
 
   private currentQueueStatus(): QueueStatus {

@@ -84,8 +84,6 @@ export interface RedubClient extends RequestMethods {
   onEvent: RedubApi['onEvent'];
   /** The reply lists the uploaded audio files with their refIds. */
   uploadJobs(upload: JobUpload, call?: CallOptions): Promise<{ jobs: JobSummary[]; audio: AudioRefSummary[] }>;
-  /** PUT /jobs/{id}/lipsync: replaces the job's segments (checked as at creation) and queues it again. */
-  replaceLipSync(id: string, request: LipSyncRequest, call?: CallOptions): Promise<JobDetails>;
   /** An audio file added to the job, as a URL a player or a waveform reader can fetch (range requests work). */
   audioUrl(id: string, refId: string): string;
   /** The dubbed video as a URL a browser or a download tool can fetch (range requests work). */
@@ -155,12 +153,15 @@ export function createRedubClient(options: RedubClientOptions): RedubClient {
     updateSettings: (patch: SettingsPatch, call?: CallOptions) => send<Settings>('/settings', { method: 'PATCH', json: patch }, call),
     async previewSources(id: string, call?: CallOptions): Promise<PreviewSources> {
       const sources = await send<PreviewSources>(`${jobPath(id)}/preview`, {}, call);
-      return { original: media(sources.original), dub: sources.dub === null ? null : media(sources.dub), mix: sources.mix === null ? null : media(sources.mix) };
+      // A core from before lip-sync sends no `audio`: no added files, then.
+      const audio = Object.fromEntries(Object.entries(sources.audio ?? {}).map(([refId, url]) => [refId, media(url)]));
+      return { original: media(sources.original), dub: sources.dub === null ? null : media(sources.dub), mix: sources.mix === null ? null : media(sources.mix), audio };
     },
     getCues: (id: string, call?: CallOptions) => send<CuesView>(`${jobPath(id)}/cues`, {}, call),
     editCues: (id: string, request: CueEditsRequest, call?: CallOptions) => send<CuesView>(`${jobPath(id)}/cues`, { method: 'PATCH', json: request }, call),
     // 202: the job runs again; its progress arrives as job.updated events.
     renderJob: (id: string, call?: CallOptions) => send<JobSummary>(`${jobPath(id)}/render`, { method: 'POST' }, call),
+    // PUT /jobs/{id}/lipsync; a broken rule is 422 E_LIPSYNC_INVALID with `violations`, never retried.
     replaceLipSync: (id: string, request: LipSyncRequest, call?: CallOptions) => send<JobDetails>(`${jobPath(id)}/lipsync`, { method: 'PUT', json: request }, call),
     audioUrl: (id, refId) => media(`/api/v1${jobPath(id)}/audio/${encodeURIComponent(refId)}`),
     getWaveform: (id: string, query: WaveformQuery, call?: CallOptions) =>

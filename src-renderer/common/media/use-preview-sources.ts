@@ -1,5 +1,6 @@
-// The URLs of a job's media (original, dub, mix), fetched when the job or `refresh` changes —
-// the preview refreshes when the job is done (the dub appears), the timeline when a mix appears.
+// The URLs of a job's media (original, dub, mix, and the audio files added to it), fetched when
+// the job or `refresh` changes — the preview refreshes when the job is done (the dub appears), the
+// timeline when a mix appears. The lip-sync store reads the audio URLs from the same call.
 import { useEffect, useState } from 'react';
 import type { PreviewSources } from '../../../src-main/shared/contract.js';
 import type { RedubErrorData } from '../../../src-main/shared/errors.js';

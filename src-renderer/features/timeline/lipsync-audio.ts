@@ -51,5 +51,5 @@ export async function decodePeaks(bytes: ArrayBuffer): Promise<AudioPeaks> {
   return peaksOf(channels, waveformBuckets, Math.round(buffer.duration * 1000));
 }
 
-/** The lip-sync store's way to the core in this page. */
+/** The lip-sync store's way to the core in this page: the bridge, IPC in the desktop app, HTTP in a browser. */
 export const lipSyncIo = createLipSyncIo(api, { decode: decodePeaks });

@@ -79,7 +79,7 @@ describe('local API, end to end on the bundled sample', () => {
 
   it('gives preview URLs for the original, the dub and its mix that play inline with ?token=', async () => {
     const preview = (await send(harness.port, { path: `/api/v1/jobs/${firstJob.id}/preview`, headers: harness.auth })).json<{ original: string; dub: string; mix: string }>();
-    expect(preview).toEqual({ original: `/api/v1/jobs/${firstJob.id}/media/original`, dub: `/api/v1/jobs/${firstJob.id}/media/dub`, mix: `/api/v1/jobs/${firstJob.id}/media/mix` });
+    expect(preview).toEqual({ original: `/api/v1/jobs/${firstJob.id}/media/original`, dub: `/api/v1/jobs/${firstJob.id}/media/dub`, mix: `/api/v1/jobs/${firstJob.id}/media/mix`, audio: {} });
     const original = await send(harness.port, { path: `${preview.original}?token=${harness.token}`, headers: { Range: 'bytes=0-99' } });
     expect(original.status).toBe(206);
     expect(original.body.equals(readFileSync(bundledSample.video).subarray(0, 100))).toBe(true);

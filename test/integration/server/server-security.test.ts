@@ -173,7 +173,7 @@ describe('local API security', () => {
     const id = await pausedJob(h);
     expectApiError(await send(h.port, { path: `/api/v1/jobs/${id}/download`, headers: h.auth }), 409, 'E_NOT_READY');
     expectApiError(await send(h.port, { path: `/api/v1/jobs/${id}/media/dub?token=${h.token}` }), 409, 'E_NOT_READY');
-    expect((await send(h.port, { path: `/api/v1/jobs/${id}/preview`, headers: h.auth })).json()).toEqual({ original: `/api/v1/jobs/${id}/media/original`, dub: null, mix: null });
+    expect((await send(h.port, { path: `/api/v1/jobs/${id}/preview`, headers: h.auth })).json()).toEqual({ original: `/api/v1/jobs/${id}/media/original`, dub: null, mix: null, audio: {} });
     expectApiError(await send(h.port, { method: 'POST', path: `/api/v1/jobs/${id}/retry`, headers: h.auth }), 409, 'E_JOB_STATE');
   });
 

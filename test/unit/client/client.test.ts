@@ -42,13 +42,17 @@ describe('createRedubClient', () => {
     expect(open.downloadUrl('a/b')).toBe('http://127.0.0.1:8383/api/v1/jobs/a%2Fb/download');
   });
 
-  it('turns the preview’s paths into URLs on its base', async () => {
-    const { client } = clientWith({ original: `/api/v1/jobs/${id}/media/original`, dub: null, mix: `/api/v1/jobs/${id}/media/mix` });
+  it('turns the preview’s paths into URLs on its base, the added audio files’ too', async () => {
+    const { client } = clientWith({ original: `/api/v1/jobs/${id}/media/original`, dub: null, mix: `/api/v1/jobs/${id}/media/mix`, audio: { narrator: `/api/v1/jobs/${id}/audio/narrator` } });
     await expect(client.previewSources(id)).resolves.toEqual({
       original: `http://127.0.0.1:8383/api/v1/jobs/${id}/media/original?token=to%20ken`,
       dub: null,
       mix: `http://127.0.0.1:8383/api/v1/jobs/${id}/media/mix?token=to%20ken`,
+      audio: { narrator: `http://127.0.0.1:8383/api/v1/jobs/${id}/audio/narrator?token=to%20ken` },
     });
+    // A core from before lip-sync sends no `audio`: the job has no added files.
+    const { client: older } = clientWith({ original: '/o', dub: null, mix: null });
+    await expect(older.previewSources(id)).resolves.toMatchObject({ audio: {} });
   });
 
   it('replaces a job\'s lip-sync segments with PUT and makes added audio URLs with the token', async () => {

@@ -50,6 +50,7 @@ const validArguments = {
   getCues: [jobId],
   editCues: [jobId, { revision: 0, edits: [{ op: 'update', index: 0, targetText: 'Hola' }] }],
   renderJob: [jobId],
+  replaceLipSync: [jobId, { segments: [{ id: 'lip-1', startMs: 0, endMs: 1000, audio: { refId: 'voice', cropStartMs: 0, cropEndMs: 1000 } }] }],
   getWaveform: [jobId, { track: 'original', startMs: 0, endMs: 1000, pixels: 100 }],
   listModels: [],
   installModel: ['whisper-base'],
@@ -76,6 +77,7 @@ const invalidArguments = {
   getCues: ['not-a-job'],
   editCues: [jobId, { revision: 0, edits: [{ op: 'explode', index: 0 }] }],
   renderJob: [42],
+  replaceLipSync: [jobId, { segments: [{ id: 'lip-1', startMs: 0, audio: { refId: 'voice' } }] }],
   getWaveform: [jobId, { track: 'original', startMs: 1000, endMs: 500, pixels: 100 }],
   listModels: [{ all: true }],
   installModel: ['../../etc'],
@@ -175,6 +177,15 @@ describe('IPC handler: errors cross as plain data', () => {
     expect(error.code).toBe('E_INTERNAL');
     expect(error.details).toEqual(['database is locked']);
     expect(Object.keys(error).sort()).toEqual(['action', 'code', 'details', 'message']);
+  });
+
+  it('carries a lip-sync refusal\'s violations, so the lane marks each segment as over HTTP', async () => {
+    const { service } = fakeService();
+    const violations = [{ segmentId: 'lip-1', rule: 'segment-limit', message: 'At most 1 lip-sync segment.' }];
+    vi.mocked(service.replaceLipSync).mockRejectedValue(new RedubError('E_LIPSYNC_INVALID', { details: ['At most 1 lip-sync segment. [rule: segment-limit]'], violations }));
+    const reply = await handlerFor(service)(fromApp, { method: 'replaceLipSync', args: [jobId, { segments: [] }] });
+    expect(errorOf(reply)).toMatchObject({ code: 'E_LIPSYNC_INVALID', violations });
+    expect(structuredClone(reply)).toEqual(reply);
   });
 
   it('keeps only the contract fields of error data that carries more', async () => {

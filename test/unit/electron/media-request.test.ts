@@ -14,7 +14,9 @@ const content = Buffer.from(Array.from({ length: 1000 }, (_, index) => index % 2
 describe('media requests (redub-media://)', () => {
   const temporaryDirectory = useTemporaryDirectory('redub-media-');
   let videoPath: string;
-  let source: MediaSource & { mediaLocation: ReturnType<typeof vi.fn> };
+  let source: MediaSource & { mediaLocation: ReturnType<typeof vi.fn>; openAudio: ReturnType<typeof vi.fn> };
+  /** Where the job's one added audio file ("voice") is, as the service records it. */
+  let audioLocation: FileLocation;
   /** `open` is the disk's, spied on; `ranges` records each range a body was streamed from. */
   let files: MediaFiles & { open: ReturnType<typeof vi.fn> };
   let ranges: [string, number, number][];
@@ -28,7 +30,17 @@ describe('media requests (redub-media://)', () => {
         if (track === 'dub') throw new RedubError('E_NOT_READY', { details: ['The dub is still being made.'] });
         return { file: videoPath, folder: path.dirname(videoPath) };
       }),
+      // As the service opens it: its recorded location, through the same guarded open.
+      openAudio: vi.fn(async (id: string, refId: string) => {
+        if (id !== jobId) throw new RedubError('E_JOB_NOT_FOUND');
+        if (refId !== 'voice') throw new RedubError('E_BAD_REQUEST', { details: [`Job ${id} has no audio "${refId}"; its audio is "voice".`] });
+        return files.open(audioLocation);
+      }),
     };
+    const audioFolder = path.join(temporaryDirectory(), 'audio');
+    mkdirSync(audioFolder, { recursive: true });
+    audioLocation = { file: path.join(audioFolder, 'voice.wav'), folder: audioFolder };
+    writeFileSync(audioLocation.file, content);
     ranges = [];
     files = {
       open: vi.fn(async (location: FileLocation): Promise<ServedFile> => {
@@ -128,11 +140,17 @@ describe('media requests (redub-media://)', () => {
     ['no path at all', 'redub-media://job', 404],
     ['bad percent-encoding', 'redub-media://job/%E0%A4%A/original', 400],
     ['another scheme', `file:///${jobId}/original`, 400],
+    ['an audio URL without a refId', `redub-media://job/${jobId}/audio`, 404],
+    ['an audio refId that is a path', `redub-media://job/${jobId}/audio/..%2F..%2Fetc%2Fpasswd`, 400],
+    ['the dub as an audio refId', `redub-media://job/${jobId}/audio/dub`, 400],
+    ['an audio refId with bad percent-encoding', `redub-media://job/${jobId}/audio/%E0%A4%A`, 400],
+    ['an audio URL with extra segments', `redub-media://job/${jobId}/audio/voice/extra`, 404],
   ];
   it.each(malformed)('answers %s with an error status and never opens a path from the URL', async (_name, url, status) => {
     const response = await get(url);
     expect(response.status).toBe(status);
     expect(source.mediaLocation).not.toHaveBeenCalled();
+    expect(source.openAudio).not.toHaveBeenCalled();
     expect(files.open).not.toHaveBeenCalled();
     expect(ranges).toEqual([]);
   });
@@ -167,5 +185,58 @@ describe('media requests (redub-media://)', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('app://redub');
     expect(response.headers.get('cache-control')).toBe('no-store');
     await response.body?.cancel();
+  });
+
+  describe('an added audio file (job/<id>/audio/<refId>)', () => {
+    it('builds URLs that carry a job id and a refId, never a path', () => {
+      expect(mediaUrlFor(jobId, { audio: 'voice' })).toBe(`redub-media://job/${jobId}/audio/voice`);
+      expect(parseMediaUrl(`${mediaUrlFor(jobId, { audio: 'voice' })}?path=/etc/passwd`)).toEqual({ jobId, audio: 'voice' });
+    });
+
+    it('answers with the file the service records, its audio type, and ranges', async () => {
+      const whole = await get(mediaUrlFor(jobId, { audio: 'voice' }));
+      expect(whole.status).toBe(200);
+      expect(whole.headers.get('content-type')).toBe('audio/wav');
+      expect(whole.headers.get('access-control-allow-origin')).toBe('app://redub');
+      expect(Buffer.from(await whole.arrayBuffer())).toEqual(content);
+      const part = await get(mediaUrlFor(jobId, { audio: 'voice' }), { Range: 'bytes=10-19' });
+      expect(part.status).toBe(206);
+      expect(part.headers.get('content-range')).toBe('bytes 10-19/1000');
+      expect(Buffer.from(await part.arrayBuffer())).toEqual(content.subarray(10, 20));
+      expect(source.openAudio.mock.calls).toEqual([[jobId, 'voice'], [jobId, 'voice']]);
+      expect(ranges).toEqual([[audioLocation.file, 0, 999], [audioLocation.file, 10, 19]]);
+      expect(source.mediaLocation).not.toHaveBeenCalled();
+    });
+
+    it('sends a file named like a page as opaque bytes, never as a type the page would run', async () => {
+      const named = path.join(path.dirname(audioLocation.file), 'voice.html');
+      writeFileSync(named, content);
+      audioLocation = { ...audioLocation, file: named };
+      const response = await get(mediaUrlFor(jobId, { audio: 'voice' }));
+      expect(response.headers.get('content-type')).toBe('application/octet-stream');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      await response.body?.cancel();
+    });
+
+    it('answers an unknown refId with 400 naming the job\'s audio, and an unknown job with 404', async () => {
+      const unknown = await get(mediaUrlFor(jobId, { audio: 'music' }));
+      expect(unknown.status).toBe(400);
+      expect(((await unknown.json()) as { error: { code: string; details: string[] } }).error).toMatchObject({ code: 'E_BAD_REQUEST', details: [`Job ${jobId} has no audio "music"; its audio is "voice".`] });
+      expect((await get(mediaUrlFor(otherJobId, { audio: 'voice' }))).status).toBe(404);
+      expect(files.open).not.toHaveBeenCalled();
+    });
+
+    it('answers 404 for a file gone from disk, and 403 for one a link replaced', async () => {
+      rmSync(audioLocation.file);
+      expect((await get(mediaUrlFor(jobId, { audio: 'voice' }))).status).toBe(404);
+      const outside = path.join(temporaryDirectory(), 'outside-audio');
+      mkdirSync(outside);
+      writeFileSync(path.join(outside, 'secret.wav'), 'not the job\'s');
+      symlinkSync(path.join(outside, 'secret.wav'), audioLocation.file);
+      const linked = await get(mediaUrlFor(jobId, { audio: 'voice' }));
+      expect(linked.status).toBe(403);
+      expect(((await linked.json()) as { error: { code: string } }).error.code).toBe('E_FORBIDDEN_PATH');
+      expect(ranges).toEqual([]);
+    });
   });
 });

@@ -40,6 +40,12 @@ describe('preload API proxy', () => {
     expect(Object.getPrototypeOf(failure)).toBe(Object.prototype);
   });
 
+  it('keeps a lip-sync refusal\'s violations, dropping any without the shape an editor reads', async () => {
+    const violations = [{ segmentId: 'lip-2', rule: 'no-overlap', message: 'Segment "lip-2" overlaps segment "lip-1".' }];
+    const api = createRedubApi(transportAnswering({ ok: false, error: { code: 'E_LIPSYNC_INVALID', message: 'A lip-sync segment breaks a rule.', action: 'Fix it.', violations: [...violations, { rule: 3 }] as typeof violations } }));
+    await expect(api.replaceLipSync('x', { segments: [] })).rejects.toEqual({ name: 'RedubError', code: 'E_LIPSYNC_INVALID', message: 'A lip-sync segment breaks a rule.', action: 'Fix it.', violations });
+  });
+
   it('turns a broken reply or a failed invoke into E_INTERNAL', async () => {
     await expect(createRedubApi(transportAnswering({ nonsense: true } as unknown as ApiReply<unknown>)).queueStatus()).rejects.toMatchObject({ code: 'E_INTERNAL' });
     await expect(createRedubApi(transportAnswering(Promise.reject(new Error('No handler registered')))).queueStatus()).rejects.toMatchObject({ code: 'E_INTERNAL', name: 'RedubError' });

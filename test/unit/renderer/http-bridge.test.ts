@@ -98,14 +98,27 @@ describe('the HTTP bridge builds requests', () => {
   });
 
   it('gives media URLs the token, since <video> cannot send headers', async () => {
-    const { bridge } = bridgeWith(() => json({ original: `/api/v1/jobs/${id}/media/original`, dub: `/api/v1/jobs/${id}/media/dub?range=1`, mix: `/api/v1/jobs/${id}/media/mix` }), 'to ken');
+    const { bridge } = bridgeWith(() => json({ original: `/api/v1/jobs/${id}/media/original`, dub: `/api/v1/jobs/${id}/media/dub?range=1`, mix: `/api/v1/jobs/${id}/media/mix`, audio: { voice: `/api/v1/jobs/${id}/audio/voice` } }), 'to ken');
     await expect(bridge.previewSources(id)).resolves.toEqual({
       original: `/api/v1/jobs/${id}/media/original?token=to%20ken`,
       dub: `/api/v1/jobs/${id}/media/dub?range=1&token=to%20ken`,
       mix: `/api/v1/jobs/${id}/media/mix?token=to%20ken`,
+      audio: { voice: `/api/v1/jobs/${id}/audio/voice?token=to%20ken` },
     });
-    const { bridge: noDub } = bridgeWith(() => json({ original: '/o', dub: null, mix: null }));
-    await expect(noDub.previewSources(id)).resolves.toEqual({ original: '/o?token=secret', dub: null, mix: null });
+    const { bridge: noDub } = bridgeWith(() => json({ original: '/o', dub: null, mix: null, audio: {} }));
+    await expect(noDub.previewSources(id)).resolves.toEqual({ original: '/o?token=secret', dub: null, mix: null, audio: {} });
+  });
+
+  it('replaces lip-sync segments with PUT, and rejects a refusal with its violations', async () => {
+    const segments = [{ id: 'a', startMs: 0, endMs: 500, audio: { refId: 'voice' } }];
+    const { bridge, calls } = bridgeWith(() => json({ id }));
+    await expect(bridge.replaceLipSync(id, { segments })).resolves.toEqual({ id });
+    expect(`${calls[0]!.init.method} ${calls[0]!.url}`).toBe(`PUT /api/v1/jobs/${id}/lipsync`);
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ segments });
+    const violations = [{ segmentId: 'a', rule: 'segment-limit', message: 'At most 1 lip-sync segment.' }];
+    const { bridge: refusing, calls: refused } = bridgeWith(() => json({ error: { code: 'E_LIPSYNC_INVALID', message: 'A lip-sync segment breaks a rule.', action: 'Fix it.', violations } }, 422));
+    await expect(refusing.replaceLipSync(id, { segments })).rejects.toMatchObject({ code: 'E_LIPSYNC_INVALID', violations });
+    expect(refused).toHaveLength(1);
   });
 
   it('uploads files as multipart without setting Content-Type itself (fetch adds the boundary)', async () => {

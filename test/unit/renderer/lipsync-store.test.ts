@@ -1,7 +1,11 @@
-// The lip-sync store against a fake core (the job's plan, the PUT that takes or refuses it, the
-// audio's waveform), and the store's HTTP way to the core against a fake fetch: what is sent, with
-// which token, how a 422's violations come back to their segments, and the audio size bound.
+// The lip-sync store against a fake core (the job's plan, the replacement that takes or refuses
+// it, the audio's waveform), and the store's way to the core through a fake bridge: what is sent,
+// how a refusal's violations come back to their segments whichever transport rejected it, the
+// audio fetched at the URL previewSources gives, and the audio size bound.
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { RedubApi } from '../../../src-main/shared/contract.js';
+import type { RedubErrorData } from '../../../src-main/shared/errors.js';
+import { RedubApiError } from '../../../src-main/shared/client/api-error.js';
 import type { LipSyncPlan, LipSyncSegment, LipSyncViolation } from '../../../src-main/shared/lipsync.js';
 import { liveViolations } from '../../../src-renderer/features/timeline/lipsync-math.js';
 import { peaksOf } from '../../../src-renderer/features/timeline/lipsync-audio.js';
@@ -188,27 +192,39 @@ describe('the store’s way to the core', () => {
   const noDecode = async (): Promise<AudioPeaks> => {
     throw new Error('not decoded in this test');
   };
+  /** The bridge as the page has it: each call recorded, previewSources naming the job's added files. */
+  function fakeBridge(audio: Record<string, string> = {}) {
+    const calls: { method: string; args: unknown[] }[] = [];
+    const bridge: Pick<RedubApi, 'getJob' | 'replaceLipSync' | 'previewSources'> = {
+      getJob: async (id) => (calls.push({ method: 'getJob', args: [id] }), { id } as never),
+      replaceLipSync: async (id, request) => (calls.push({ method: 'replaceLipSync', args: [id, request] }), { id, lipsync: { segments: request.segments, audio: [], maxSegments: 5 } } as never),
+      previewSources: async (id) => (calls.push({ method: 'previewSources', args: [id] }), { original: 'o', dub: null, mix: null, audio }),
+    };
+    return { bridge, calls };
+  }
 
-  it('PUTs the segments as JSON with the page’s token, and returns the job', async () => {
-    const server = replying(() => json(200, { id: 'job-1', lipsync: { segments: [dub('lip-1', 0, 1000)], audio: [], maxSegments: 5 } }));
-    const io = createLipSyncIo({ getJob: async () => ({}) as never }, { decode: noDecode, token: 'secret', fetch: server.fetch, baseUrl: 'http://127.0.0.1:9' });
+  it('replaces the segments through the bridge, and returns the job', async () => {
+    const { bridge, calls } = fakeBridge();
+    const io = createLipSyncIo(bridge, { decode: noDecode, fetch: async () => { throw new Error('nothing is fetched'); } });
     const outcome = await io.saveLipSync('job 1', [dub('lip-1', 0, 1000)]);
-    expect(outcome.ok).toBe(true);
-    expect(server.calls[0]!.url).toBe('http://127.0.0.1:9/api/v1/jobs/job%201/lipsync');
-    expect(server.calls[0]!.init?.method).toBe('PUT');
-    expect((server.calls[0]!.init?.headers as Record<string, string>).Authorization).toBe('Bearer secret');
-    expect(JSON.parse(server.calls[0]!.init?.body as string)).toEqual({ segments: [dub('lip-1', 0, 1000)] });
+    expect(outcome).toMatchObject({ ok: true, job: { id: 'job 1', lipsync: { segments: [dub('lip-1', 0, 1000)] } } });
+    expect(calls).toEqual([{ method: 'replaceLipSync', args: ['job 1', { segments: [dub('lip-1', 0, 1000)] }] }]);
   });
 
-  it('turns a 422 into the refusal with each violation under its segment', async () => {
+  it('turns the core’s refusal into each violation under its segment, however the bridge rejected it', async () => {
     const violations = [{ segmentId: 'lip-2', rule: 'no-overlap', message: 'Segment "lip-2" overlaps segment "lip-1".' }];
-    const server = replying(() => json(422, { error: { code: 'E_LIPSYNC_INVALID', message: 'The lip-sync segments are not valid.', action: 'Fix the segments named in the details, then try again.', details: ['Segment "lip-2" overlaps segment "lip-1". [rule: no-overlap]'], violations } }));
-    const io = createLipSyncIo({ getJob: async () => ({}) as never }, { decode: noDecode, token: null, fetch: server.fetch });
-    const outcome = await io.saveLipSync('job-1', []);
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'E_LIPSYNC_INVALID' } });
-    expect(outcome.ok ? [] : outcome.violations).toEqual(violations);
-    // A 422 is an answer, not a failure to retry.
-    expect(server.calls).toHaveLength(1);
+    const refusal = { code: 'E_LIPSYNC_INVALID', message: 'The lip-sync segments are not valid.', action: 'Fix the segments named in the details, then try again.', details: ['Segment "lip-2" overlaps segment "lip-1". [rule: no-overlap]'] };
+    const { bridge } = fakeBridge();
+    // The HTTP client's error, the preload's plain object with violations, and one with the detail sentences only.
+    for (const rejection of [new RedubApiError({ ...refusal, violations } as RedubErrorData, 422), { name: 'RedubError', ...refusal, violations }, { name: 'RedubError', ...refusal }]) {
+      const io = createLipSyncIo({ ...bridge, replaceLipSync: async () => Promise.reject(rejection) }, { decode: noDecode });
+      const outcome = await io.saveLipSync('job-1', []);
+      expect(outcome).toMatchObject({ ok: false, error: { code: 'E_LIPSYNC_INVALID' } });
+      expect(outcome.ok ? [] : outcome.violations).toEqual(violations);
+    }
+    // Anything else is a failure, not a refusal: the store shows it as the error.
+    const failing = createLipSyncIo({ ...bridge, replaceLipSync: async () => Promise.reject({ code: 'E_JOB_STATE', message: 'The job is running now.', action: 'Wait.' }) }, { decode: noDecode });
+    await expect(failing.saveLipSync('job-1', [])).rejects.toMatchObject({ code: 'E_JOB_STATE' });
   });
 
   it('reads the CLI’s detail sentences as violations too, and ignores what names no rule', () => {
@@ -221,19 +237,26 @@ describe('the store’s way to the core', () => {
     expect(refusedViolations('not json')).toEqual([]);
   });
 
-  it('fetches an added file with the token and decodes it, or names the error', async () => {
-    const server = replying(({ url }) => (url.endsWith('/audio/voice') ? new Response(new Uint8Array([1, 2, 3]), { status: 200 }) : json(404, { error: { code: 'E_JOB_NOT_FOUND', message: 'No such audio.', action: 'Check the job.' } })));
+  it('fetches an added file at the URL previewSources gives it (no header of its own) and decodes it, or names the error', async () => {
+    const url = 'redub-media://job/job-1/audio/voice';
+    const server = replying((call) => (call.url === url ? new Response(new Uint8Array([1, 2, 3]), { status: 200 }) : json(404, { error: { code: 'E_JOB_NOT_FOUND', message: 'No such audio.', action: 'Check the job.' } })));
     const decoded: number[] = [];
-    const io = createLipSyncIo({ getJob: async () => ({}) as never }, { decode: async (bytes) => (decoded.push(bytes.byteLength), peaksOf([], 1, 0)), token: 't', fetch: server.fetch });
+    const { bridge, calls } = fakeBridge({ voice: url, gone: '/api/v1/jobs/job-1/audio/gone?token=t' });
+    const io = createLipSyncIo(bridge, { decode: async (bytes) => (decoded.push(bytes.byteLength), peaksOf([], 1, 0)), fetch: server.fetch });
     await io.audioPeaks('job-1', 'voice', new AbortController().signal);
     expect(decoded).toEqual([3]);
-    expect((server.calls[0]!.init?.headers as Record<string, string>).Authorization).toBe('Bearer t');
-    await expect(io.audioPeaks('job-1', 'other', new AbortController().signal)).rejects.toMatchObject({ code: 'E_JOB_NOT_FOUND' });
+    expect(calls).toEqual([{ method: 'previewSources', args: ['job-1'] }]);
+    expect(server.calls[0]!.url).toBe(url);
+    expect(server.calls[0]!.init?.headers).toBeUndefined();
+    await expect(io.audioPeaks('job-1', 'gone', new AbortController().signal)).rejects.toMatchObject({ code: 'E_JOB_NOT_FOUND' });
+    // A refId the job does not have (one spelled like an Object member too) is named, and nothing is fetched.
+    for (const refId of ['other', 'constructor']) await expect(io.audioPeaks('job-1', refId, new AbortController().signal)).rejects.toMatchObject({ code: 'E_BAD_REQUEST' });
+    expect(server.calls).toHaveLength(2);
   });
 
   it('refuses to decode a file over the bound before reading it', async () => {
     const server = replying(() => new Response('x', { status: 200, headers: { 'Content-Length': String(maxAudioBytes + 1) } }));
-    const io = createLipSyncIo({ getJob: async () => ({}) as never }, { decode: noDecode, token: null, fetch: server.fetch });
+    const io = createLipSyncIo(fakeBridge({ voice: '/a' }).bridge, { decode: noDecode, fetch: server.fetch });
     await expect(io.audioPeaks('job-1', 'voice', new AbortController().signal)).rejects.toMatchObject({ code: 'E_FILE_TOO_LARGE' });
   });
 });

@@ -69,7 +69,7 @@ describe('RedubService', () => {
     expect(job).toMatchObject({ state: 'queued', language: 'es', input: bundledSample.video });
     await until(() => host.busy);
     expect((await service.getJob(job!.id)).state).toBe('running');
-    expect(await service.previewSources(job!.id)).toEqual({ original: `media://${job!.id}/original`, dub: null, mix: null });
+    expect(await service.previewSources(job!.id)).toEqual({ original: `media://${job!.id}/original`, dub: null, mix: null, audio: {} });
     expect(service.mediaLocation(job!.id, 'original')).toEqual({ file: bundledSample.video, folder: path.dirname(bundledSample.video) });
     expect(() => service.mediaLocation(job!.id, 'dub')).toThrow(expect.objectContaining({ code: 'E_NOT_READY' }));
     // The same request finds the same job rather than queuing a second one.
