@@ -19,7 +19,7 @@ import { writeWav } from '../../src-main/core/media/wav.js';
 import { writeTinyWav2Lip } from '../fixtures/onnx/tiny-wav2lip.js';
 import { writeTinyYunet } from '../fixtures/onnx/tiny-yunet.js';
 import { seriousViolations } from '../helpers/accessibility.js';
-import { chromiumMissingReason, launchChromium, screenshotOnFailure, startServer, type RunningServer } from '../helpers/browser.js';
+import { callApi, chromiumMissingReason, launchChromium, screenshotOnFailure, startServer, type RunningServer } from '../helpers/browser.js';
 import { bundledSample, runRedub } from '../helpers/cli.js';
 
 const skip = chromiumMissingReason;
@@ -32,15 +32,7 @@ describe.skipIf(skip)(`the lip-sync lane in Chromium${skip ? ` (skipped: ${skip}
   let jobId: string;
   let fps: number;
 
-  const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-    const origin = new URL(server.url).origin;
-    const response = await fetch(`${origin}/api/v1${route}`, {
-      method,
-      headers: { Authorization: `Bearer ${server.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await response.json()) as T;
-  };
+  const api = <T>(method: string, route: string, body?: unknown): Promise<T> => callApi<T>(server, method, route, body);
   const job = () => api<JobDetails>('GET', `/jobs/${jobId}`);
   async function settled(): Promise<JobDetails> {
     for (const deadline = Date.now() + 120_000; ; ) {

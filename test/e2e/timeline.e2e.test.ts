@@ -13,7 +13,7 @@ import type { CuesView } from '../../src-main/shared/cues.js';
 import type { JobDetails } from '../../src-main/shared/jobs.js';
 import { readWav } from '../../src-main/core/media/wav.js';
 import { seriousViolations } from '../helpers/accessibility.js';
-import { chromiumMissingReason, launchChromium, screenshotOnFailure, startServer, type RunningServer } from '../helpers/browser.js';
+import { callApi, chromiumMissingReason, launchChromium, screenshotOnFailure, startServer, type RunningServer } from '../helpers/browser.js';
 import { bundledSample } from '../helpers/cli.js';
 
 const skip = chromiumMissingReason;
@@ -25,15 +25,7 @@ describe.skipIf(skip)(`the timeline in Chromium${skip ? ` (skipped: ${skip})` : 
   let page: Page | undefined;
   let jobId: string;
 
-  const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-    const origin = new URL(server.url).origin;
-    const response = await fetch(`${origin}/api/v1${route}`, {
-      method,
-      headers: { Authorization: `Bearer ${server.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await response.json()) as T;
-  };
+  const api = <T>(method: string, route: string, body?: unknown): Promise<T> => callApi<T>(server, method, route, body);
   const job = () => api<JobDetails>('GET', `/jobs/${jobId}`);
   const cues = () => api<CuesView>('GET', `/jobs/${jobId}/cues`);
   async function settled(): Promise<JobDetails> {

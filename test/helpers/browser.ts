@@ -14,6 +14,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** A JSON call to the server's /api/v1, with its token: what the end-to-end tests set up and check with. */
+export async function callApi<T>(server: RunningServer, method: string, route: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${new URL(server.url).origin}/api/v1${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${server.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await response.json()) as T;
+}
+
 export async function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
   const { child, done } = startRedub(['serve', '--port', '0', '--json', '--data-dir', dataDir], env);
   const info = await new Promise<{ url: string; tokenFile?: string }>((resolve, reject) => {

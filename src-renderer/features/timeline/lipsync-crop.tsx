@@ -10,6 +10,7 @@ import { formatCueTime } from '../../common/format.js';
 import { useLipSyncStore } from '../../stores/lipsync-store.js';
 import { lipSyncIo } from './lipsync-audio.js';
 import { cropOf, dragCrop } from './lipsync-math.js';
+import { prepareWaveCanvas } from '../../common/media/wave-canvas.js';
 
 export interface LipSyncCropProps {
   jobId: string;
@@ -90,15 +91,8 @@ export function LipSyncCrop({ jobId, segment, audioLengthMs, fps, dubVersion }: 
   useEffect(() => {
     const element = canvas.current;
     if (!element || width <= 0) return;
-    const ratio = globalThis.devicePixelRatio || 1;
-    element.width = Math.round(width * ratio);
-    element.height = Math.round(height * ratio);
-    const context = element.getContext('2d');
-    if (!context) return;
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, width, height);
-    if (!shown) return;
-    context.fillStyle = getComputedStyle(element).getPropertyValue('--wave').trim() || '#5a6070';
+    const context = prepareWaveCanvas(element, width, height);
+    if (!context || !shown) return;
     const middle = height / 2;
     const shownSpan = Math.max(1, shown.endMs - shown.startMs);
     for (let x = 0; x < width; x++) {

@@ -7,6 +7,7 @@ import type { WaveformView } from '../../../src-main/shared/contract.js';
 import { api } from '../../bridge/index.js';
 import type { Track } from '../../stores/timeline-view-store.js';
 import { msToPx, pxToMs } from './timeline-math.js';
+import { prepareWaveCanvas } from '../../common/media/wave-canvas.js';
 
 export interface WaveformLaneProps {
   jobId: string;
@@ -61,16 +62,8 @@ export const WaveformLane = memo(function WaveformLane({ jobId, track, label, du
   useEffect(() => {
     const element = canvas.current;
     if (!element) return;
-    const ratio = window.devicePixelRatio || 1;
-    element.width = Math.round(width * ratio);
-    element.height = Math.round(height * ratio);
-    const context = element.getContext('2d');
-    if (!context) return;
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, width, height);
-    if (!peaks) return;
-    const style = getComputedStyle(element);
-    context.fillStyle = style.getPropertyValue('--wave').trim() || '#5a6070';
+    const context = prepareWaveCanvas(element, width, height);
+    if (!context || !peaks) return;
     const perPixel = peaks.pixels / Math.max(1, msToPx(peaks.endMs - peaks.startMs, pixelsPerSecond));
     const middle = height / 2;
     for (let x = 0; x < width; x++) {
