@@ -86,6 +86,8 @@ async function install(dataDir: string, id: string, force: boolean, output: Outp
   process.once('SIGTERM', stop);
   const progress = createProgress(output.json ? 'silent' : process.stderr.isTTY ? 'bar' : 'lines');
   output.note(`Installing ${pack.id} (${pack.name}, ${sizeText(packSize(pack))}, ${pack.license})…`);
+  // A licence that restricts use is said in full before anything downloads, not only named.
+  if (pack.notes && /non-commercial/i.test(pack.notes)) output.note(pack.notes);
   let result: InstallResult;
   try {
     result = await installPack(pack, dataDir, { signal: controller.signal, onProgress: progress.update });
