@@ -15,6 +15,7 @@ const entryPoints = {
   'bench-timeline': 'test/bench/timeline-bench.ts',
   'bench-long': 'test/bench/long-bench.ts',
   'bench-cold-start': 'test/bench/cold-start-bench.ts',
+  'bench-lipsync': 'test/bench/lipsync-bench.ts',
   'generate-sample': 'test/fixtures/generate-sample.ts',
   'write-tiny-packs': 'test/fixtures/models/write-tiny-packs.ts',
 };
