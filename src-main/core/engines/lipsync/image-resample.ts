@@ -2,6 +2,13 @@
 // separable bilinear resampling of a region of an image, with OpenCV's pixel-centre convention
 // (cv2.resize INTER_LINEAR, which Wav2Lip uses for its 96×96 crops) and an antialiased variant
 // whose triangle widens when shrinking (so a 4K frame shrunk for the face detector does not alias).
+//
+// This runs on every frame (the detector's whole-frame shrink is most of the engine's own time),
+// so the inner loops read precomputed, already clamped source offsets instead of clamping each
+// tap, the horizontal pass writes into one scratch buffer reused across calls instead of a fresh
+// array per resize, and the detector's input is written straight into its BGR planes; an exact
+// 2× shrink of a whole frame (720p into the detector) sums bytes in integers, which for that
+// case is exact. Every path gives the plain loops' values to the last bit (the tests hold them to it).
 
 /** A rectangle in pixels: integer for crops of frames, any real numbers for source regions. */
 export interface Rect {
@@ -18,63 +25,285 @@ export interface Pixels3 {
   height: number;
 }
 
+/** Where resampleIntoBgrPlanes writes: three planes (blue, green, red) of one float buffer. */
+export interface BgrPlanes {
+  data: Float32Array;
+  /** Values per row of a plane (at least the resampled width). */
+  planeWidth: number;
+  /** Values per plane: blue starts at 0, green at planeSize, red at 2·planeSize. */
+  planeSize: number;
+}
+
 interface AxisTaps {
-  /** First source index of each output index. */
-  starts: Int32Array;
   /** Taps per output index (all the same: `taps`), with weights summing to 1. */
-  weights: Float32Array;
   taps: number;
+  /** Output index i's taps' weights at [i·taps, (i + 1)·taps). */
+  weights: Float32Array;
+  /** Each tap's source index, clamped into the source (BORDER_REPLICATE). */
+  indices: Int32Array;
   /** The source indices the output reads, lowest and highest. */
   low: number;
   high: number;
 }
+
+/** The horizontal pass's rows, reused by every call (resampling is synchronous); grows as needed. */
+let scratch = new Float32Array(0);
 
 /**
  * Resamples `region` of `source` to `width` × `height`, interleaved float values in the source's
  * units (0–255 for a frame). Pixels outside the source repeat its edge (BORDER_REPLICATE).
  */
 export function resampleRegion(source: Pixels3, region: Rect, width: number, height: number, antialias: boolean): Float32Array {
-  if (width < 1 || height < 1) throw new RangeError(`cannot resample to ${width}×${height}`);
-  const columns = axisTaps(region.x, region.width, source.width, width, antialias);
-  const rows = axisTaps(region.y, region.height, source.height, height, antialias);
-  const data = source.data;
-  // Horizontal pass over only the source rows the vertical pass reads.
-  const rowCount = rows.high - rows.low + 1;
-  const horizontal = new Float32Array(rowCount * width * 3);
-  for (let row = 0; row < rowCount; row++) {
-    const sourceRow = (rows.low + row) * source.width * 3;
-    const outRow = row * width * 3;
-    for (let x = 0; x < width; x++) {
-      const start = columns.starts[x]!;
-      let red = 0;
-      let green = 0;
-      let blue = 0;
-      for (let tap = 0; tap < columns.taps; tap++) {
-        const weight = columns.weights[x * columns.taps + tap]!;
-        if (weight === 0) continue;
-        const at = sourceRow + clamp(start + tap, source.width) * 3;
-        red += weight * data[at]!;
-        green += weight * data[at + 1]!;
-        blue += weight * data[at + 2]!;
-      }
-      horizontal[outRow + x * 3] = red;
-      horizontal[outRow + x * 3 + 1] = green;
-      horizontal[outRow + x * 3 + 2] = blue;
-    }
-  }
+  const { rows, horizontal } = resampleRows(source, region, width, height, antialias);
   const out = new Float32Array(width * height * 3);
   const stride = width * 3;
+  const { taps, weights, indices, low } = rows;
   for (let y = 0; y < height; y++) {
-    const start = rows.starts[y]!;
     const outRow = y * stride;
-    for (let tap = 0; tap < rows.taps; tap++) {
-      const weight = rows.weights[y * rows.taps + tap]!;
+    for (let tap = 0; tap < taps; tap++) {
+      const weight = weights[y * taps + tap]!;
       if (weight === 0) continue;
-      const from = (clamp(start + tap, source.height) - rows.low) * stride;
+      const from = (indices[y * taps + tap]! - low) * stride;
       for (let index = 0; index < stride; index++) out[outRow + index]! += weight * horizontal[from + index]!;
     }
   }
   return out;
+}
+
+/**
+ * resampleRegion's result, the same values, written as planes into `into` instead of interleaved:
+ * pixel (x, y)'s red, green and blue go to `2·planeSize`, `planeSize` and `0` past y·planeWidth + x.
+ * Values outside the width × height corner of each plane are left as they are.
+ */
+export function resampleIntoBgrPlanes(source: Pixels3, region: Rect, width: number, height: number, antialias: boolean, into: BgrPlanes): void {
+  const { data, planeWidth, planeSize } = into;
+  if (planeWidth < width || planeSize < planeWidth * (height - 1) + width || data.length < 3 * planeSize) {
+    throw new RangeError(`${width}×${height} planes do not fit ${planeWidth}-wide planes of ${planeSize} in ${data.length} values`);
+  }
+  if (antialias && source.data instanceof Uint8Array && region.x === 0 && region.y === 0 && region.width === source.width && region.height === source.height
+    && source.width === 2 * width && source.height === 2 * height) {
+    halveBytesIntoBgrPlanes(source.data, width, height, into);
+    return;
+  }
+  const { rows, horizontal } = resampleRows(source, region, width, height, antialias);
+  const stride = width * 3;
+  const { taps, weights, indices, low } = rows;
+  const fround = Math.fround;
+  if (taps === 4 || taps === 2) {
+    // The common cases unrolled (2× shrinks have 4 taps, bilinear and enlarging 2). A tap of
+    // weight 0 adds exactly 0 to a float32 sum, so not skipping it changes no value.
+    for (let y = 0; y < height; y++) {
+      const base = y * taps;
+      const w0 = weights[base]!;
+      const w1 = weights[base + 1]!;
+      const w2 = taps === 4 ? weights[base + 2]! : 0;
+      const w3 = taps === 4 ? weights[base + 3]! : 0;
+      const row0 = (indices[base]! - low) * stride;
+      const row1 = (indices[base + 1]! - low) * stride;
+      const row2 = taps === 4 ? (indices[base + 2]! - low) * stride : row0;
+      const row3 = taps === 4 ? (indices[base + 3]! - low) * stride : row0;
+      const blue = y * planeWidth;
+      const green = planeSize + blue;
+      const red = 2 * planeSize + blue;
+      for (let x = 0, at = 0; x < width; x++, at += 3) {
+        for (let channel = 0; channel < 3; channel++) {
+          let sum = fround(fround(w0 * horizontal[row0 + at + channel]!) + w1 * horizontal[row1 + at + channel]!);
+          if (taps === 4) sum = fround(fround(sum + w2 * horizontal[row2 + at + channel]!) + w3 * horizontal[row3 + at + channel]!);
+          data[(channel === 0 ? red : channel === 1 ? green : blue) + x] = sum;
+        }
+      }
+    }
+    return;
+  }
+  for (let y = 0; y < height; y++) {
+    const base = y * taps;
+    const blue = y * planeWidth;
+    const green = planeSize + blue;
+    const red = 2 * planeSize + blue;
+    for (let x = 0; x < width; x++) {
+      const at = x * 3;
+      // Rounded to float32 after each tap, as resampleRegion's `+=` into its Float32Array is.
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let tap = 0; tap < taps; tap++) {
+        const weight = weights[base + tap]!;
+        if (weight === 0) continue;
+        const from = (indices[base + tap]! - low) * stride + at;
+        r = fround(r + weight * horizontal[from]!);
+        g = fround(g + weight * horizontal[from + 1]!);
+        b = fround(b + weight * horizontal[from + 2]!);
+      }
+      data[red + x] = r;
+      data[green + x] = g;
+      data[blue + x] = b;
+    }
+  }
+}
+
+/** The column sums of halveBytesIntoBgrPlanes, reused by every call; grows as needed. */
+let columnSums = new Int32Array(0);
+
+/**
+ * An exact 2× antialiased shrink of a whole byte frame (a 720p frame into the detector's input).
+ * Halving, the triangle's taps on each axis are the source pixels 2i − 1 … 2i + 2 (edges
+ * repeated) with weights 1/8, 3/8, 3/8, 1/8, so every value the generic path computes — each
+ * partial sum a multiple of 1/64 below 256 — is exact in float32, and equals the integer sum
+ * of bytes × (1, 3, 3, 1) ⊗ (1, 3, 3, 1) divided by 64. That sum is what this computes, rows
+ * first in integers, with no weights to load and no clamping inside the rows.
+ */
+function halveBytesIntoBgrPlanes(data: Uint8Array, width: number, height: number, into: BgrPlanes): void {
+  const { data: planes, planeWidth, planeSize } = into;
+  const sourceWidth = 2 * width;
+  const sourceStride = sourceWidth * 3;
+  if (columnSums.length < sourceStride) columnSums = new Int32Array(sourceStride);
+  const sums = columnSums;
+  const lastRow = 2 * height - 1;
+  const lastColumn = sourceWidth - 1;
+  const words = littleEndian && data.byteOffset % 4 === 0 && sourceStride % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, (2 * height * sourceStride) >> 2) : undefined;
+  for (let y = 0; y < height; y++) {
+    const row0 = Math.max(0, 2 * y - 1) * sourceStride;
+    const row1 = 2 * y * sourceStride;
+    const row2 = row1 + sourceStride;
+    const row3 = Math.min(lastRow, 2 * y + 2) * sourceStride;
+    if (words) sumRowsByWords(words, row0 >> 2, row1 >> 2, row2 >> 2, row3 >> 2, sourceStride >> 2, sums);
+    else {
+      for (let index = 0; index < sourceStride; index++) {
+        sums[index] = data[row0 + index]! + 3 * (data[row1 + index]! + data[row2 + index]!) + data[row3 + index]!;
+      }
+    }
+    const blue = y * planeWidth;
+    const green = planeSize + blue;
+    const red = 2 * planeSize + blue;
+    // Interior columns read 2x − 1 … 2x + 2, all inside the row; the first and last repeat the edge.
+    for (let x = 0; x < width; x++) {
+      const edge = x === 0 || x === width - 1;
+      const at0 = (edge ? Math.max(0, 2 * x - 1) : 2 * x - 1) * 3;
+      const at1 = 2 * x * 3;
+      const at2 = at1 + 3;
+      const at3 = (edge ? Math.min(lastColumn, 2 * x + 2) : 2 * x + 2) * 3;
+      planes[red + x] = (sums[at0]! + 3 * (sums[at1]! + sums[at2]!) + sums[at3]!) / 64;
+      planes[green + x] = (sums[at0 + 1]! + 3 * (sums[at1 + 1]! + sums[at2 + 1]!) + sums[at3 + 1]!) / 64;
+      planes[blue + x] = (sums[at0 + 2]! + 3 * (sums[at1 + 2]! + sums[at2 + 2]!) + sums[at3 + 2]!) / 64;
+    }
+  }
+}
+
+/** Whether a Uint32Array's first byte is a word's lowest (x64 and arm64 both are). */
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * halveBytesIntoBgrPlanes's row sums, bytes × (1, 3, 3, 1) down four rows, four bytes a load:
+ * a word's even and odd bytes are masked into two 16-bit lanes each, which a sum of at most
+ * 8 × 255 never overflows, so one addition sums two bytes. Rows and count are in words.
+ */
+function sumRowsByWords(words: Uint32Array, row0: number, row1: number, row2: number, row3: number, count: number, sums: Int32Array): void {
+  for (let word = 0; word < count; word++) {
+    const a = words[row0 + word]!;
+    const b = words[row1 + word]!;
+    const c = words[row2 + word]!;
+    const d = words[row3 + word]!;
+    const even = (a & 0x00ff00ff) + 3 * ((b & 0x00ff00ff) + (c & 0x00ff00ff)) + (d & 0x00ff00ff);
+    const odd = ((a >>> 8) & 0x00ff00ff) + 3 * (((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff)) + ((d >>> 8) & 0x00ff00ff);
+    const at = word * 4;
+    sums[at] = even & 0xffff;
+    sums[at + 1] = odd & 0xffff;
+    sums[at + 2] = even >>> 16;
+    sums[at + 3] = odd >>> 16;
+  }
+}
+
+/** The vertical taps, and the horizontal pass over only the source rows they read (in `scratch`). */
+function resampleRows(source: Pixels3, region: Rect, width: number, height: number, antialias: boolean): { rows: AxisTaps; horizontal: Float32Array } {
+  if (width < 1 || height < 1) throw new RangeError(`cannot resample to ${width}×${height}`);
+  const columns = axisTaps(region.x, region.width, source.width, width, antialias);
+  const rows = axisTaps(region.y, region.height, source.height, height, antialias);
+  const data = source.data;
+  const rowCount = rows.high - rows.low + 1;
+  const needed = rowCount * width * 3;
+  if (scratch.length < needed) scratch = new Float32Array(needed);
+  const horizontal = scratch;
+  // Source offsets of each tap within a row (index·3), so the inner loop neither clamps nor multiplies.
+  const offsets = new Int32Array(columns.indices.length);
+  for (let index = 0; index < offsets.length; index++) offsets[index] = columns.indices[index]! * 3;
+  // One loop per element type, so each stays monomorphic (frames are bytes, model faces floats).
+  if (data instanceof Uint8Array) horizontalBytes(data, source.width * 3, rows.low, rowCount, width, columns.taps, columns.weights, offsets, horizontal);
+  else horizontalFloats(data, source.width * 3, rows.low, rowCount, width, columns.taps, columns.weights, offsets, horizontal);
+  return { rows, horizontal };
+}
+
+/** The horizontal pass over `rowCount` source rows from `firstRow`, for byte sources. */
+function horizontalBytes(data: Uint8Array, sourceStride: number, firstRow: number, rowCount: number, width: number, taps: number, weights: Float32Array, offsets: Int32Array, horizontal: Float32Array): void {
+  if (taps === 4) {
+    // A 2× shrink (the detector's 720p input) unrolled; the sum's order, and so its value, is the loop's.
+    for (let row = 0; row < rowCount; row++) {
+      const sourceRow = (firstRow + row) * sourceStride;
+      let to = row * width * 3;
+      for (let x = 0, base = 0; x < width; x++, base += 4) {
+        const w0 = weights[base]!;
+        const w1 = weights[base + 1]!;
+        const w2 = weights[base + 2]!;
+        const w3 = weights[base + 3]!;
+        const a0 = sourceRow + offsets[base]!;
+        const a1 = sourceRow + offsets[base + 1]!;
+        const a2 = sourceRow + offsets[base + 2]!;
+        const a3 = sourceRow + offsets[base + 3]!;
+        horizontal[to] = w0 * data[a0]! + w1 * data[a1]! + w2 * data[a2]! + w3 * data[a3]!;
+        horizontal[to + 1] = w0 * data[a0 + 1]! + w1 * data[a1 + 1]! + w2 * data[a2 + 1]! + w3 * data[a3 + 1]!;
+        horizontal[to + 2] = w0 * data[a0 + 2]! + w1 * data[a1 + 2]! + w2 * data[a2 + 2]! + w3 * data[a3 + 2]!;
+        to += 3;
+      }
+    }
+    return;
+  }
+  for (let row = 0; row < rowCount; row++) {
+    const sourceRow = (firstRow + row) * sourceStride;
+    let to = row * width * 3;
+    for (let x = 0; x < width; x++) {
+      const base = x * taps;
+      let red = 0;
+      let green = 0;
+      let blue = 0;
+      for (let tap = 0; tap < taps; tap++) {
+        const weight = weights[base + tap]!;
+        if (weight === 0) continue;
+        const at = sourceRow + offsets[base + tap]!;
+        red += weight * data[at]!;
+        green += weight * data[at + 1]!;
+        blue += weight * data[at + 2]!;
+      }
+      horizontal[to] = red;
+      horizontal[to + 1] = green;
+      horizontal[to + 2] = blue;
+      to += 3;
+    }
+  }
+}
+
+/** horizontalBytes for float sources (the same loop, kept apart so each compiles for one type). */
+function horizontalFloats(data: Float32Array, sourceStride: number, firstRow: number, rowCount: number, width: number, taps: number, weights: Float32Array, offsets: Int32Array, horizontal: Float32Array): void {
+  for (let row = 0; row < rowCount; row++) {
+    const sourceRow = (firstRow + row) * sourceStride;
+    let to = row * width * 3;
+    for (let x = 0; x < width; x++) {
+      const base = x * taps;
+      let red = 0;
+      let green = 0;
+      let blue = 0;
+      for (let tap = 0; tap < taps; tap++) {
+        const weight = weights[base + tap]!;
+        if (weight === 0) continue;
+        const at = sourceRow + offsets[base + tap]!;
+        red += weight * data[at]!;
+        green += weight * data[at + 1]!;
+        blue += weight * data[at + 2]!;
+      }
+      horizontal[to] = red;
+      horizontal[to + 1] = green;
+      horizontal[to + 2] = blue;
+      to += 3;
+    }
+  }
 }
 
 /**
@@ -87,28 +316,28 @@ function axisTaps(start: number, span: number, limit: number, length: number, an
   const support = antialias ? Math.max(1, scale) : 1;
   // The open interval (centre − support, centre + support) holds at most ⌈2·support⌉ whole numbers.
   const taps = Math.ceil(2 * support);
-  const starts = new Int32Array(length);
+  const indices = new Int32Array(length * taps);
   const weights = new Float32Array(length * taps);
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
   for (let index = 0; index < length; index++) {
     const centre = start + (index + 0.5) * scale - 0.5;
     const first = Math.floor(centre - support) + 1;
-    starts[index] = first;
     let total = 0;
     for (let tap = 0; tap < taps; tap++) {
       const weight = Math.max(0, 1 - Math.abs(first + tap - centre) / support);
+      const at = clamp(first + tap, limit);
       weights[index * taps + tap] = weight;
+      indices[index * taps + tap] = at;
       total += weight;
       if (weight > 0) {
-        const at = clamp(first + tap, limit);
         low = Math.min(low, at);
         high = Math.max(high, at);
       }
     }
     for (let tap = 0; tap < taps; tap++) weights[index * taps + tap]! /= total;
   }
-  return { starts, weights, taps, low, high };
+  return { taps, weights, indices, low, high };
 }
 
 function clamp(index: number, limit: number): number {

@@ -39,6 +39,23 @@ export function lowerFaceMask(width: number, height: number, shape: MouthMaskSha
   return mask;
 }
 
+/** The last mask pasteMouth made: the smoothed box keeps its size for many frames running. */
+let lastMask: { width: number; height: number; shape: MouthMaskShape; mask: Float32Array } | undefined;
+
+/**
+ * lowerFaceMask, made again only when the size or the shape's values change (the shape is
+ * compared by value and copied, so a caller changing its object cannot leave a stale mask).
+ */
+function cachedMask(width: number, height: number, shape: MouthMaskShape): Float32Array {
+  const last = lastMask;
+  const same = last !== undefined && last.width === width && last.height === height && last.shape.centreX === shape.centreX && last.shape.centreY === shape.centreY
+    && last.shape.radiusX === shape.radiusX && last.shape.radiusY === shape.radiusY && last.shape.feather === shape.feather;
+  if (same) return last.mask;
+  const mask = lowerFaceMask(width, height, shape);
+  lastMask = { width, height, shape: { ...shape }, mask };
+  return mask;
+}
+
 /**
  * 1 inside the core ellipse, 0 outside the outer one, and between them a smoothstep fall-off
  * along the ray from the centre (the point's position between the two edges on that ray).
@@ -59,7 +76,7 @@ function ellipseWeight(dx: number, dy: number, coreX: number, coreY: number, out
  */
 export function pasteMouth(frame: Uint8Array, frameWidth: number, rect: Rect, face: Float32Array, shape: MouthMaskShape = lowerFaceMaskShape): void {
   const resized = resampleRegion({ data: face, width: wav2LipFaceSize, height: wav2LipFaceSize }, { x: 0, y: 0, width: wav2LipFaceSize, height: wav2LipFaceSize }, rect.width, rect.height, true);
-  const mask = lowerFaceMask(rect.width, rect.height, shape);
+  const mask = cachedMask(rect.width, rect.height, shape);
   for (let y = 0; y < rect.height; y++) {
     for (let x = 0; x < rect.width; x++) {
       const weight = mask[y * rect.width + x]!;

@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import { RedubError } from '../../../shared/errors.js';
 import { createSessionWithFallback, runWithFallback, type ExecutionPreference, type ExecutionProviderName, type SessionHolder } from '../../models/execution-providers.js';
-import { resampleRegion, type Pixels3 } from './image-resample.js';
+import { resampleIntoBgrPlanes, type Pixels3 } from './image-resample.js';
 import { lipSyncPacks } from './lipsync-packs.js';
 
 const reinstall = `Install the face detector again with \`redub models install ${lipSyncPacks.detector.id}\`.`;
@@ -142,17 +142,15 @@ export function yunetInput(frame: Pixels3, width = yunetDefaultInputSize, height
   const scale = Math.min(width / frame.width, height / frame.height);
   const resizedWidth = Math.max(1, Math.min(width, Math.round(frame.width * scale)));
   const resizedHeight = Math.max(1, Math.min(height, Math.round(frame.height * scale)));
-  const resized = resampleRegion(frame, { x: 0, y: 0, width: frame.width, height: frame.height }, resizedWidth, resizedHeight, true);
   const plane = width * height;
-  const data = into?.length === 3 * plane ? into.fill(0) : new Float32Array(3 * plane);
-  for (let y = 0; y < resizedHeight; y++) {
-    for (let x = 0; x < resizedWidth; x++) {
-      const from = (y * resizedWidth + x) * 3;
-      const to = y * width + x;
-      data[to] = resized[from + 2]!;
-      data[plane + to] = resized[from + 1]!;
-      data[2 * plane + to] = resized[from]!;
-    }
+  const data = into?.length === 3 * plane ? into : new Float32Array(3 * plane);
+  // Straight into the planes (no interleaved copy to reorder); only the padding is zeroed, as
+  // a reused buffer still holds the last frame there.
+  resampleIntoBgrPlanes(frame, { x: 0, y: 0, width: frame.width, height: frame.height }, resizedWidth, resizedHeight, true, { data, planeWidth: width, planeSize: plane });
+  for (let channel = 0; channel < 3; channel++) {
+    const base = channel * plane;
+    if (resizedWidth < width) for (let y = 0; y < resizedHeight; y++) data.fill(0, base + y * width + resizedWidth, base + (y + 1) * width);
+    data.fill(0, base + resizedHeight * width, base + plane);
   }
   return { data, width, height, ratioX: frame.width / resizedWidth, ratioY: frame.height / resizedHeight };
 }

@@ -64,4 +64,32 @@ describe('pasteMouth', () => {
     expect(wrong.slice(0, 10)).toEqual([]);
     expect(blended).toBeGreaterThan(0);
   });
+
+  it('uses the mask of each paste\'s own size and shape, one paste after another', () => {
+    const frameWidth = 90;
+    const frame = new Uint8Array(frameWidth * 80 * 3).fill(10);
+    const face = new Float32Array(96 * 96 * 3).fill(250);
+    const shape = { ...lowerFaceMaskShape };
+    const pastes: [{ x: number; y: number; width: number; height: number }, typeof shape][] = [
+      [{ x: 5, y: 5, width: 40, height: 44 }, shape],
+      [{ x: 5, y: 5, width: 40, height: 44 }, shape],
+      [{ x: 2, y: 3, width: 60, height: 66 }, shape],
+      // The same object changed in place must not reuse the previous mask.
+      [{ x: 2, y: 3, width: 60, height: 66 }, Object.assign(shape, { radiusX: 0.1, feather: 0.05 })],
+    ];
+    for (const [rect, maskShape] of pastes) {
+      frame.fill(10);
+      pasteMouth(frame, frameWidth, rect, face, maskShape);
+      const mask = lowerFaceMask(rect.width, rect.height, maskShape);
+      const changed = (x: number, y: number) => frame[((rect.y + y) * frameWidth + rect.x + x) * 3] !== 10;
+      const mismatched: string[] = [];
+      for (let y = 0; y < rect.height; y++) {
+        for (let x = 0; x < rect.width; x++) {
+          const weight = mask[y * rect.width + x]!;
+          if ((weight === 0 && changed(x, y)) || (weight > 0.01 && !changed(x, y))) mismatched.push(`(${x}, ${y}) at weight ${weight}`);
+        }
+      }
+      expect(mismatched.slice(0, 5)).toEqual([]);
+    }
+  });
 });

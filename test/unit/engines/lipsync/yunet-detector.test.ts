@@ -104,6 +104,18 @@ describe('yunetInput', () => {
     expect(input.data[480 * 640]).toBe(0);
     expect(input.data[2 * plane + 639 * 640 + 639]).toBe(0);
   });
+
+  it('fills a reused buffer exactly as a fresh one, padding zeroed, for a 2× shrink and an odd one', () => {
+    for (const [width, height] of [[1280, 720], [700, 990]] as const) {
+      const frame = new Uint8Array(width * height * 3);
+      for (let index = 0; index < frame.length; index++) frame[index] = (index * 13) % 256;
+      const fresh = yunetInput({ data: frame, width, height });
+      const reused = yunetInput({ data: frame, width, height }, 640, 640, new Float32Array(3 * 640 * 640).fill(123));
+      // Compared by hand: toEqual over 1.2 million values takes seconds.
+      expect(reused.data.findIndex((value, index) => !Object.is(value, fresh.data[index]))).toBe(-1);
+      expect([reused.ratioX, reused.ratioY]).toEqual([fresh.ratioX, fresh.ratioY]);
+    }
+  });
 });
 
 describe('YunetDetector on the tiny YuNet graph', () => {
