@@ -52,6 +52,8 @@ export interface ExportResult {
 
 /** Audio codecs an MP4 carries as they are, so the original track is copied, not re-encoded. */
 const mp4AudioCodecs = new Set(['aac', 'mp3', 'ac3', 'eac3', 'alac', 'opus', 'flac']);
+/** Of those, the ones the bundled ffmpeg (2018) writes into an MP4 only when told experimental features are fine. */
+const experimentalInMp4 = new Set(['opus', 'flac']);
 
 export const exportStage = declareStage<ExportParams, ExportResult>({
   name: 'export',
@@ -112,8 +114,8 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
         '-itsoffset', String(-aacFrameSize / mixSampleRate),
         '-i', encodedPath,
         '-i', subtitlesPath,
-        // The stitched video starts at 0 s; shifted back to where the input's video starts, it stays in sync.
-        ...(synced ? ['-itsoffset', String(synced.startSeconds), '-i', synced.path] : []),
+        // The stitched video starts at 0 s; shifted to where the input's video lands (its start less the file's), it stays in sync.
+        ...(synced ? ['-itsoffset', String(synced.offsetSeconds), '-i', synced.path] : []),
         '-map', synced ? '3:v:0' : `0:${params.media.video.index}`,
         '-map', '1:a:0',
         '-map', `0:${params.media.audio.index}`,
@@ -121,6 +123,7 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
         '-c:v', 'copy',
         '-c:a:0', 'copy',
         '-c:a:1', ...originalCodec,
+        ...(originalCodec[0] === 'copy' && experimentalInMp4.has(params.media.audio.codec) ? ['-strict', 'experimental'] : []),
         '-c:s', 'mov_text',
         '-metadata:s:a:0', `language=${dubTag}`,
         '-metadata:s:a:0', `title=Dub (${params.language})`,
@@ -155,7 +158,7 @@ function lipSyncedVideoOf(result: LipSyncResult | null, media: MediaInfo): LipSy
   };
 }
 
-async function stitchLipSync(params: ExportParams, lipsync: LipSyncedVideo, context: StageContext): Promise<{ path: string; startSeconds: number }> {
+async function stitchLipSync(params: ExportParams, lipsync: LipSyncedVideo, context: StageContext): Promise<{ path: string; offsetSeconds: number }> {
   const videoPath = path.join(context.task.outDir, 'lipsync-video.mp4');
   const result = await writeLipSyncedVideo(params.inputPath, lipsync, videoPath, { log: (line) => context.log('info', line) });
   context.log(
@@ -164,7 +167,7 @@ async function stitchLipSync(params: ExportParams, lipsync: LipSyncedVideo, cont
       ? `Stitched ${lipsync.segments.length} lip-sync segment(s) into the video: ${result.reencodedFrames} of ${result.totalFrames} frames re-encoded, the rest copied.`
       : `Stitched ${lipsync.segments.length} lip-sync segment(s) into the video by re-encoding all of it: ${result.reason ?? 'it cannot be cut at its keyframes'}.`,
   );
-  return { path: videoPath, startSeconds: result.startSeconds };
+  return { path: videoPath, offsetSeconds: result.offsetSeconds };
 }
 
 /** Encodes the mix to ADTS (only its changed stretches, when the previous track is there to patch); says what it did. */

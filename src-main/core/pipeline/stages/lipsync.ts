@@ -12,7 +12,10 @@ import { dubAudioRefId } from '../../../shared/lipsync.js';
 import { msToSamples } from '../../../shared/time.js';
 import { resample } from '../../engines/audio/resample.js';
 import type { LipSyncStats, LipSyncer } from '../../engines/lipsync/lip-syncer.js';
-import { lipSyncModelFiles, lipSyncVersion, type LipSyncPackDirectories } from '../../engines/lipsync/lipsync-version.js';
+import type { LipSyncPackDirectories } from '../../engines/lipsync/lipsync-version.js';
+import { lipSyncPacks } from '../../engines/lipsync/lipsync-packs.js';
+import { engineRevisions } from '../../engines/revisions.js';
+import { fileState } from '../model-state.js';
 import { melSampleRate } from '../../engines/lipsync/wav2lip-mel.js';
 import { FrameEncoder, readFrames } from '../../media/raw-video.js';
 import { probeVideoStream } from '../../media/video-packets.js';
@@ -20,6 +23,7 @@ import { readWavFrames } from '../../media/wav-frames.js';
 import { readWavLayout } from '../../media/wav.js';
 import { ArtifactCache, hashOf } from '../artifact-cache.js';
 import { letHeartbeatsThrough } from '../heartbeats.js';
+import { videoTimeline } from '../lipsync-video.js';
 import { declareStage, placementFor } from '../stage.js';
 import { downloadStage, inputFingerprintOf } from './download.js';
 import { lipSyncAudioStage } from './lipsync-audio.js';
@@ -33,6 +37,7 @@ export interface LipSyncParams {
   video: { width: number; height: number; fps: number };
   segments: {
     id: string;
+    /** Frames [fromFrame, toFrame) of the file's timeline (frame n at n / fps from its start), where the segment's times are. */
     fromFrame: number;
     toFrame: number;
     /** The WAV whose samples from `offsetMs` on the lips follow: the dub's voice stem, or the segment's prepared audio. */
@@ -44,6 +49,7 @@ export interface LipSyncParams {
 
 export interface RenderedSegment extends LipSyncStats {
   id: string;
+  /** Frames [fromFrame, toFrame) of the video stream (counted from its first frame), as the smart cut takes them. */
   fromFrame: number;
   toFrame: number;
   key: string;
@@ -60,7 +66,8 @@ const chunkFrames = 16;
 
 export const lipSyncStage = declareStage<LipSyncParams, LipSyncResult>({
   name: 'lipsync',
-  version: 1,
+  // 2: a video that starts after its sound renders the frames shown at the segment's times, not those its times count from its first frame.
+  version: 2,
   weight: { plain: 20, neural: 20 },
   skipsJob: (options) => options.lipSyncSegments.length === 0,
   consumes: [downloadStage, probeStage, mixStage, lipSyncAudioStage],
@@ -91,12 +98,15 @@ export const lipSyncStage = declareStage<LipSyncParams, LipSyncResult>({
   outputNeutral: {
     inputPath: inputPathIsNeutral,
     executionProvider: providerIsNeutral,
-    'segments[].id': 'The name a person gave the segment; its frames and its audio decide what it renders.',
-    'segments[].audio.file': 'Each segment is keyed by the samples it reads from the file, not by the file.',
-    'segments[].audio.offsetMs': 'Each segment is keyed by the samples it reads from the file, not by where they lie.',
-    packs: 'The models are keyed by their files themselves (keyExtras), wherever they are installed.',
   },
-  keyExtras: (params) => ({ engine: lipSyncVersion(lipSyncModelFiles(params.packs)), audio: params.segments.map((segment) => audioDigest(segmentAudioLayout(segment, params.video.fps))) }),
+  // The stage runs again whenever the mix does (the voice stem is a new file), but each segment is
+  // an item keyed by the samples it follows: a segment whose audio did not change is not rendered again.
+  // A pack installed again renders again (as a voice does): its files' state is in the key.
+  keyExtras: (params) => ({
+    engine: engineRevisions.lipsync,
+    detector: fileState(path.join(params.packs.detector, lipSyncPacks.detector.file)),
+    model: fileState(path.join(params.packs.model, lipSyncPacks.model.file)),
+  }),
   placement: () => placementFor(true, 'lipsync'),
   async run(params, context) {
     const syncer = await context.engines.warmModel(
@@ -108,14 +118,21 @@ export const lipSyncStage = declareStage<LipSyncParams, LipSyncResult>({
     );
     context.useExecutionProvider(syncer.executionProvider);
     const stream = await probeVideoStream(params.inputPath);
+    const timeline = await videoTimeline(params.inputPath, stream);
     const rate = stream.frameRate ?? stream.averageFrameRate;
     const frameRate = rate ? `${rate.numerator}/${rate.denominator}` : String(params.video.fps);
     const cache = new ArtifactCache(context.task.artifactsRoot);
-    const totalFrames = params.segments.reduce((sum, segment) => sum + segment.toFrame - segment.fromFrame, 0);
+    // The plan counts frames on the file's timeline; the video's own frames start at its offset there.
+    const shift = Math.round(timeline.offsetSeconds * params.video.fps);
+    const streamSegments = params.segments.map((segment) => {
+      const fromFrame = Math.max(0, segment.fromFrame - shift);
+      return { ...segment, fromFrame, toFrame: Math.max(fromFrame + 1, segment.toFrame - shift) };
+    });
+    const totalFrames = streamSegments.reduce((sum, segment) => sum + segment.toFrame - segment.fromFrame, 0);
     let doneFrames = 0;
     let rendered = 0;
     const segments: RenderedSegment[] = [];
-    for (const segment of params.segments) {
+    for (const segment of streamSegments) {
       const layout = segmentAudioLayout(segment, params.video.fps);
       const key = hashOf({ stage: 'lipsync', version: 1, input: params.inputFingerprint, frames: [segment.fromFrame, segment.toFrame], audio: audioDigest(layout), engine: syncer.version });
       const file = cache.itemPath(key, '.mkv');
@@ -123,7 +140,7 @@ export const lipSyncStage = declareStage<LipSyncParams, LipSyncResult>({
       const statsFile = cache.itemPath(key, '.json');
       let stats = existsSync(file) ? readStats(statsFile) : null;
       if (!stats) {
-        stats = await renderSegment(syncer, params, segment, layout, file, frameRate, stream.startSeconds ?? 0, (frames) => context.reportProgress((doneFrames + frames) / totalFrames));
+        stats = await renderSegment(syncer, params, segment, layout, file, context.task.outDir, frameRate, timeline.startSeconds, (frames) => context.reportProgress((doneFrames + frames) / totalFrames));
         writeFileSync(statsFile, JSON.stringify(stats));
         rendered++;
         if (stats.framesWithFace === 0) context.log('warn', `Lip-sync segment "${segment.id}" shows no face in any of its ${segment.toFrame - segment.fromFrame} frames: its frames are left as they were.`);
@@ -172,13 +189,18 @@ function audioDigest(layout: AudioLayout): string {
   return createHash('sha256').update(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength)).update(String(layout.samples)).digest('hex');
 }
 
-/** Decodes, re-renders and encodes one segment into `file` (written beside it, renamed when whole). */
+/**
+ * Decodes, re-renders and encodes one segment into `file`: written in the attempt's own folder
+ * (`scratchDir`) and renamed into place when whole, so an attempt killed mid-render (a cancel
+ * kills the worker) leaves its partial frames where the cache removes them, not among the items.
+ */
 async function renderSegment(
   syncer: LipSyncer,
   params: LipSyncParams,
   segment: LipSyncParams['segments'][number],
   layout: AudioLayout,
   file: string,
+  scratchDir: string,
   frameRate: string,
   startSeconds: number,
   onFrames: (frames: number) => void,
@@ -187,7 +209,7 @@ async function renderSegment(
   const frameCount = segment.toFrame - segment.fromFrame;
   const renderer = syncer.begin({ width, height, fps, audio16k: await audioAt16k(layout), frameCount });
   mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.partial.mkv`;
+  const partial = path.join(scratchDir, `${path.basename(file)}.partial.mkv`);
   // FFV1 in planar RGB keeps every rendered byte; the export re-encodes these frames once, to the input's codec.
   const encoder = new FrameEncoder({ outputPath: partial, width, height, frameRate, encoderArgs: ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', 'gbrp', '-f', 'matroska'] });
   try {
