@@ -81,8 +81,10 @@ function checkSegment(segment: LipSyncSegment, context: LipSyncContext, add: (ru
     add('known-audio', `${name} uses audio "${segment.audio.refId}", which this job does not have.`);
     return;
   }
-  const cropStart = segment.audio.cropStartMs ?? 0;
-  const cropEnd = segment.audio.cropEndMs ?? audioLength;
+  // The dub is heard, and followed by the lips, at the segment's own time: left out, its crop is the segment's span.
+  const ownTime = segment.audio.refId === dubAudioRefId;
+  const cropStart = segment.audio.cropStartMs ?? (ownTime ? segment.startMs : 0);
+  const cropEnd = segment.audio.cropEndMs ?? (ownTime ? segment.endMs : audioLength);
   if (cropStart >= cropEnd) {
     add('crop-start-before-end', `${name}: the audio crop must start before it ends (${formatTimestamp(cropStart)} to ${formatTimestamp(cropEnd)}).`);
     return;

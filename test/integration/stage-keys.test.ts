@@ -10,6 +10,9 @@ import { dubStages } from '../../src-main/core/pipeline/stage-registry.js';
 import type { StageTask } from '../../src-main/core/worker-host/protocol.js';
 import { bundledSample } from '../helpers/cli.js';
 import { InProcessHost } from '../helpers/in-process-host.js';
+import { importPack } from '../../src-main/core/models/import.js';
+import { writeWav } from '../../src-main/core/media/wav.js';
+import { writeTinyLipSyncPacks } from '../fixtures/models/tiny-packs.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,11 +77,28 @@ describe('stage keys come from the params', { timeout: 120_000 }, () => {
     const core = new RedubCore({ dataDir: path.join(root, 'data'), workerHost: host, cpuWorkers: 1 });
     const options = await core.prepareDub({ input: url, to: ['es'], subtitles: bundledSample.sourceSubtitles, translations: { es: bundledSample.targetSubtitles }, outDir: path.join(root, 'out') });
     const { job } = core.enqueue(options)[0]!;
-    const scheduler = core.createScheduler([job.id]);
+    // A second job has lip-sync segments, so the lip-sync stages run too: one on the dub, one on an
+    // added file (fitted), with the tiny detector and model installed (the sample shows no face;
+    // its frames pass through, which is all the keys need).
+    const packsRoot = path.join(root, 'packs');
+    for (const pack of writeTinyLipSyncPacks(packsRoot, 'https://tiny-packs.invalid').packs) await importPack(pack, path.join(packsRoot, pack.id), path.join(root, 'data'));
+    const take = path.join(root, 'take.wav');
+    writeWav(take, [Float32Array.from({ length: 48_000 }, (_, i) => 0.3 * Math.sin(i / 10))], 48_000);
+    const lipSyncOptions = await core.prepareDub({
+      input: bundledSample.video,
+      to: ['es'],
+      subtitles: bundledSample.sourceSubtitles,
+      translations: { es: bundledSample.targetSubtitles },
+      outDir: path.join(root, 'out-lipsync'),
+      audio: { take },
+      lipsync: { segments: [{ id: 'speech', startMs: 2000, endMs: 3000, audio: { refId: 'dub' } }, { id: 'take', startMs: 5000, endMs: 5800, audio: { refId: 'take' }, fit: true }] },
+    });
+    const { job: lipSyncJob } = core.enqueue(lipSyncOptions)[0]!;
+    const scheduler = core.createScheduler([job.id, lipSyncJob.id]);
     scheduler.start();
-    const [finished] = await scheduler.waitFor([job.id]);
+    const finished = await scheduler.waitFor([job.id, lipSyncJob.id]);
     await scheduler.stop();
-    expect(finished!.state).toBe('done');
+    expect(finished.map((row) => row.state)).toEqual(['done', 'done']);
     artifactsRoot = core.cache.root;
     tasks = host.tasks;
     await core.close();

@@ -31,6 +31,12 @@ describe('validateLipSyncSegments', () => {
     expect(validate(segments)).toEqual([]);
   });
 
+  it('takes a dub segment with no crop at its own time (the dub plays there), not as the whole track', () => {
+    expect(validate([{ id: 'plain', startMs: 2000, endMs: 3000, audio: { refId: 'dub' } }])).toEqual([]);
+    // An added file without a crop is the whole file: 3 s of audio against a 1 s segment.
+    expectOnly(validate([{ id: 'take', startMs: 2000, endMs: 3000, audio: { refId: 'recording' } }]), 'take', 'length-matches-audio');
+  });
+
   describe('start-before-end', () => {
     it('rejects a segment that ends before it starts', () => {
       expectOnly(validate([segment('backwards', 2000, 1500)]), 'backwards', 'start-before-end');

@@ -67,7 +67,6 @@ export const lipSyncAudioStage = declareStage<LipSyncAudioParams, LipSyncAudioRe
     return segments.length > 0 ? { segments } : null;
   },
   outputNeutral: {
-    'segments[].id': 'The name a person gave the segment; the audio depends on the file, the crop, the fit and the times.',
     'segments[].audio.path': 'The fingerprint stands for the file: the same audio moved or renamed is the same audio.',
   },
   placement: () => cpuPlacement,
