@@ -81,10 +81,11 @@ function checkSegment(segment: LipSyncSegment, context: LipSyncContext, add: (ru
     add('known-audio', `${name} uses audio "${segment.audio.refId}", which this job does not have.`);
     return;
   }
-  // The dub is heard, and followed by the lips, at the segment's own time: left out, its crop is the segment's span.
-  const ownTime = segment.audio.refId === dubAudioRefId;
-  const cropStart = segment.audio.cropStartMs ?? (ownTime ? segment.startMs : 0);
-  const cropEnd = segment.audio.cropEndMs ?? (ownTime ? segment.endMs : audioLength);
+  // The dub is heard, and followed by the lips, at the segment's own time: with no crop it is the
+  // segment's own span, which the rules above already bound.
+  if (segment.audio.refId === dubAudioRefId && segment.audio.cropStartMs === undefined && segment.audio.cropEndMs === undefined) return;
+  const cropStart = segment.audio.cropStartMs ?? 0;
+  const cropEnd = segment.audio.cropEndMs ?? audioLength;
   if (cropStart >= cropEnd) {
     add('crop-start-before-end', `${name}: the audio crop must start before it ends (${formatTimestamp(cropStart)} to ${formatTimestamp(cropEnd)}).`);
     return;

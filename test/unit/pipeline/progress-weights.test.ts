@@ -4,18 +4,22 @@ import { dubStages } from '../../../src-main/core/pipeline/stage-registry.js';
 import type { DubJobOptions } from '../../../src-main/core/pipeline/dub-options.js';
 import { declareStage, cpuPlacement } from '../../../src-main/core/pipeline/stage.js';
 
-const subtitled = { subtitlesPath: '/a.srt', translationPath: '/a.es.srt' } as DubJobOptions;
-const neural = { subtitlesPath: null, translationPath: null, transcription: { engine: 'whisper', packId: 'w', packDir: '/w' }, translators: [] } as unknown as DubJobOptions;
+const subtitled = { subtitlesPath: '/a.srt', translationPath: '/a.es.srt', lipSyncSegments: [] } as unknown as DubJobOptions;
+const neural = { subtitlesPath: null, translationPath: null, transcription: { engine: 'whisper', packId: 'w', packDir: '/w' }, translators: [], lipSyncSegments: [] } as unknown as DubJobOptions;
+/** A job with a lip-sync segment on an added file: the lip-sync stages run and get their share. */
+const lipSynced = { ...subtitled, lipSyncSegments: [{ id: 'a', startMs: 0, endMs: 1000, audio: { refId: 'take' } }] } as unknown as DubJobOptions;
+const skippedWithout = new Set(['lipsync-audio', 'lipsync']);
 
 describe('progress weights', () => {
   it('give every stage a job runs a share, and sum to 100 so a finished job shows 100 %', () => {
     const fromUrl = { ...subtitled, inputUrl: { url: 'https://example.org/a.mp4', kind: 'direct' } } as DubJobOptions;
-    for (const options of [subtitled, neural, fromUrl]) {
+    for (const options of [subtitled, neural, fromUrl, lipSynced]) {
       const weights = progressWeights(dubStages, options);
       expect([...weights.keys()]).toEqual(dubStages.map((stage) => stage.name));
       expect([...weights.values()].reduce((sum, weight) => sum + weight, 0)).toBeCloseTo(100, 9);
-      // A local file skips the download, and its share goes to the rest.
-      expect([...weights.entries()].every(([name, weight]) => (name === 'download' && !options.inputUrl ? weight === 0 : weight > 0))).toBe(true);
+      // A local file skips the download, a job without segments the lip-sync stages, and their shares go to the rest.
+      const skips = (name: string) => (name === 'download' && !options.inputUrl) || (skippedWithout.has(name) && options !== lipSynced);
+      expect([...weights.entries()].every(([name, weight]) => (skips(name) ? weight === 0 : weight > 0)), JSON.stringify([...weights])).toBe(true);
     }
   });
 
