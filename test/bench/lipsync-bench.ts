@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Wav2LipLipSyncer } from '../../src-main/core/engines/lipsync/wav2lip-lip-syncer.js';
 import type { LipSyncStats } from '../../src-main/core/engines/lipsync/lip-syncer.js';
+import { renderThrough } from '../../src-main/core/engines/lipsync/render-stream.js';
 import { detectExecutionProviders } from '../../src-main/core/models/execution-providers.js';
 import { executionPreferenceSchema } from '../../src-main/shared/contract.js';
 import { layoutVideo } from '../../src-main/core/media/gop-layout.js';
@@ -42,8 +43,6 @@ const face = { x: 592, y: 272, size: 128 };
 /** Four seconds, starting and ending inside a group, as a person's marked segment does. */
 const segment = { fromFrame: 210, toFrame: 310 };
 const frameCount = segment.toFrame - segment.fromFrame;
-/** Frames pushed to the renderer at a time, as the lip-sync stage does. */
-const chunkFrames = 16;
 const ffv1 = ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', 'gbrp', '-f', 'matroska'];
 const runs = Number(process.env.REDUB_BENCH_LIPSYNC_RUNS ?? 3);
 /** 'auto' takes a GPU where ONNX Runtime has one; the figures say which provider ran. */
@@ -88,20 +87,9 @@ async function lipSyncSegment(syncer: Wav2LipLipSyncer, video: string, startSeco
   const renderer = syncer.begin({ width, height, fps, audio16k, frameCount });
   const encoder = new FrameEncoder({ outputPath, width, height, frameRate, encoderArgs: ffv1 });
   try {
-    const emit = async (rendered: Uint8Array[]) => {
-      for (const frame of rendered) await encoder.write(frame);
-    };
-    let chunk: Uint8Array[] = [];
-    for await (const frame of frames(video, startSeconds)) {
-      chunk.push(frame);
-      if (chunk.length < chunkFrames) continue;
-      await emit(await renderer.push(chunk));
-      chunk = [];
-    }
-    if (chunk.length > 0) await emit(await renderer.push(chunk));
-    await emit(await renderer.finish());
+    const stats = await renderThrough(renderer, frames(video, startSeconds), encoder);
     await encoder.finish();
-    return renderer.stats;
+    return stats;
   } catch (error) {
     await encoder.abandon();
     throw error;

@@ -12,6 +12,7 @@ import { dubAudioRefId } from '../../../shared/lipsync.js';
 import { msToSamples } from '../../../shared/time.js';
 import { resample } from '../../engines/audio/resample.js';
 import type { LipSyncStats, LipSyncer } from '../../engines/lipsync/lip-syncer.js';
+import { renderThrough } from '../../engines/lipsync/render-stream.js';
 import type { LipSyncPackDirectories } from '../../engines/lipsync/lipsync-version.js';
 import { lipSyncPacks } from '../../engines/lipsync/lipsync-packs.js';
 import { engineRevisions } from '../../engines/revisions.js';
@@ -60,9 +61,6 @@ export interface RenderedSegment extends LipSyncStats {
 export interface LipSyncResult {
   segments: RenderedSegment[];
 }
-
-/** Frames decoded, rendered and encoded at a time: a few of them in memory, whatever the segment's length. */
-const chunkFrames = 16;
 
 export const lipSyncStage = declareStage<LipSyncParams, LipSyncResult>({
   name: 'lipsync',
@@ -213,25 +211,14 @@ async function renderSegment(
   // FFV1 in planar RGB keeps every rendered byte; the export re-encodes these frames once, to the input's codec.
   const encoder = new FrameEncoder({ outputPath: partial, width, height, frameRate, encoderArgs: ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', 'gbrp', '-f', 'matroska'] });
   try {
-    let chunk: Uint8Array[] = [];
-    let written = 0;
-    const emit = async (frames: Uint8Array[]) => {
-      for (const frame of frames) await encoder.write(frame);
-      written += frames.length;
+    const frames = readFrames(params.inputPath, { fromFrame: segment.fromFrame, frameCount, width, height, fps, startSeconds });
+    const stats = await renderThrough(renderer, frames, encoder, async (written) => {
       onFrames(written);
       await letHeartbeatsThrough();
-    };
-    for await (const frame of readFrames(params.inputPath, { fromFrame: segment.fromFrame, frameCount, width, height, fps, startSeconds })) {
-      chunk.push(frame);
-      if (chunk.length < chunkFrames) continue;
-      await emit(await renderer.push(chunk));
-      chunk = [];
-    }
-    if (chunk.length > 0) await emit(await renderer.push(chunk));
-    await emit(await renderer.finish());
+    });
     await encoder.finish();
     renameSync(partial, file);
-    return renderer.stats;
+    return stats;
   } catch (error) {
     await encoder.abandon().catch(() => undefined);
     rmSync(partial, { force: true });
