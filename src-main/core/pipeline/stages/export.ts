@@ -149,12 +149,14 @@ export const exportStage = declareStage<ExportParams, ExportResult>({
   ],
 });
 
-/** The lip-sync stage's segments as the export stitches them; null when there are none. */
-function lipSyncedVideoOf(result: LipSyncResult | null, media: MediaInfo): LipSyncedVideo | null {
-  if (!result || result.segments.length === 0) return null;
+/** The lip-sync stage's segments as the export stitches them (those where a face was found); null when there are none. */
+export function lipSyncedVideoOf(result: LipSyncResult | null, media: MediaInfo): LipSyncedVideo | null {
+  // A segment where no face was found holds the input's own frames: re-encoding its pictures would only cost quality.
+  const changed = (result?.segments ?? []).filter((segment) => segment.framesWithFace > 0);
+  if (changed.length === 0) return null;
   return {
     video: { width: media.video.width, height: media.video.height, fps: media.video.fps },
-    segments: result.segments.map(({ id, fromFrame, toFrame, file }) => ({ id, fromFrame, toFrame, file })),
+    segments: changed.map(({ id, fromFrame, toFrame, file }) => ({ id, fromFrame, toFrame, file })),
   };
 }
 
