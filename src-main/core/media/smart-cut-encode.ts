@@ -2,22 +2,16 @@
 // a time and pushing them into an encoder, so neither side runs ahead by more than a frame, and
 // holding the renderer to its word (exactly the frames asked for, each the right size).
 import { RedubError } from '../../shared/errors.js';
-import { FrameEncoder } from './raw-video.js';
+import { FrameEncoder, type FrameEncoderOptions } from './raw-video.js';
 
 /** Makes frames [fromFrame, toFrame) of the video as they should look, RGB24, in order. */
 export type RenderFrames = (fromFrame: number, toFrame: number) => AsyncIterable<Uint8Array>;
 
-export interface RenderedStretch {
+/** A stretch to re-render: the frames, and the encoder they go to (as FrameEncoder takes it). */
+export interface RenderedStretch extends FrameEncoderOptions {
   render: RenderFrames;
   fromFrame: number;
   toFrame: number;
-  outputPath: string;
-  width: number;
-  height: number;
-  /** "25/1", "30000/1001": the rate the frames are encoded at. */
-  frameRate: string;
-  encoderArgs: string[];
-  signal?: AbortSignal;
   /** Called after each frame the encoder has taken. */
   onFrame?: () => void;
 }
@@ -25,14 +19,8 @@ export interface RenderedStretch {
 /** Encodes the rendered frames of one stretch into `outputPath`; the encoder is gone when this settles. */
 export async function encodeRenderedStretch(stretch: RenderedStretch): Promise<void> {
   const wanted = stretch.toFrame - stretch.fromFrame;
-  const encoder = new FrameEncoder({
-    outputPath: stretch.outputPath,
-    width: stretch.width,
-    height: stretch.height,
-    frameRate: stretch.frameRate,
-    encoderArgs: stretch.encoderArgs,
-    signal: stretch.signal,
-  });
+  const { outputPath, width, height, frameRate, encoderArgs, signal } = stretch;
+  const encoder = new FrameEncoder({ outputPath, width, height, frameRate, encoderArgs, ...(signal ? { signal } : {}) });
   try {
     for await (const frame of stretch.render(stretch.fromFrame, stretch.toFrame)) {
       if (encoder.frames >= wanted) throw renderMismatch(stretch, `more than ${wanted}`);

@@ -131,14 +131,14 @@ export const lipSyncStage = declareStage<LipSyncParams, LipSyncResult>({
     let rendered = 0;
     const segments: RenderedSegment[] = [];
     for (const segment of streamSegments) {
-      const layout = segmentAudioLayout(segment, params.video.fps);
-      const key = hashOf({ stage: 'lipsync', version: 1, input: params.inputFingerprint, frames: [segment.fromFrame, segment.toFrame], audio: audioDigest(layout), engine: syncer.version });
+      const audio = readSegmentAudio(segment, params.video.fps);
+      const key = hashOf({ stage: 'lipsync', version: 1, input: params.inputFingerprint, frames: [segment.fromFrame, segment.toFrame], audio: audio.digest, engine: syncer.version });
       const file = cache.itemPath(key, '.mkv');
       // The counts are kept beside the frames, so a reused segment reports them as its render did.
       const statsFile = cache.itemPath(key, '.json');
       let stats = existsSync(file) ? readStats(statsFile) : null;
       if (!stats) {
-        stats = await renderSegment(syncer, params, segment, layout, file, context.task.outDir, frameRate, timeline.startSeconds, (frames) => context.reportProgress((doneFrames + frames) / totalFrames));
+        stats = await renderSegment(syncer, params, segment, audio, file, context.task.outDir, frameRate, timeline.startSeconds, (frames) => context.reportProgress((doneFrames + frames) / totalFrames));
         writeFileSync(statsFile, JSON.stringify(stats));
         rendered++;
         if (stats.framesWithFace === 0) context.log('warn', `Lip-sync segment "${segment.id}" shows no face in any of its ${segment.toFrame - segment.fromFrame} frames: its frames are left as they were.`);
@@ -155,36 +155,29 @@ export const lipSyncStage = declareStage<LipSyncParams, LipSyncResult>({
   checkOnReuse: (result) => result.segments.filter((segment) => !existsSync(segment.file)).map((segment) => `Segment "${segment.id}": ${segment.file} is missing.`),
 });
 
-interface AudioLayout {
-  file: string;
-  fromSample: number;
-  samples: number;
+/** The samples of the segment's audio file the lips follow (its frames' span from the offset on), read once. */
+interface SegmentAudio {
+  /** As read: shorter than `length` where the file ends early. */
+  samples: Float32Array;
+  length: number;
   sampleRate: number;
+  /** A digest of those samples: the segment's key changes exactly when they do. */
+  digest: string;
 }
 
-/** Which samples of the segment's audio file the lips follow: its frames' span from the offset on. */
-function segmentAudioLayout(segment: LipSyncParams['segments'][number], fps: number): AudioLayout {
+function readSegmentAudio(segment: LipSyncParams['segments'][number], fps: number): SegmentAudio {
   const { sampleRate } = readWavLayout(segment.audio.file);
-  return {
-    file: segment.audio.file,
-    fromSample: msToSamples(segment.audio.offsetMs, sampleRate),
-    samples: Math.round(((segment.toFrame - segment.fromFrame) * sampleRate) / fps),
-    sampleRate,
-  };
+  const length = Math.round(((segment.toFrame - segment.fromFrame) * sampleRate) / fps);
+  const samples = readWavFrames(segment.audio.file, msToSamples(segment.audio.offsetMs, sampleRate), length).channels[0] ?? new Float32Array(0);
+  const digest = createHash('sha256').update(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength)).update(String(length)).digest('hex');
+  return { samples, length, sampleRate, digest };
 }
 
 /** The segment's audio as 16 kHz mono, padded with silence past the file's end. */
-async function audioAt16k(layout: AudioLayout): Promise<Float32Array> {
-  const samples = readWavFrames(layout.file, layout.fromSample, layout.samples).channels[0] ?? new Float32Array(0);
-  const padded = new Float32Array(layout.samples);
-  padded.set(samples.subarray(0, layout.samples));
-  return resample(padded, layout.sampleRate, melSampleRate);
-}
-
-/** A digest of the samples the lips follow: the key changes exactly when they do. */
-function audioDigest(layout: AudioLayout): string {
-  const samples = readWavFrames(layout.file, layout.fromSample, layout.samples).channels[0] ?? new Float32Array(0);
-  return createHash('sha256').update(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength)).update(String(layout.samples)).digest('hex');
+function audioAt16k(audio: SegmentAudio): Promise<Float32Array> {
+  const padded = new Float32Array(audio.length);
+  padded.set(audio.samples.subarray(0, audio.length));
+  return resample(padded, audio.sampleRate, melSampleRate);
 }
 
 /**
@@ -196,7 +189,7 @@ async function renderSegment(
   syncer: LipSyncer,
   params: LipSyncParams,
   segment: LipSyncParams['segments'][number],
-  layout: AudioLayout,
+  audio: SegmentAudio,
   file: string,
   scratchDir: string,
   frameRate: string,
@@ -205,7 +198,7 @@ async function renderSegment(
 ): Promise<LipSyncStats> {
   const { width, height, fps } = params.video;
   const frameCount = segment.toFrame - segment.fromFrame;
-  const renderer = syncer.begin({ width, height, fps, audio16k: await audioAt16k(layout), frameCount });
+  const renderer = syncer.begin({ width, height, fps, audio16k: await audioAt16k(audio), frameCount });
   mkdirSync(path.dirname(file), { recursive: true });
   const partial = path.join(scratchDir, `${path.basename(file)}.partial.mkv`);
   // FFV1 in planar RGB keeps every rendered byte; the export re-encodes these frames once, to the input's codec.
