@@ -198,7 +198,7 @@ export const packIdSchema = z.string().regex(/^[a-z0-9._-]{1,100}$/, 'A model pa
 export const importModelRequestSchema = z.object({ source: z.string() });
 
 /** What a model pack does: the engine kinds a pack can hold (separation comes with its engine). */
-export const packKinds = ['asr', 'mt', 'tts', 'vad', 'lipsync'] as const;
+export const packKinds = ['asr', 'mt', 'tts', 'vad', 'lipsync', 'separation', 'diarization'] as const;
 export type PackKind = (typeof packKinds)[number];
 
 /** A model pack from the catalog, and whether this machine has it. */

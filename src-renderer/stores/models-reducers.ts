@@ -27,6 +27,8 @@ export const modelKinds: readonly { kind: ModelKind; label: string }[] = [
   { kind: 'tts', label: 'Voices' },
   { kind: 'vad', label: 'Speech detection' },
   { kind: 'lipsync', label: 'Lip-sync' },
+  { kind: 'separation', label: 'Voice and music separation' },
+  { kind: 'diarization', label: 'Speakers' },
 ];
 
 function withPack(data: ModelsData, pack: ModelPackInfo): Pick<ModelsData, 'packs' | 'order'> {

@@ -35,6 +35,12 @@ export const packSchema = z
     minMemoryMb: z.number().nonnegative(),
     files: z.array(packFileSchema).min(1),
     notes: z.string().optional(),
+    /**
+     * What the engine must know of the model that its files do not say, as published with it
+     * (an MDX-Net model's FFT size and frequency bins, a segmentation model's window): read by
+     * the engine's own schema, so a catalog edit that breaks one is caught when the pack loads.
+     */
+    parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
   })
   .refine((pack) => new Set(pack.files.map((file) => file.path)).size === pack.files.length, { message: 'lists the same file path twice' });
 
