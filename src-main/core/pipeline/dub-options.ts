@@ -19,18 +19,26 @@ export type TranslatorChoice = z.infer<typeof translatorChoiceSchema>;
 export type TranscriberChoice = NonNullable<DubJobOptions['transcription']>;
 
 /** The version of the option sets Redub writes now; option-upgrades.ts brings older ones here. */
-export const currentOptionsVersion = 5;
+export const currentOptionsVersion = 6;
 
 export const audioRefSchema = z.object({ id: z.string(), path: z.string(), durationMs: z.number().int().positive(), fingerprint: z.string() });
 export type AudioRefOption = z.infer<typeof audioRefSchema>;
 
-const speechChoiceSchema = z.object({
+export const speechChoiceSchema = z.object({
   engine: z.enum(['espeak', 'piper']),
   voice: z.string().nullable(),
   packDir: z.string().optional(),
   packId: z.string().optional(),
   modelPath: z.string().optional(),
 });
+
+/** A model pack a stage loads: its id, the ONNX file inside it, and the catalog's parameters for it. */
+export const packModelSchema = z.object({
+  packId: z.string(),
+  modelPath: z.string(),
+  parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+});
+export type PackModel = z.infer<typeof packModelSchema>;
 
 export const dubJobOptionsSchema = z.object({
   version: z.literal(currentOptionsVersion),
@@ -77,6 +85,23 @@ export const dubJobOptionsSchema = z.object({
   translators: z.array(translatorChoiceSchema).optional(),
   /** Terms the user fixes in every translation (see engines/mt/glossary.ts). */
   glossary: z.array(z.object({ source: z.string().min(1), target: z.string().min(1) })).optional(),
+  /**
+   * The separation pack that splits the original into voices and background, chosen before
+   * queuing; null: none is installed (or the user turned it off), and the dub ducks the original.
+   */
+  separation: packModelSchema.nullable(),
+  /** The speaker packs (segmentation and embedding), and how many speakers to find (null: as many as there are); null: no diarization. */
+  diarization: z.object({ segmentation: packModelSchema, embedding: packModelSchema, speakerCount: z.number().int().min(1).max(20).nullable() }).nullable(),
+  /**
+   * The voices a person picked per speaker (kept with the job in the store, where the timeline
+   * changes them; the stored copy wins when the job runs). Speakers not listed take the next of
+   * `voicePool`.
+   */
+  speakerVoices: z.record(z.string(), speechChoiceSchema),
+  /** The voices speakers get by default, in order (the job's own voice first); empty: every speaker speaks with `speech`. */
+  voicePool: z.array(speechChoiceSchema),
+  /** Write the vocals, background and dub voice stems as WAV beside the video. */
+  stems: z.boolean(),
 });
 
 export type DubJobOptions = z.infer<typeof dubJobOptionsSchema>;
@@ -106,9 +131,21 @@ export function idempotencyKeyFor(options: Partial<z.input<typeof dubJobOptionsS
   // A URL input is keyed by its URL (in the fingerprint and inputUrl); a local one never has it.
   // Added audio is keyed like subtitles, by refId and content (its fingerprint), not by path, and
   // only when there is some, so the keys of jobs without it stay as they were.
-  const { subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, version: _version, subtitlesEncoding, subtitlesShown, inputUrl, audioRefs, ...rest } = options as z.input<typeof dubJobOptionsSchema> & { version?: number };
+  // Separation, speakers and stems likewise, when a job has none: packs are named by id (their
+  // files move with the data folder), speaker voices by what they are. The default voice pool is
+  // left out: it follows from the voices installed, as `speech` does for eSpeak jobs.
+  const {
+    subtitlesPath: _subtitles, translationPath: _translation, executionProvider: _provider, speech, version: _version, subtitlesEncoding, subtitlesShown, inputUrl, audioRefs,
+    separation, diarization, speakerVoices, voicePool: _pool, stems, ...rest
+  } = options as z.input<typeof dubJobOptionsSchema> & { version?: number };
   const audio = (audioRefs ?? []).map(({ id, fingerprint }) => ({ id, fingerprint }));
-  const identity = { ...rest, ...(subtitlesEncoding ? { subtitlesEncoding } : {}), ...(subtitlesShown ? { subtitlesShown } : {}), ...(inputUrl ? { inputUrl } : {}), ...(audio.length > 0 ? { audioRefs: audio } : {}) };
+  const voices = Object.entries(speakerVoices ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([speaker, choice]) => [speaker, choice.engine, choice.packId ?? choice.voice]);
+  const identity = {
+    ...rest, ...(subtitlesEncoding ? { subtitlesEncoding } : {}), ...(subtitlesShown ? { subtitlesShown } : {}), ...(inputUrl ? { inputUrl } : {}), ...(audio.length > 0 ? { audioRefs: audio } : {}),
+    ...(separation ? { separation: separation.packId } : {}),
+    ...(diarization ? { diarization: [diarization.segmentation.packId, diarization.embedding.packId, diarization.speakerCount] } : {}),
+    ...(voices.length > 0 ? { speakerVoices: voices } : {}), ...(stems ? { stems } : {}),
+  };
   if (speech && speech.engine !== 'espeak') return hashOf({ ...identity, speech });
   return hashOf(identity);
 }

@@ -37,6 +37,14 @@ export const optionUpgrades: readonly OptionsUpgrade[] = [
     what: 'audio files may be added for lip-sync segments (jobs from before had none; their segments could use only the dub)',
     upgrade: (options) => ({ ...options, version: 5, audioRefs: options.audioRefs ?? [] }),
   },
+  {
+    version: 6,
+    what: 'the original may be split into voices and background, speakers found and given voices of their own, stems written (jobs from before ducked the original and spoke every line with one voice)',
+    upgrade: (options) => ({
+      ...options, version: 6, separation: options.separation ?? null, diarization: options.diarization ?? null,
+      speakerVoices: options.speakerVoices ?? {}, voicePool: options.voicePool ?? [], stems: options.stems ?? false,
+    }),
+  },
 ];
 
 export const newestOptionsVersion = optionUpgrades.at(-1)?.version ?? 1;

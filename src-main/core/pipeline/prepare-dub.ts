@@ -20,6 +20,11 @@ import { chooseTranscriber, chooseTranslators, type InstalledModels } from './mo
 import { currentOptionsVersion, defaultMaxSpeed, defaultTargetLufs, type DubJobOptions, type SpeechChoice } from './dub-options.js';
 import { fingerprintMedia } from './fingerprint.js';
 import { checkAudioRefs, checkLipSyncSegments, requireLipSyncPacks } from './lipsync-request.js';
+import { chooseSpeechEngine, speakerVoiceRequests, type VoiceCheck } from './speech-choice.js';
+import { buildVoicePool } from './speaker-voices.js';
+import { chooseDiarization, chooseSeparation, type AudioPackRequest } from './audio-packs.js';
+
+export type { VoiceCheck };
 
 export interface DubRequest {
   input: string;
@@ -52,81 +57,18 @@ export interface DubRequest {
   glossary?: GlossaryEntry[];
   /** Where a URL input is downloaded to (a folder per URL inside it); without it URLs are refused. */
   downloadsDir?: string;
-}
-
-/** Checks that a voice exists for a language; throws E_LANGUAGE_UNSUPPORTED otherwise. */
-export type VoiceCheck = (language: string, voice?: string) => Promise<void>;
-
-
-/**
- * The speech engine for one language (SPEC: Piper when a voice pack for the language is
- * installed, eSpeak NG otherwise). `--voice` values: `espeak`, `espeak:<voice>` or a bare eSpeak
- * voice force eSpeak NG; `piper:<packId>` forces that installed Piper pack.
- */
-export async function chooseSpeechEngine(language: string, value: string | undefined, checkVoice: VoiceCheck, models: InstalledModels | null): Promise<SpeechChoice> {
-  const requested = value?.trim();
-  if (requested !== undefined && /^piper:/i.test(requested)) {
-    const id = requested.slice('piper:'.length).trim();
-    if (id === '') throw usage(`--voice ${language}=piper: needs a model pack id after "piper:", for example piper:piper-es-es-davefx-medium.`);
-    if (!models) throw new RedubError('E_MODEL_MISSING', { message: `The model pack "${id}" is not installed.`, action: `Run \`redub models install ${id}\`.` });
-    const pack = models.requirePack(id);
-    const { kind, engine, languages } = pack.manifest.pack;
-    if (kind !== 'tts' || engine !== 'piper') throw usage(`The model pack "${id}" is not a Piper voice (it is a ${kind} pack for ${engine}).`);
-    if (!languages.some((candidate) => sameLanguage(candidate, language))) {
-      throw new RedubError('E_LANGUAGE_UNSUPPORTED', { details: [`The Piper voice pack "${id}" speaks ${languages.join(', ')}, not "${language}".`] });
-    }
-    const choice = piperChoice(pack);
-    if (!choice) throw new RedubError('E_MODEL_MISSING', { message: `The model pack "${id}" has no Piper voice (.onnx with its .onnx.json) installed.`, action: `Run \`redub models install ${id}\` again.` });
-    return choice;
-  }
-  if (requested !== undefined && /^espeak(:|$)/i.test(requested)) {
-    const voice = requested.slice('espeak'.length).replace(/^:/, '').trim();
-    await checkVoice(language, voice === '' ? undefined : voice);
-    return { engine: 'espeak', voice: voice === '' ? null : voice };
-  }
-  if (requested !== undefined) {
-    await checkVoice(language, value);
-    return { engine: 'espeak', voice: value ?? null };
-  }
-  for (const manifest of installedPiperPacks(models, language)) {
-    const choice = piperChoice(models!.requirePack(manifest.pack.id));
-    if (choice) return choice;
-  }
-  await checkVoice(language, undefined);
-  return { engine: 'espeak', voice: null };
-}
-
-/** Installed Piper packs for a language: an exact language match first, then by id. */
-function installedPiperPacks(models: InstalledModels | null, language: string): PackManifest[] {
-  if (!models) return [];
-  const piper = models.listInstalled().filter(({ pack }) => pack.kind === 'tts' && pack.engine === 'piper' && pack.languages.some((candidate) => sameLanguage(candidate, language)));
-  const exact = (manifest: PackManifest) => (manifest.pack.languages.some((candidate) => normalizeLanguage(candidate) === language) ? 0 : 1);
-  return piper.sort((a, b) => exact(a) - exact(b) || a.pack.id.localeCompare(b.pack.id));
-}
-
-function piperChoice(pack: InstalledPack): SpeechChoice | null {
-  const names = new Set(pack.manifest.files.map((file) => file.path));
-  const model = pack.manifest.files.find((file) => file.path.toLowerCase().endsWith('.onnx') && names.has(`${file.path}.json`));
-  if (!model) return null;
-  const modelPath = pack.file(model.path);
-  if (!existsSync(modelPath) || !existsSync(`${modelPath}.json`)) return null;
-  return { engine: 'piper', voice: path.basename(model.path).replace(/\.onnx$/i, ''), packId: pack.id, packDir: pack.dir, modelPath };
-}
-
-/** 'es' and 'es-ES' are the same language for choosing a voice; 'pt-br' and 'pt-pt' are not. */
-function sameLanguage(a: string, b: string): boolean {
-  const [left, right] = [normalizeLanguage(a), normalizeLanguage(b)];
-  if (left === right) return true;
-  const [leftBase, leftRegion] = left.split('-');
-  const [rightBase, rightRegion] = right.split('-');
-  return leftBase === rightBase && (leftRegion === undefined || rightRegion === undefined);
+  /** Split voices from background ('auto', the default, when a pack is installed), and speakers found. */
+  separation?: AudioPackRequest['separation'];
+  speakers?: AudioPackRequest['speakers'];
+  stems?: boolean;
 }
 
 export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck, models: InstalledModels | null = null): Promise<DubJobOptions[]> {
   const languages = targetLanguages(request.to);
   const translations = normalizeKeys(request.translations ?? {}, '--translation');
-  const voices = normalizeKeys(request.voices ?? {}, '--voice');
-  for (const language of [...Object.keys(translations), ...Object.keys(voices)]) {
+  const { languages: languageVoices, speakers: speakerVoices } = speakerVoiceRequests(request.voices ?? {});
+  const voices = normalizeKeys(languageVoices, '--voice');
+  for (const language of [...Object.keys(translations), ...Object.keys(voices), ...Object.keys(speakerVoices)]) {
     if (!languages.includes(language)) throw usage(`"${language}" has a translation or voice but is not one of the target languages (${languages.join(', ')}).`);
   }
 
@@ -155,6 +97,9 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
     throw usage(`Say which language the subtitles are in with --from <lang>, so they can be translated into ${machineTranslated.join(', ')}.`);
   }
 
+  const separation = chooseSeparation(models, request);
+  const diarization = chooseDiarization(models, request);
+
   const outDir = prepareOutputFolder(request.outDir ?? path.dirname(inputPath));
   const jobs: DubJobOptions[] = [];
   for (const language of languages) {
@@ -162,6 +107,8 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
     const translationHash = translationPath ? (await loadSubtitleFile(translationPath, 'translation', subtitlesEncoding)).sha256 : null;
     const translators = translationPath ? undefined : chooseTranslators(models, sourceLanguage, language, request.translator);
     const speech = await chooseSpeechEngine(language, voices[language], checkVoice, models);
+    const picked: DubJobOptions['speakerVoices'] = {};
+    for (const [speaker, value] of Object.entries(speakerVoices[language] ?? {})) picked[speaker] = await chooseSpeechEngine(language, value, checkVoice, models);
     jobs.push({
       version: currentOptionsVersion,
       inputPath,
@@ -188,6 +135,12 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
       ...(transcription ? { transcription } : {}),
       ...(translators ? { translators } : {}),
       ...(translators && glossary.length > 0 ? { glossary } : {}),
+      separation,
+      diarization,
+      speakerVoices: picked,
+      // Speakers come from the speaker packs or from the subtitles' actors: either may name several.
+      voicePool: await buildVoicePool(language, speech, models, checkVoice),
+      stems: request.stems ?? false,
     });
   }
   return jobs;

@@ -3,7 +3,7 @@ import { dubJobOptionsSchema, idempotencyKeyFor, readJobOptions, type DubJobOpti
 
 function options(overrides: Partial<DubJobOptions> = {}): DubJobOptions {
   return {
-    version: 5,
+    version: 6,
     speech: { engine: 'espeak', voice: overrides.voice ?? null },
     inputPath: '/videos/talk.mp4',
     inputFingerprint: 'fingerprint-1',
@@ -24,6 +24,11 @@ function options(overrides: Partial<DubJobOptions> = {}): DubJobOptions {
     lipSyncSegments: [],
     audioRefs: [],
     executionProvider: 'auto',
+    separation: null,
+    diarization: null,
+    speakerVoices: {},
+    voicePool: [],
+    stems: false,
     ...overrides,
   };
 }
@@ -90,7 +95,7 @@ describe('idempotencyKeyFor', () => {
 
   it('upgrades version-2 option sets to a detected encoding and a hidden subtitle track', () => {
     const { subtitlesEncoding: _encoding, subtitlesShown: _shown, ...stored } = options();
-    expect(readJobOptions({ ...stored, version: 2 })).toMatchObject({ version: 5, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null, audioRefs: [] });
+    expect(readJobOptions({ ...stored, version: 2 })).toMatchObject({ version: 6, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null, audioRefs: [] });
   });
 
   it('changes with the lip-sync segments', () => {

@@ -1,7 +1,7 @@
 // Each upgrade of stored job options has its own test, as each migration does: an option set as
 // that version wrote it comes out as the next version means it, and then passes the schema.
 import { describe, expect, it } from 'vitest';
-import { currentOptionsVersion, dubJobOptionsSchema, readJobOptions } from '../../../src-main/core/pipeline/dub-options.js';
+import { currentOptionsVersion, dubJobOptionsSchema, idempotencyKeyFor, readJobOptions } from '../../../src-main/core/pipeline/dub-options.js';
 import { newestOptionsVersion, optionUpgrades, upgradeJobOptions } from '../../../src-main/core/pipeline/option-upgrades.js';
 import { thrownCode } from '../../helpers/errors.js';
 
@@ -29,9 +29,9 @@ describe('job option upgrades', () => {
 
   it('2 → 3: the subtitle files\' encoding is detected and the subtitle track does not show, as before', () => {
     const upgraded = upgradeJobOptions(version1) as Record<string, unknown>;
-    expect(upgraded).toMatchObject({ version: 5, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null });
+    expect(upgraded).toMatchObject({ version: 6, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null });
     expect(dubJobOptionsSchema.safeParse(upgraded).success).toBe(true);
-    expect(upgradeJobOptions({ ...version1, version: 2, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesShown: true })).toMatchObject({ version: 5, subtitlesShown: true });
+    expect(upgradeJobOptions({ ...version1, version: 2, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesShown: true })).toMatchObject({ version: 6, subtitlesShown: true });
   });
 
   it('3 → 4: an option set without a URL was a local file', () => {
@@ -42,11 +42,19 @@ describe('job option upgrades', () => {
   it('4 → 5: an option set without added audio had none (its segments could use only the dub)', () => {
     const version4 = { ...version1, version: 4, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null };
     const upgraded = upgradeJobOptions(version4) as Record<string, unknown>;
-    expect(upgraded).toMatchObject({ version: 5, audioRefs: [] });
+    expect(upgraded).toMatchObject({ version: 6, audioRefs: [] });
     expect(dubJobOptionsSchema.safeParse(upgraded).success).toBe(true);
     // Audio a version-5 set names stays.
     const audioRefs = [{ id: 'narrator', path: '/a/voice.wav', durationMs: 1200, fingerprint: 'f' }];
     expect(readJobOptions({ ...version4, version: 5, audioRefs }).audioRefs).toEqual(audioRefs);
+  });
+
+  it('5 → 6: an option set from before separation and speakers ducked the original and spoke with one voice', () => {
+    const version5 = { ...version1, version: 5, executionProvider: 'auto', speech: { engine: 'espeak', voice: null }, subtitlesEncoding: null, subtitlesShown: false, inputUrl: null, audioRefs: [] };
+    const upgraded = readJobOptions(version5);
+    expect(upgraded).toMatchObject({ version: 6, separation: null, diarization: null, speakerVoices: {}, voicePool: [], stems: false });
+    // What the job is does not change: its key stays the one it was queued under.
+    expect(idempotencyKeyFor(upgraded)).toBe(idempotencyKeyFor(version5 as never));
   });
 
   it('leaves an option set of the current version as it is', () => {

@@ -323,7 +323,31 @@ describe('prepareDubJobs: the speech engine', () => {
     expect(jobs[0]!.speech).toEqual({ engine: 'piper', voice: tinyVoiceName, packId: 'tiny-es', packDir, modelPath: path.join(packDir, `${tinyVoiceName}.onnx`) });
     expect(jobs[0]!.voice).toBeNull();
     expect(jobs[1]!.speech).toEqual({ engine: 'espeak', voice: null });
-    expect(voiceCheck.calls).toEqual([['fr', undefined]]);
+    // eSpeak NG is asked about Spanish only for the variants further speakers get after the Piper voice.
+    expect(voiceCheck.calls).toEqual([['es', undefined], ['fr', undefined]]);
+    expect(jobs[0]!.voicePool.map((choice) => choice.voice)).toEqual([tinyVoiceName, 'es+f3', 'es+m3', 'es+f4', 'es+m6', 'es+f2', 'es+m2', 'es+f1', 'es+m7']);
+    expect(jobs[1]!.voicePool[0]).toEqual(jobs[1]!.speech);
+  });
+
+  it('takes a voice per speaker (language:speaker=voice), checked like the job\'s own', async () => {
+    const files = await makeFiles();
+    const voiceCheck = recordingVoiceCheck();
+    const [job] = await prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es }, voices: { 'es:SPEAKER_2': 'espeak:es+f4', 'es:Alice': 'es+m3' } }, voiceCheck.check);
+    expect(job!.speakerVoices).toEqual({ SPEAKER_2: { engine: 'espeak', voice: 'es+f4' }, Alice: { engine: 'espeak', voice: 'es+m3' } });
+    expect(voiceCheck.calls).toContainEqual(['es', 'es+f4']);
+    await expectRejectedWith({ input: files.video, to: ['es'], translations: { es: files.es }, voices: { 'fr:SPEAKER_1': 'fr' } }, 'E_USAGE');
+    await expectRejectedWith({ input: files.video, to: ['es'], translations: { es: files.es }, voices: { 'es:': 'es' } }, 'E_USAGE');
+    await expectRejectedWith({ input: files.video, to: ['es'], translations: { es: files.es }, voices: { 'es:SPEAKER_1': 'piper:not-installed' } }, 'E_MODEL_MISSING');
+  });
+
+  it('refuses stems without a separation pack, and a number of speakers without the speaker packs', async () => {
+    const files = await makeFiles();
+    const base = { input: files.video, to: ['es'], translations: { es: files.es } };
+    expect((await expectRejectedWith({ ...base, stems: true }, 'E_MODEL_MISSING')).action).toMatch(/redub models install/);
+    expect((await expectRejectedWith({ ...base, speakers: 2 }, 'E_MODEL_MISSING')).action).toMatch(/redub models install/);
+    await expectRejectedWith({ ...base, speakers: 0 }, 'E_USAGE');
+    const [job] = await prepareDubJobs({ ...base, speakers: 1 }, acceptAnyVoice);
+    expect(job).toMatchObject({ separation: null, diarization: null, stems: false });
   });
 
   it('also takes a pack for the base language when the target names a region', async () => {

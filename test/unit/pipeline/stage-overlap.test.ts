@@ -286,7 +286,7 @@ describe('stages overlap where they can', { timeout: 30_000 }, () => {
 
 function jobOptions(dir: string): DubJobOptions {
   return {
-    version: 5,
+    version: 6,
     speech: { engine: 'espeak', voice: null },
     inputPath: path.join(dir, 'talk.mp4'),
     inputFingerprint: 'fingerprint-1',
@@ -307,5 +307,10 @@ function jobOptions(dir: string): DubJobOptions {
     lipSyncSegments: [],
     audioRefs: [],
     executionProvider: 'auto',
+    separation: null,
+    diarization: null,
+    speakerVoices: {},
+    voicePool: [],
+    stems: false,
   } as DubJobOptions;
 }

@@ -25,13 +25,33 @@ export function pickEspeakVoice(voices: readonly EspeakVoice[], language: string
   return null;
 }
 
-/** An explicit voice may be named by identifier ('roa/es-419'), its last part ('es-419') or its name. */
+/**
+ * eSpeak NG's voice variants (its espeak-ng-data/voices/!v files): the same language with another
+ * pitch, formants and breath, named after a voice as `es+f3`. The numbered ones are what speakers
+ * get by default (engines differ in the named ones' character, not in whether they exist).
+ */
+export const espeakVariants: readonly string[] = [
+  'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'f1', 'f2', 'f3', 'f4', 'f5', 'croak', 'whisper', 'whisperf', 'klatt', 'klatt2', 'klatt3', 'klatt4',
+];
+
+/** The variants speakers get by default, in order, for voices as unlike each other (and the language's own voice) as eSpeak has. */
+export const speakerVariants: readonly string[] = ['f3', 'm3', 'f4', 'm6', 'f2', 'm2', 'f1', 'm7'];
+
+/**
+ * An explicit voice may be named by identifier ('roa/es-419'), its last part ('es-419') or its
+ * name, with a variant after a '+' ('es+f3', one of espeakVariants).
+ */
 export function findEspeakVoice(voices: readonly EspeakVoice[], requested: string): string | null {
-  const wanted = requested.trim().toLowerCase();
+  const [named = '', variant, ...rest] = requested.trim().split('+');
+  if (rest.length > 0) return null;
+  const wanted = named.trim().toLowerCase();
   const match = voices.find((voice) => voice.identifier.toLowerCase() === wanted)
     ?? voices.find((voice) => voice.identifier.toLowerCase().split('/').pop() === wanted)
     ?? voices.find((voice) => voice.name.toLowerCase() === wanted);
-  return match?.identifier ?? null;
+  if (!match) return null;
+  if (variant === undefined) return match.identifier;
+  const known = espeakVariants.find((candidate) => candidate === variant.trim().toLowerCase());
+  return known ? `${match.identifier}+${known}` : null;
 }
 
 export function espeakVoiceFor(voices: readonly EspeakVoice[], language: string, override?: string): string {
