@@ -2,7 +2,7 @@
 // the languages and voices, the lip-sync segments and the audio added for them (and the packs the
 // segments need). Every rejection is a RedubError of the input kind with a sentence naming what is
 // wrong; nothing reaches the queue until all of it is right.
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutionPreference } from '../../shared/contract.js';
 import { RedubError } from '../../shared/errors.js';
@@ -15,9 +15,8 @@ import { checkEncodingName } from '../subtitles/decode-text.js';
 import { loadSubtitleFile } from '../subtitles/subtitle-file.js';
 import { prepareOutputFolder } from '../files/output-folder.js';
 import type { GlossaryEntry } from '../../shared/glossary.js';
-import type { InstalledPack, PackManifest } from '../models/model-store.js';
 import { chooseTranscriber, chooseTranslators, type InstalledModels } from './model-choice.js';
-import { currentOptionsVersion, defaultMaxSpeed, defaultTargetLufs, type DubJobOptions, type SpeechChoice } from './dub-options.js';
+import { currentOptionsVersion, defaultMaxSpeed, defaultTargetLufs, type DubJobOptions } from './dub-options.js';
 import { fingerprintMedia } from './fingerprint.js';
 import { checkAudioRefs, checkLipSyncSegments, requireLipSyncPacks } from './lipsync-request.js';
 import { chooseSpeechEngine, speakerVoiceRequests, type VoiceCheck } from './speech-choice.js';

@@ -11,7 +11,7 @@
 //   80 bands from 55 to 7600 Hz;
 // - 20·log10(max(1e-5, mel)) − 20 dB, then clip(0.08·S + 4, −4, 4): silence is −4.
 
-import { MixedRadixFft } from './fft.js';
+import { MixedRadixFft } from '../audio/fft.js';
 
 export const melSampleRate = 16_000;
 export const melBands = 80;

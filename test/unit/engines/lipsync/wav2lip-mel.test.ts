@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MixedRadixFft } from '../../../../src-main/core/engines/lipsync/fft.js';
+import { MixedRadixFft } from '../../../../src-main/core/engines/audio/fft.js';
 import {
   melBands, melWindowColumns, melWindowForFrame, slaneyMelFilterBank, slaneyMelToHz, hzToSlaneyMel, wav2LipMel, type MelSpectrogram,
 } from '../../../../src-main/core/engines/lipsync/wav2lip-mel.js';
