@@ -6,7 +6,7 @@
 // epsilon. No dither. Frames lie wholly inside the samples (Kaldi's snip-edges); sherpa-onnx
 // reflects the edges instead, which changes one frame at each end of a segment.
 
-import { MixedRadixFft } from '../audio/fft.js';
+import { StockhamFft } from '../audio/fft.js';
 
 export interface FbankOptions {
   sampleRate: number;
@@ -35,7 +35,7 @@ export class KaldiFbank {
   private readonly window: Float64Array;
   /** Per mel bin: the first FFT bin it weighs and the weights from there. */
   private readonly filters: { first: number; weights: Float64Array }[];
-  private readonly fft: MixedRadixFft;
+  private readonly fft: StockhamFft;
   private readonly frame: Float64Array;
   private readonly packedRe: Float64Array;
   private readonly packedIm: Float64Array;
@@ -60,7 +60,7 @@ export class KaldiFbank {
     const high = options.highFrequency ?? -400;
     this.filters = melFilters(melBins, this.fftSize, sampleRate, options.lowFrequency ?? 20, high > 0 ? high : nyquist + high);
     const half = this.fftSize / 2;
-    this.fft = new MixedRadixFft(half);
+    this.fft = new StockhamFft(half);
     this.frame = new Float64Array(this.fftSize);
     this.packedRe = new Float64Array(half);
     this.packedIm = new Float64Array(half);

@@ -11,7 +11,7 @@
 //   80 bands from 55 to 7600 Hz;
 // - 20·log10(max(1e-5, mel)) − 20 dB, then clip(0.08·S + 4, −4, 4): silence is −4.
 
-import { MixedRadixFft } from '../audio/fft.js';
+import { StockhamFft } from '../audio/fft.js';
 
 export const melSampleRate = 16_000;
 export const melBands = 80;
@@ -41,13 +41,13 @@ interface MelFilter {
 }
 
 let filterBank: MelFilter[] | null = null;
-let fft: MixedRadixFft | null = null;
+let fft: StockhamFft | null = null;
 let hannWindow: Float64Array | null = null;
 
 /** Wav2Lip's normalised log-mel spectrogram of 16 kHz mono samples in [−1, 1]. */
 export function wav2LipMel(samples16k: Float32Array): MelSpectrogram {
   filterBank ??= slaneyMelFilterBank(melSampleRate, fftSize, melBands, 55, 7600);
-  fft ??= new MixedRadixFft(fftSize);
+  fft ??= new StockhamFft(fftSize);
   hannWindow ??= periodicHann(fftSize);
   // librosa cannot pad an empty signal; one sample of silence gives one silent column instead.
   const signal = preemphasize(samples16k.length > 0 ? samples16k : new Float32Array(1));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MixedRadixFft } from '../../../../src-main/core/engines/audio/fft.js';
+import { StockhamFft } from '../../../../src-main/core/engines/audio/fft.js';
 import {
   melBands, melWindowColumns, melWindowForFrame, slaneyMelFilterBank, slaneyMelToHz, hzToSlaneyMel, wav2LipMel, type MelSpectrogram,
 } from '../../../../src-main/core/engines/lipsync/wav2lip-mel.js';
@@ -25,13 +25,13 @@ function columnIndexMel(columns: number): MelSpectrogram {
   return { bands: melBands, columns, data };
 }
 
-describe('MixedRadixFft', () => {
+describe('StockhamFft', () => {
   it.each([800, 12, 7, 1])('matches the plain DFT at length %i', (size) => {
     const input = Float64Array.from(noise(size, 1, size));
     const expected = naiveDft(input);
     const re = new Float64Array(size);
     const im = new Float64Array(size);
-    new MixedRadixFft(size).transform(input, null, re, im);
+    new StockhamFft(size).transform(input, null, re, im);
     for (let k = 0; k < size; k++) {
       expect(re[k]).toBeCloseTo(expected.re[k]!, 9);
       expect(im[k]).toBeCloseTo(expected.im[k]!, 9);
