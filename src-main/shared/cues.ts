@@ -28,11 +28,14 @@ export const cueRuleSentences: Record<CueRule, string> = {
 
 const text = z.string().max(cueTextLimit * 4);
 const time = z.number().int().min(0).max(7 * 24 * 3600_000);
+/** A speaker's name: SPEAKER_2, an ASS actor's name, what a person typed. */
+export const speakerName = z.string().trim().min(1).max(80);
 /** A cue as an edit names it: by its position in the list as the edits before it left it, or by its id. */
 const target = { index: z.number().int().min(0).optional(), id: z.string().min(1).max(80).optional() };
 
 export const cueEditSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('update'), ...target, targetText: text.optional(), sourceText: text.optional(), startMs: time.optional(), endMs: time.optional() }),
+  /** `speaker` names who says the cue (its voice follows); null gives it back to the subtitles' actor or the speakers found. */
+  z.object({ op: z.literal('update'), ...target, targetText: text.optional(), sourceText: text.optional(), startMs: time.optional(), endMs: time.optional(), speaker: speakerName.nullable().optional() }),
   z.object({ op: z.literal('split'), ...target, atMs: time }),
   z.object({ op: z.literal('merge'), ...target }),
   z.object({ op: z.literal('insert'), startMs: time, endMs: time, targetText: text, sourceText: text.optional() }),
@@ -61,6 +64,21 @@ export interface CueView extends CueRecord {
   overlaps: boolean;
 }
 
+export const speakerVoicesRequestSchema = z.object({
+  /** Each speaker's voice (`piper:<pack>`, `espeak:<voice>[+variant]`); a speaker left out takes the job's default again. */
+  voices: z.record(speakerName, z.string().trim().min(1).max(200)),
+}).strict();
+export type SpeakerVoicesRequest = z.infer<typeof speakerVoicesRequestSchema>;
+
+/** A speaker of the job and the voice it speaks with (`piper:<pack>` or `espeak:<voice>`). */
+export interface SpeakerView {
+  id: string;
+  voice: string;
+  /** A person picked the voice (otherwise it is the next of the job's default voices). */
+  picked: boolean;
+  cues: number;
+}
+
 export interface CuesView {
   /** Goes up by one with every accepted batch of edits; edits must name the one they were made against. */
   revision: number;
@@ -70,6 +88,12 @@ export interface CuesView {
    * stage has committed, before the export — so a player knows to load them again. */
   mixVersion: string | null;
   dubPeaksVersion: string | null;
+  /** The background separated from the voices has peaks (track=background); null when the job did not separate. */
+  backgroundPeaksVersion?: string | null;
+  /** Who speaks, in the order they first do, and their voices; empty when no cue names a speaker. */
+  speakers?: SpeakerView[];
+  /** Voices a speaker may be given (the job's default ones, in the order speakers get them). */
+  voiceChoices?: string[];
   /** The video's length and frame rate: the bounds of every cue and what edges snap to. */
   durationMs: number;
   fps: number;
@@ -81,6 +105,8 @@ export interface CueFields {
   endMs: number;
   sourceText: string;
   targetText: string;
+  /** Who says it, where the subtitles or a person named someone. */
+  speaker?: string;
 }
 
 /** The rules one cue breaks (none: it may be stored). */

@@ -39,7 +39,7 @@ export interface StageRecord {
 }
 
 /** A job's deliverables, in the order they are written and listed. */
-export const jobOutputKinds = ['video', 'subtitles', 'webVtt', 'ass', 'dubStem'] as const;
+export const jobOutputKinds = ['video', 'subtitles', 'webVtt', 'ass', 'dubStem', 'vocalsStem', 'backgroundStem'] as const;
 
 export interface JobOutputs {
   video?: string;
@@ -48,7 +48,11 @@ export interface JobOutputs {
   webVtt?: string;
   /** As ASS with the styles of the ASS file the user gave, when there was one. */
   ass?: string;
+  /** The dub's voice alone, as WAV. */
   dubStem?: string;
+  /** With --stems: the original's voices and its background (music, effects), as separated, as WAV. */
+  vocalsStem?: string;
+  backgroundStem?: string;
 }
 
 export interface JobSummary {
@@ -92,6 +96,8 @@ export interface CueRecord {
   placedStartMs: number | null;
   placedEndMs: number | null;
   flag: CueFitFlag | null;
+  /** Who says it (an ASS actor, a speaker found in the audio, or one a person set); null: nobody named. */
+  speaker?: string | null;
 }
 
 /** Why a cue needs the user's eye: it did not fit its slot even at the speed bound. */

@@ -42,7 +42,7 @@ export function layeredCues(base: readonly BaseCue[], layer: CueLayer): LayeredC
     if (override?.deleted) continue;
     const { deleted: _deleted, ...fields } = override ?? {};
     cues.push({
-      id, startMs: cue.startMs, endMs: cue.endMs, sourceText: cue.sourceText, targetText: cue.targetText, ...fields,
+      id, startMs: cue.startMs, endMs: cue.endMs, sourceText: cue.sourceText, targetText: cue.targetText, ...(cue.speaker ? { speaker: cue.speaker } : {}), ...fields,
       edited: override !== undefined, sourceOnly: override?.sourceText !== undefined && override.targetText === undefined, order: cue.index,
     });
   }
@@ -97,9 +97,11 @@ export function applyCueEdits(
     if (!cue) return fail('cue-exists', edit.index ?? null);
     switch (edit.op) {
       case 'update': {
-        const fields = definedFields({ startMs: edit.startMs, endMs: edit.endMs, sourceText: edit.sourceText, targetText: edit.targetText });
+        const fields = definedFields({ startMs: edit.startMs, endMs: edit.endMs, sourceText: edit.sourceText, targetText: edit.targetText, speaker: edit.speaker ?? undefined });
         check({ ...cue, ...fields }, media, (rule) => fail(rule, index));
         change(current, cue.id, fields);
+        // null: the cue's speaker is whoever the subtitles or the speakers found say again.
+        if (edit.speaker === null) forgetSpeaker(current, cue.id);
         return;
       }
       case 'delete':
@@ -151,6 +153,12 @@ function change(layer: CueLayer, id: string, fields: Partial<CueFields>): void {
   const added = layer.added.find((cue) => cue.id === id);
   if (added) Object.assign(added, fields);
   else layer.overrides[id] = { ...layer.overrides[id], ...fields };
+}
+
+function forgetSpeaker(layer: CueLayer, id: string): void {
+  const added = layer.added.find((cue) => cue.id === id);
+  if (added) delete added.speaker;
+  else if (layer.overrides[id]) delete layer.overrides[id].speaker;
 }
 
 function remove(layer: CueLayer, id: string): void {

@@ -7,6 +7,8 @@ export interface TimedText {
   startMs: number;
   endMs: number;
   text: string;
+  /** Who says it, where the file names someone (an ASS actor, a WebVTT voice). */
+  speaker?: string;
 }
 
 export interface DubCue {
@@ -15,17 +17,23 @@ export interface DubCue {
   endMs: number;
   sourceText: string;
   targetText: string;
+  /** The translation's actor for the cue, else that of the first source line it translates. */
+  speaker?: string;
 }
 
 export function alignCues(source: TimedText[] | null, target: TimedText[]): DubCue[] {
-  const texts = source ? sourceTextsByTarget(source, target) : null;
-  return target.map((cue, index) => ({
-    index,
-    startMs: cue.startMs,
-    endMs: cue.endMs,
-    sourceText: texts ? texts[index]!.join(' ') : '',
-    targetText: cue.text,
-  }));
+  const lines = source ? sourceLinesByTarget(source, target) : null;
+  return target.map((cue, index) => {
+    const speaker = cue.speaker ?? lines?.[index]!.find((line) => line.speaker)?.speaker;
+    return {
+      index,
+      startMs: cue.startMs,
+      endMs: cue.endMs,
+      sourceText: lines ? lines[index]!.map((line) => spokenText(line.text)).join(' ') : '',
+      targetText: cue.text,
+      ...(speaker ? { speaker } : {}),
+    };
+  });
 }
 
 /**
@@ -33,8 +41,8 @@ export function alignCues(source: TimedText[] | null, target: TimedText[]): DubC
  * speakers talking over each other keep their own lines; a target cue that merges several
  * source lines gets them all, in order.
  */
-function sourceTextsByTarget(source: TimedText[], target: TimedText[]): string[][] {
-  const texts: string[][] = target.map(() => []);
+function sourceLinesByTarget(source: TimedText[], target: TimedText[]): TimedText[][] {
+  const texts: TimedText[][] = target.map(() => []);
   const order = target.map((cue, index) => ({ cue, index })).sort((a, b) => a.cue.startMs - b.cue.startMs);
   const starts = order.map(({ cue }) => cue.startMs);
   const longest = target.reduce((most, cue) => Math.max(most, cue.endMs - cue.startMs), 0);
@@ -47,7 +55,7 @@ function sourceTextsByTarget(source: TimedText[], target: TimedText[]): string[]
       const overlap = Math.min(line.endMs, cue.endMs) - Math.max(line.startMs, cue.startMs);
       if (overlap > bestOverlap || (overlap === bestOverlap && overlap > 0 && index < best)) [best, bestOverlap] = [index, overlap];
     }
-    if (best >= 0) texts[best]!.push(spokenText(line.text));
+    if (best >= 0) texts[best]!.push(line);
   }
   return texts;
 }

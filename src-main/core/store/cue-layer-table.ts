@@ -15,12 +15,13 @@ interface BaseRow {
   end_ms: number;
   source_text: string;
   target_text: string;
+  speaker: string | null;
 }
 
 export class CueLayerTable {
   private readonly selectBase: Statement<[string], BaseRow>;
   private readonly removeBase: Statement<[string]>;
-  private readonly insertBase: Statement<[string, number, number, number, string, string]>;
+  private readonly insertBase: Statement<[string, number, number, number, string, string, string | null]>;
   private readonly selectCurrent: Statement<[string], { revision: number; layer_json: string }>;
   private readonly selectAt: Statement<[string, number], string>;
   private readonly insertLayer: Statement<[string, number, string, number]>;
@@ -30,9 +31,9 @@ export class CueLayerTable {
   private readonly commitLayer: (jobId: string, expected: number, layer: CueLayer) => number | null;
 
   constructor(db: Database, private readonly clock: () => number) {
-    this.selectBase = db.prepare<[string], BaseRow>('SELECT idx, start_ms, end_ms, source_text, target_text FROM base_cues WHERE job_id = ? ORDER BY idx');
+    this.selectBase = db.prepare<[string], BaseRow>('SELECT idx, start_ms, end_ms, source_text, target_text, speaker FROM base_cues WHERE job_id = ? ORDER BY idx');
     this.removeBase = db.prepare('DELETE FROM base_cues WHERE job_id = ?');
-    this.insertBase = db.prepare('INSERT INTO base_cues (job_id, idx, start_ms, end_ms, source_text, target_text) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertBase = db.prepare('INSERT INTO base_cues (job_id, idx, start_ms, end_ms, source_text, target_text, speaker) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.selectCurrent = db.prepare<[string], { revision: number; layer_json: string }>('SELECT revision, layer_json FROM cue_layers WHERE job_id = ? ORDER BY revision DESC LIMIT 1');
     this.selectAt = db.prepare<[string, number], string>('SELECT layer_json FROM cue_layers WHERE job_id = ? AND revision = ?').pluck();
     this.insertLayer = db.prepare('INSERT INTO cue_layers (job_id, revision, layer_json, created_ms) VALUES (?, ?, ?, ?)');
@@ -40,7 +41,7 @@ export class CueLayerTable {
     this.selectRevisedSince = db.prepare<[number], { job_id: string; revision: number }>('SELECT job_id, MAX(revision) AS revision FROM cue_layers INDEXED BY cue_layers_by_time WHERE created_ms >= ? GROUP BY job_id');
     this.replaceAll = db.transaction((jobId: string, cues: readonly BaseCue[]) => {
       this.removeBase.run(jobId);
-      for (const cue of cues) this.insertBase.run(jobId, cue.index, cue.startMs, cue.endMs, cue.sourceText, cue.targetText);
+      for (const cue of cues) this.insertBase.run(jobId, cue.index, cue.startMs, cue.endMs, cue.sourceText, cue.targetText, cue.speaker ?? null);
     });
     this.commitLayer = db.transaction((jobId: string, expected: number, layer: CueLayer): number | null => {
       if (this.current(jobId).revision !== expected) return null;
@@ -57,7 +58,7 @@ export class CueLayerTable {
   }
 
   base(jobId: string): BaseCue[] {
-    return this.selectBase.all(jobId).map((row) => ({ index: row.idx, startMs: row.start_ms, endMs: row.end_ms, sourceText: row.source_text, targetText: row.target_text }));
+    return this.selectBase.all(jobId).map((row) => ({ index: row.idx, startMs: row.start_ms, endMs: row.end_ms, sourceText: row.source_text, targetText: row.target_text, ...(row.speaker ? { speaker: row.speaker } : {}) }));
   }
 
   /** The layer in force and its revision; revision 0 is the empty layer before any edit. */

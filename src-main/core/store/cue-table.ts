@@ -19,6 +19,7 @@ interface CueRow {
   placed_end_ms: number | null;
   flag: string | null;
   cue_id: string | null;
+  speaker: string | null;
 }
 
 export class CueTable {
@@ -34,8 +35,8 @@ export class CueTable {
     this.selectAll = db.prepare<[string], CueRow>('SELECT * FROM cues WHERE job_id = ? ORDER BY idx');
     this.selectOne = db.prepare<[string, number], CueRow>('SELECT * FROM cues WHERE job_id = ? AND idx = ?');
     this.insert = db.prepare<[CueRow]>(
-      `INSERT INTO cues (job_id, idx, start_ms, end_ms, source_text, target_text, speed_factor, placed_start_ms, placed_end_ms, flag, cue_id)
-       VALUES (@job_id, @idx, @start_ms, @end_ms, @source_text, @target_text, @speed_factor, @placed_start_ms, @placed_end_ms, @flag, @cue_id)`,
+      `INSERT INTO cues (job_id, idx, start_ms, end_ms, source_text, target_text, speed_factor, placed_start_ms, placed_end_ms, flag, cue_id, speaker)
+       VALUES (@job_id, @idx, @start_ms, @end_ms, @source_text, @target_text, @speed_factor, @placed_start_ms, @placed_end_ms, @flag, @cue_id, @speaker)`,
     );
     this.update = db.prepare<[CueRow]>(
       `UPDATE cues SET start_ms = @start_ms, end_ms = @end_ms, source_text = @source_text, target_text = @target_text,
@@ -81,6 +82,7 @@ function fromRow(row: CueRow): CueRecord {
     index: row.idx, startMs: row.start_ms, endMs: row.end_ms, sourceText: row.source_text, targetText: row.target_text,
     speedFactor: row.speed_factor, placedStartMs: row.placed_start_ms, placedEndMs: row.placed_end_ms,
     flag: row.flag as CueFitFlag | null,
+    ...(row.speaker !== null ? { speaker: row.speaker } : {}),
     ...(row.cue_id !== null ? { id: row.cue_id } : {}),
   };
 }
@@ -89,6 +91,6 @@ function toRow(jobId: string, cue: CueRecord): CueRow {
   return {
     job_id: jobId, idx: cue.index, start_ms: cue.startMs, end_ms: cue.endMs, source_text: cue.sourceText,
     target_text: cue.targetText, speed_factor: cue.speedFactor, placed_start_ms: cue.placedStartMs,
-    placed_end_ms: cue.placedEndMs, flag: cue.flag, cue_id: cue.id ?? null,
+    placed_end_ms: cue.placedEndMs, flag: cue.flag, cue_id: cue.id ?? null, speaker: cue.speaker ?? null,
   };
 }

@@ -7,6 +7,7 @@ import { CueLayerTable } from './cue-layer-table.js';
 import { CueTable } from './cue-table.js';
 import type { Database } from './database.js';
 import { LipSyncTable } from './lipsync-table.js';
+import { SpeakerVoiceTable } from './speaker-voice-table.js';
 import { LogTable } from './log-table.js';
 import { SettingsTable } from './settings-table.js';
 import { StageTable } from './stage-table.js';
@@ -22,6 +23,7 @@ export class Store {
   readonly logs: LogTable;
   readonly artifacts: ArtifactTable;
   readonly lipSync: LipSyncTable;
+  readonly speakerVoices: SpeakerVoiceTable;
   readonly settings: SettingsTable;
   /** A person's cue edits over the cues the stages made. */
   readonly cueLayers: CueLayerTable;
@@ -39,6 +41,7 @@ export class Store {
     this.cues = new CueTable(db);
     this.artifacts = new ArtifactTable(db, clock);
     this.lipSync = new LipSyncTable(db);
+    this.speakerVoices = new SpeakerVoiceTable(db);
     this.cueLayers = new CueLayerTable(db, clock);
     this.stats = new StatsQueries(db);
     this.jobs = new JobQueue(db, { settings: this.settings, logs: this.logs }, options);

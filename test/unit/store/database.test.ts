@@ -16,7 +16,7 @@ describe('openDatabase', () => {
     const file = databaseFile(directory());
     const db = openDatabase(file);
     expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
-    expect(tableNames(db)).toEqual(['artifacts', 'audio_refs', 'base_cues', 'cue_layers', 'cues', 'jobs', 'lipsync_segments', 'logs', 'settings', 'stages']);
+    expect(tableNames(db)).toEqual(['artifacts', 'audio_refs', 'base_cues', 'cue_layers', 'cues', 'jobs', 'lipsync_segments', 'logs', 'settings', 'speaker_voices', 'stages']);
     db.close();
   });
 

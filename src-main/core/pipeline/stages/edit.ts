@@ -15,6 +15,8 @@ import { packDirIsNeutral } from './transcribe.js';
 import { loadTranslator, translateStage } from './translate.js';
 import { providerIsNeutral } from './vad.js';
 import { spokenText } from '../../subtitles/cue-text.js';
+import { speakerDuring, type SpeakerTurn } from '../../engines/diarization/speaker-turns.js';
+import { diarizeStage } from './diarize.js';
 
 export interface EditParams {
   base: DubCue[];
@@ -23,11 +25,15 @@ export interface EditParams {
   spokenAsIs: boolean;
   /** How the base was translated, when a pack did it: edited source lines are translated the same way. */
   retranslate: { translators: TranslatorChoice[]; source: string; target: string; glossary: GlossaryEntry[]; executionProvider: ExecutionPreference } | null;
+  /** Who speaks when, where the speakers were found (absent otherwise, so such jobs keep their keys). */
+  turns?: SpeakerTurn[];
 }
 
-export interface EditedCue extends DubCue {
+export interface EditedCue extends Omit<DubCue, 'speaker'> {
   id: string;
   edited: boolean;
+  /** A person's pick, else the subtitles' actor, else who talks most inside the cue; null: nobody known. */
+  speaker: string | null;
 }
 
 function toTranslate(params: EditParams): LayeredCue[] {
@@ -37,11 +43,13 @@ function toTranslate(params: EditParams): LayeredCue[] {
 
 export const editStage = declareStage<EditParams, { cues: EditedCue[] }>({
   name: 'edit',
-  version: 1,
+  // 2: each cue names its speaker.
+  version: 2,
   weight: { plain: 1, neural: 1 },
-  consumes: [translateStage],
+  consumes: [translateStage, diarizeStage],
   plan({ output, options, cueLayer }) {
     const translate = output(translateStage)!;
+    const diarized = output(diarizeStage);
     const machine = translate.result.translator !== undefined && options.translators !== undefined;
     return {
       base: translate.result.cues,
@@ -50,6 +58,7 @@ export const editStage = declareStage<EditParams, { cues: EditedCue[] }>({
       retranslate: machine
         ? { translators: options.translators!, source: options.sourceLanguage ?? translate.result.source ?? '', target: options.language, glossary: options.glossary ?? [], executionProvider: options.executionProvider }
         : null,
+      ...(diarized ? { turns: diarized.result.turns } : {}),
     };
   },
   outputNeutral: { 'retranslate.translators[].packDir': packDirIsNeutral, 'retranslate.executionProvider': providerIsNeutral },
@@ -77,6 +86,7 @@ export const editStage = declareStage<EditParams, { cues: EditedCue[] }>({
       cues: cues.map((cue, index) => ({
         index, id: cue.id, startMs: cue.startMs, endMs: cue.endMs, sourceText: cue.sourceText,
         targetText: translated.get(cue.id) ?? (spokenAsIs(cue) ? cue.sourceText : cue.targetText), edited: cue.edited,
+        speaker: cue.speaker ?? (params.turns ? speakerDuring(params.turns, cue.startMs, cue.endMs) : null),
       })),
     };
   },

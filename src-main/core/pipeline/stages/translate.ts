@@ -65,7 +65,8 @@ export function loadTranslator(engines: EngineCache, pack: TranslatePack, prefer
 export const translateStage = declareStage<TranslateParams, TranslateResult>({
   name: 'translate',
   // 4: overlapping cues kept and paired one to one, lines kept apart, warnings.
-  version: 4,
+  // 5: cues keep the speaker their subtitle line names.
+  version: 5,
   weight: { plain: 3, neural: 10 },
   consumes: [transcribeStage],
   plan({ options, output }) {

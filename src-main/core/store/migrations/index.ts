@@ -10,5 +10,6 @@ import { migration as cueEdits } from './0007-cue-edits.js';
 import { migration as jobMedia } from './0008-job-media.js';
 import { migration as cueLayerTimes } from './0009-cue-layer-times.js';
 import { migration as jobsFinished } from './0010-jobs-finished.js';
+import { migration as speakers } from './0011-speakers.js';
 
-export const migrations: readonly Migration[] = [jobs, cuesArtifacts, logs, lipsync, settings, jobStats, cueEdits, jobMedia, cueLayerTimes, jobsFinished];
+export const migrations: readonly Migration[] = [jobs, cuesArtifacts, logs, lipsync, settings, jobStats, cueEdits, jobMedia, cueLayerTimes, jobsFinished, speakers];
