@@ -30,6 +30,7 @@ export const apiMethods = [
   'verifyModel',
   'removeModel',
   'getStats',
+  'replaceSpeakerVoices',
 ] as const satisfies readonly ApiMethod[];
 
 type UnlistedMethod = Exclude<ApiMethod, (typeof apiMethods)[number]>;

@@ -20,6 +20,9 @@ export const dubOptions = {
   transcriber: { type: 'string' },
   translator: { type: 'string' },
   glossary: { type: 'string' },
+  separation: { type: 'string' },
+  speakers: { type: 'string' },
+  stems: { type: 'boolean' },
 } as const;
 
 export const jobsOptions = {

@@ -29,6 +29,8 @@ export function describeJob(job: JobDetails): string {
   if (job.outputs.webVtt) lines.push(`  webvtt:    ${job.outputs.webVtt}`);
   if (job.outputs.ass) lines.push(`  ass:       ${job.outputs.ass}`);
   if (job.outputs.dubStem) lines.push(`  dub stem:  ${job.outputs.dubStem}`);
+  if (job.outputs.vocalsStem) lines.push(`  vocals:    ${job.outputs.vocalsStem}`);
+  if (job.outputs.backgroundStem) lines.push(`  background: ${job.outputs.backgroundStem}`);
   for (const warning of job.warnings) lines.push(`  warning: ${warning}`);
   if (job.error) lines.push(`  error: ${job.error.code}: ${job.error.message} ${job.error.action}`);
   return lines.join('\n');

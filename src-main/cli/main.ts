@@ -26,6 +26,8 @@ Usage:
             [--out <dir>] [--max-speed 1.35] [--max-size-mb N] [--max-duration-minutes N]
             [--execution-provider auto|cpu|cuda|directml|coreml]
             [--transcriber <whisper pack>] [--translator <nllb or opus-mt pack>] [--glossary <file>]
+            [--voice <lang>:<speaker>=<voice>]…   a speaker's own voice (piper:<pack> or espeak:<voice>[+variant])
+            [--speakers auto|N] [--separation auto|off] [--stems]   speakers found, voices split from music, stems as WAV
   redub jobs list [--state queued,running,…] [--limit N] [--offset N]
   redub jobs show|logs|cancel|retry|delete <id>
   redub models list | install <id> [--force] | import <id> <folder-or-archive> | verify [<id>] | remove <id>

@@ -10,7 +10,7 @@ import { requireLipSyncPacks } from './pipeline/lipsync-request.js';
 import { lipSyncPacks } from './engines/lipsync/lipsync-packs.js';
 import type { LipSyncPackDirectories } from './engines/lipsync/lipsync-version.js';
 import type { InstalledModels } from './pipeline/model-choice.js';
-import { prepareDubJobs, type DubRequest } from './pipeline/prepare-dub.js';
+import { prepareDubJobs, type DubRequest, type VoiceCheck } from './pipeline/prepare-dub.js';
 import { removePartialOutputs } from './pipeline/publish-outputs.js';
 import type { AnyStage } from './pipeline/stage.js';
 import { assertRunnable, dubStages } from './pipeline/stage-registry.js';
@@ -90,15 +90,7 @@ export class RedubCore {
 
   async prepareDub(request: DubRequest): Promise<DubJobOptions[]> {
     const models = await this.installedModels();
-    return prepareDubJobs(
-      { downloadsDir: this.downloadsDir, ...request },
-      async (language, voice) => {
-        // From eSpeak's voice list, not the engine: starting it here would cost the request half a second.
-        const { chooseEspeakVoice } = await import('./engines/tts/espeak-voice-list.js');
-        await chooseEspeakVoice(language, voice);
-      },
-      models,
-    );
+    return prepareDubJobs({ downloadsDir: this.downloadsDir, ...request }, checkVoiceListed, models);
   }
 
   /** Queues one job per option set; the same options find the job that already exists. */
@@ -116,6 +108,7 @@ export class RedubCore {
       // and so does the audio added for them, which the timeline draws and the segments may name.
       if (outcome.created) {
         this.store.lipSync.replaceSegments(outcome.job.id, options.lipSyncSegments);
+        this.store.speakerVoices.replace(outcome.job.id, options.speakerVoices);
         for (const ref of options.audioRefs) this.store.lipSync.addAudio(outcome.job.id, { id: ref.id, path: ref.path, durationMs: ref.durationMs });
       }
       return outcome;
@@ -185,3 +178,9 @@ function warmJobEngines(pools: Record<ResourceClass, WorkerPool>, job: JobRow): 
   }
   if (options.speech.engine === 'espeak') pools.cpu.warmEngines([{ engine: 'espeak' }]);
 }
+
+/** Checks a voice against eSpeak's voice list, not the engine: starting it for a request would cost half a second. */
+export const checkVoiceListed: VoiceCheck = async (language, voice) => {
+  const { chooseEspeakVoice } = await import('./engines/tts/espeak-voice-list.js');
+  await chooseEspeakVoice(language, voice);
+};

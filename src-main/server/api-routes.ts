@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { cueEditsRequestSchema } from '../shared/cues.js';
 import { apiMediaItemPath, createJobsRequestSchema, describeSchemaError, lipSyncRequestSchema, type WaveformQuery, queuePauseSchema, settingsPatchSchema, importModelRequestSchema, type ListJobsQuery, type LogsQuery, type MediaItem } from '../shared/contract.js';
+import { speakerVoicesRequestSchema } from '../shared/cues.js';
 import { RedubError } from '../shared/errors.js';
 import type { MediaTrack, RedubService } from '../core/service/redub-service.js';
 import { badRequest, readJsonBody, sendJson } from './http-io.js';
@@ -87,6 +88,7 @@ export const routes: Route[] = [
   // The segments, replaced all at once and checked as at creation (422 E_LIPSYNC_INVALID with
   // `violations`); the job is queued again, so lip-sync and the export re-run.
   { pattern: ['jobs', ':id', 'lipsync'], handlers: { PUT: json(200, async ({ req, params, context }) => context.service.replaceLipSync(params.id!, checkBody(lipSyncRequestSchema, await readJsonBody(req)))) } },
+  { pattern: ['jobs', ':id', 'voices'], handlers: { PUT: json(200, async ({ req, params, context }) => context.service.replaceSpeakerVoices(params.id!, checkBody(speakerVoicesRequestSchema, await readJsonBody(req)))) } },
   // An added audio file, with range support: what the timeline draws its waveform from.
   { pattern: ['jobs', ':id', 'audio', ':refId'], queryToken: true, handlers: { GET: sendAudio } },
   { pattern: ['jobs', ':id', 'waveform'], handlers: { GET: json(200, ({ params, query, context }) => context.service.getWaveform(params.id!, waveformQuery(query))) } },

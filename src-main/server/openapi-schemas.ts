@@ -120,7 +120,7 @@ const jobSummary: JsonSchema = {
     finishedAt: nullable({ type: 'string', format: 'date-time' }),
     etaMs: nullable(integer),
     error: nullable(ref('Error')),
-    outputs: { type: 'object', description: 'Paths of the files written so far.', properties: { video: string, subtitles: string, webVtt: string, ass: string, dubStem: string } },
+    outputs: { type: 'object', description: 'Paths of the files written so far.', properties: { video: string, subtitles: string, webVtt: string, ass: string, dubStem: string, vocalsStem: string, backgroundStem: string } },
   },
 };
 
@@ -215,7 +215,7 @@ export const components: OpenApiObject = {
       },
     },
     CuesView: cuesView,
-    WaveformView: { type: 'object', properties: { track: { type: 'string', enum: ['original', 'dub'] }, startMs: integer, endMs: integer, pixels: integer, peaks: { type: 'array', items: { type: 'integer', minimum: -128, maximum: 127 }, description: '`pixels` pairs of min and max.' } } },
+    WaveformView: { type: 'object', properties: { track: { type: 'string', enum: ['original', 'dub', 'background'] }, startMs: integer, endMs: integer, pixels: integer, peaks: { type: 'array', items: { type: 'integer', minimum: -128, maximum: 127 }, description: '`pixels` pairs of min and max.' } } },
     ModelPackInfo: modelPack,
     ModelTask: modelTask,
     ModelVerification: { type: 'object', properties: { id: string, ok: { type: 'boolean' }, problems: strings } },

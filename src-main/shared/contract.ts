@@ -2,7 +2,7 @@
 // any script speak: every request with its schema, every response and event shape. The same
 // schemas validate at every boundary, so a bad message gets the same error everywhere.
 import { z } from 'zod';
-import { cueEditsRequestSchema, type CueEditsRequest, type CuesView } from './cues.js';
+import { cueEditsRequestSchema, speakerVoicesRequestSchema, type CueEditsRequest, type CuesView, type SpeakerVoicesRequest } from './cues.js';
 import { audioRefIdSchema, lipSyncFileSchema } from './lipsync.js';
 import type { RedubErrorData } from './errors.js';
 import { parseGlossaryText } from './glossary.js';
@@ -26,7 +26,8 @@ export const createJobsRequestSchema = z.object({
   subtitlesEncoding: z.string().min(1).max(64).optional(),
   /** Whether the MP4's subtitle track shows by default; it does not unless asked. */
   subtitlesShown: z.boolean().optional(),
-  voices: languageMap.optional(),
+  /** By language (`es`), or by language and speaker (`es:SPEAKER_2`, `es:Alice`): `piper:<pack>`, `espeak:<voice>[+variant]`. */
+  voices: z.record(z.string().min(2).max(100), z.string().min(1)).optional(),
   outDir: z.string().min(1).optional(),
   priority: z.number().int().min(-100).max(100).optional(),
   /** A Whisper pack id to transcribe with (default: the largest installed). */
@@ -46,6 +47,12 @@ export const createJobsRequestSchema = z.object({
   lipsync: lipSyncFileSchema.optional(),
   /** Audio files added to the job, by refId (a path on the machine that runs the core); segments name them in audio.refId. */
   audio: z.record(audioRefIdSchema, z.string().min(1)).optional(),
+  /** 'off' keeps the original under the dub, ducked; by default the voices are split from the background when a separation pack is installed. */
+  separation: z.enum(['auto', 'off']).optional(),
+  /** How many speakers the video has ('auto' by default: as many as the speaker packs find; 1: one voice for every line). */
+  speakers: z.union([z.literal('auto'), z.number().int().min(1).max(20)]).optional(),
+  /** Also write the vocals, background and dub voice as WAV beside the video (needs a separation pack). */
+  stems: z.boolean().optional(),
 });
 export type CreateJobsRequest = z.infer<typeof createJobsRequestSchema>;
 
@@ -175,7 +182,7 @@ export interface PreviewSources {
 }
 
 export const waveformQuerySchema = z.object({
-  track: z.enum(['original', 'dub']),
+  track: z.enum(['original', 'dub', 'background']),
   startMs: z.number().int().min(0),
   endMs: z.number().int().min(1),
   /** How many min/max pairs: the width the range is drawn at. */
@@ -270,6 +277,8 @@ export interface RedubApi {
   editCues(id: string, request: CueEditsRequest): Promise<CuesView>;
   /** Runs the job again: only changed cues are synthesized, the mix is patched, the video re-muxed. */
   renderJob(id: string): Promise<JobSummary>;
+  /** Replaces the voices picked per speaker (a speaker left out takes its default again) and queues the job again: only those speakers' cues are spoken again. */
+  replaceSpeakerVoices(id: string, request: SpeakerVoicesRequest): Promise<JobDetails>;
   /** Replaces the job's lip-sync segments, all of them ([] removes them), checked as at creation
    * (E_LIPSYNC_INVALID with `violations`), and queues the job again. */
   replaceLipSync(id: string, request: LipSyncRequest): Promise<JobDetails>;
@@ -303,6 +312,7 @@ export const apiArgumentSchemas = {
   previewSources: z.tuple([jobIdSchema]),
   getCues: z.tuple([jobIdSchema]),
   editCues: z.tuple([jobIdSchema, cueEditsRequestSchema]),
+  replaceSpeakerVoices: z.tuple([jobIdSchema, speakerVoicesRequestSchema]),
   renderJob: z.tuple([jobIdSchema]),
   replaceLipSync: z.tuple([jobIdSchema, lipSyncRequestSchema]),
   getWaveform: z.tuple([jobIdSchema, waveformQuerySchema]),

@@ -77,6 +77,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     editCues: (id, request) => client.editCues(id, request),
     renderJob: (id) => client.renderJob(id),
     replaceLipSync: (id, request) => client.replaceLipSync(id, request),
+    replaceSpeakerVoices: (id, request) => client.replaceSpeakerVoices(id, request),
     getWaveform: (id, query) => client.getWaveform(id, query),
     listModels: () => client.listModels(),
     installModel: (id) => client.installModel(id),

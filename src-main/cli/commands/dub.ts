@@ -34,6 +34,10 @@ export async function dubCommand(service: RedubService, args: DubArguments, outp
     throw new RedubError('E_USAGE', { message: `--execution-provider takes one of ${executionPreferenceSchema.options.join(', ')}; "${args.values['execution-provider']}" is not one.` });
   }
 
+  const separation = args.values.separation;
+  if (separation !== undefined && separation !== 'auto' && separation !== 'off') throw new RedubError('E_USAGE', { message: `--separation takes auto or off; "${separation}" is not one.` });
+  const speakers = parseSpeakers(args.values.speakers);
+
   const submitted = await service.submitJobs({
     input,
     to: args.values.to.split(',').map((language) => language.trim()).filter(Boolean),
@@ -55,9 +59,20 @@ export async function dubCommand(service: RedubService, args: DubArguments, outp
     ...(maxSizeMb !== undefined ? { maxInputMb: maxSizeMb } : {}),
     ...(maxMinutes !== undefined ? { maxDurationMinutes: maxMinutes } : {}),
     priority: Number(args.values.priority ?? 0) || 0,
+    ...(separation ? { separation } : {}),
+    ...(speakers !== undefined ? { speakers } : {}),
+    ...(args.values.stems ? { stems: true } : {}),
   });
   for (const { job, created } of submitted) {
     if (!created) output.note(`Resuming job ${job.id} (${job.language}), which an earlier identical command started.`);
   }
   return runToCompletion(service, submitted.map(({ job }) => job.id), output);
+}
+
+/** `--speakers auto` or a whole number from 1 to 20. */
+function parseSpeakers(value: string | undefined): number | 'auto' | undefined {
+  if (value === undefined || value === 'auto') return value;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 20) throw new RedubError('E_USAGE', { message: `--speakers takes auto or a whole number from 1 to 20; "${value}" is not one.` });
+  return count;
 }

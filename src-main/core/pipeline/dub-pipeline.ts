@@ -16,6 +16,7 @@ import { assertRunnable, dubStages } from './stage-registry.js';
 import { StageRunner } from './stage-runner.js';
 import { exportStage } from './stages/export.js';
 import { mixStage } from './stages/mix.js';
+import { separateStage } from './stages/separate.js';
 import { synthesizeStage } from './stages/synthesize.js';
 
 export interface PipelineServices {
@@ -40,8 +41,8 @@ export async function runDubJob(
   onProgress: (progress: number, etaMs: number | null) => void,
 ): Promise<DubRunResult> {
   const { store, cache } = services;
-  // The lip-sync segments as they stand now: a person may have replaced them since the job was made.
-  const options = { ...readJobOptions(job.options), lipSyncSegments: store.lipSync.segments(job.id) };
+  // The lip-sync segments and the speakers' voices as they stand now: a person may have changed them since the job was made.
+  const options = { ...readJobOptions(job.options), lipSyncSegments: store.lipSync.segments(job.id), speakerVoices: store.speakerVoices.voices(job.id) };
   // A pack removed since the segments were checked fails the job here, naming it, not mid-render.
   const lipSyncPacks = options.lipSyncSegments.length > 0 && services.lipSyncPacks ? await services.lipSyncPacks() : null;
   const stages = services.stages ?? dubStages;
@@ -91,6 +92,7 @@ export async function runDubJob(
   runner.assertLeaseHeld();
   const exported = outputs.get(exportStage.name) as StageOutput<ResultOf<typeof exportStage>>;
   const mixed = outputs.get(mixStage.name) as StageOutput<ResultOf<typeof mixStage>>;
+  const separated = options.stems ? (outputs.get(separateStage.name) as StageOutput<ResultOf<typeof separateStage>> | null) : null;
   const published = publishOutputs(options.inputPath, options.outDir, options.language, {
     video: exported.file(exported.result.videoFile),
     subtitles: exported.file(exported.result.subtitlesFile),
@@ -98,6 +100,7 @@ export async function runDubJob(
     ...(exported.result.webVttFile ? { webVtt: exported.file(exported.result.webVttFile) } : {}),
     ...(exported.result.assFile ? { ass: exported.file(exported.result.assFile) } : {}),
     dubStem: mixed.file(mixed.result.voiceFile),
+    ...(separated ? { vocalsStem: separated.file(separated.result.vocalsFile), backgroundStem: separated.file(separated.result.backgroundFile) } : {}),
   });
   store.jobs.setRenderedCueRevision(job.id, cueLayer.revision);
   const synthesized = outputs.get(synthesizeStage.name) as StageOutput<ResultOf<typeof synthesizeStage>> | null;

@@ -40,6 +40,8 @@ export class MixRenderer {
   constructor(
     private readonly originalPath: string,
     cues: readonly MixCue[],
+    /** False when the bed is a separated background: no original voice is left to duck. */
+    private readonly ducking = true,
   ) {
     const layout = readWavLayout(originalPath);
     this.sampleRate = layout.sampleRate;
@@ -82,7 +84,7 @@ export class MixRenderer {
       cues.push({ samples, startMs: cue.placedStartMs - offsetMs, endMs: cue.placedEndMs - offsetMs });
     }
     this.loaded = loaded;
-    const { voice, mix } = mixDub({ original: original.channels, sampleRate: rate, cues, inPlace: true });
+    const { voice, mix } = mixDub({ original: original.channels, sampleRate: rate, cues, inPlace: true, ...(this.ducking ? {} : { duckDb: 0 }) });
     const skip = from - start;
     const length = Math.max(0, Math.min(to, this.frames) - from);
     return { voice: voice.subarray(skip, skip + length), mix: mix.map((channel) => channel.subarray(skip, skip + length)) };

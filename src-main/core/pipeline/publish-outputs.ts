@@ -12,7 +12,8 @@ type Deliverable = (typeof jobOutputKinds)[number];
 
 export function outputNames(inputPath: string, outDir: string, language: string): Required<Pick<JobOutputs, Deliverable>> {
   const base = path.join(path.resolve(outDir), path.parse(inputPath).name);
-  return { video: `${base}.${language}.mp4`, subtitles: `${base}.${language}.srt`, webVtt: `${base}.${language}.vtt`, ass: `${base}.${language}.ass`, dubStem: `${base}.${language}.dub.wav` };
+  return { video: `${base}.${language}.mp4`, subtitles: `${base}.${language}.srt`, webVtt: `${base}.${language}.vtt`, ass: `${base}.${language}.ass`, dubStem: `${base}.${language}.dub.wav`,
+    vocalsStem: `${base}.${language}.vocals.wav`, backgroundStem: `${base}.${language}.background.wav` };
 }
 
 export function publishOutputs(inputPath: string, outDir: string, language: string, sources: Partial<Record<Deliverable, string>>): JobOutputs {

@@ -15,12 +15,16 @@ import { editStage } from './stages/edit.js';
 import { transcribeStage } from './stages/transcribe.js';
 import { translateStage } from './stages/translate.js';
 import { vadStage } from './stages/vad.js';
-import { dubWaveformStage, originalWaveformStage } from './stages/waveform.js';
+import { backgroundWaveformStage, dubWaveformStage, originalWaveformStage } from './stages/waveform.js';
+import { separateStage } from './stages/separate.js';
+import { diarizeStage } from './stages/diarize.js';
 
 export const dubStages: readonly AnyStage[] = [
   downloadStage,
   probeStage,
   extractStage,
+  separateStage,
+  diarizeStage,
   vadStage,
   transcribeStage,
   translateStage,
@@ -32,6 +36,7 @@ export const dubStages: readonly AnyStage[] = [
   lipSyncStage,
   exportStage,
   originalWaveformStage,
+  backgroundWaveformStage,
   dubWaveformStage,
 ];
 

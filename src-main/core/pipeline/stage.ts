@@ -35,7 +35,7 @@ export interface StageOutput<Result> {
 }
 
 /** The kinds of engine a model stage loads; each has an interface in core/engines. */
-export type EngineKind = 'vad' | 'asr' | 'mt' | 'tts' | 'lipsync' | 'separation';
+export type EngineKind = 'vad' | 'asr' | 'mt' | 'tts' | 'lipsync' | 'separation' | 'diarization';
 
 export type Placement = { pool: 'cpu' } | { pool: 'model'; engine: EngineKind };
 

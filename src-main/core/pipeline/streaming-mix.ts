@@ -10,6 +10,8 @@ import { MixRenderer, type MixCue } from './mix-renderer.js';
 
 export interface StreamingMixInput {
   originalPath: string;
+  /** Duck the bed under each cue (the original, with its voices); false over a separated background. */
+  ducking?: boolean;
   cues: MixCue[];
   targetLufs: number;
   voicePath: string;
@@ -36,7 +38,7 @@ export const mixCeiling = 10 ** (-1 / 20);
 const dbToGain = (db: number) => 10 ** (db / 20);
 
 export async function streamMix(input: StreamingMixInput): Promise<StreamingMixResult> {
-  const renderer = new MixRenderer(input.originalPath, input.cues);
+  const renderer = new MixRenderer(input.originalPath, input.cues, input.ducking ?? true);
   const { frames, sampleRate, channelCount } = renderer;
   const chunk = input.chunkFrames ?? sampleRate * 20;
   const report = (from: number, to: number) => (fraction: number) => input.onProgress?.(from + (to - from) * Math.min(1, fraction));

@@ -8,7 +8,7 @@ import { RedubError } from '../../shared/errors.js';
 const argumentNames: Record<ApiMethod, string[]> = {
   createJobs: ['request'], listJobs: ['query'], getJob: ['id'], getLogs: ['id', 'query'], cancelJob: ['id'],
   retryJob: ['id'], deleteJob: ['id'], queueStatus: [], setQueuePaused: ['paused'], getSettings: [],
-  updateSettings: ['settings'], previewSources: ['id'], getCues: ['id'], editCues: ['id', 'request'], renderJob: ['id'], replaceLipSync: ['id', 'request'], getWaveform: ['id', 'query'], listModels: [], installModel: ['id'], importModel: ['id', 'source'],
+  updateSettings: ['settings'], previewSources: ['id'], getCues: ['id'], editCues: ['id', 'request'], replaceSpeakerVoices: ['id', 'request'], renderJob: ['id'], replaceLipSync: ['id', 'request'], getWaveform: ['id', 'query'], listModels: [], installModel: ['id'], importModel: ['id', 'source'],
   verifyModel: ['id'], removeModel: ['id'], getStats: ['query'],
 };
 

@@ -37,19 +37,21 @@ export function editCues(store: CueStore, cache: ArtifactCache, jobId: string, r
 
 /** What the dub was rendered from, and which mix and dub peaks are there now: their artifact keys
  * once committed (while a stage runs, its new key names nothing yet: null). */
-function renderState(store: CueStore, cache: ArtifactCache, jobId: string): Pick<CuesView, 'renderedRevision' | 'mixVersion' | 'dubPeaksVersion'> {
-  const committed = (stage: 'mix' | 'dub-waveform') => {
+function renderState(store: CueStore, cache: ArtifactCache, jobId: string): Pick<CuesView, 'renderedRevision' | 'mixVersion' | 'dubPeaksVersion' | 'backgroundPeaksVersion'> {
+  const committed = (stage: 'mix' | 'dub-waveform' | 'background-waveform') => {
     const key = store.stages.artifactKey(jobId, stage);
     return key && cache.has(key) ? key : null;
   };
-  return { renderedRevision: store.jobs.renderedCueRevision(jobId), mixVersion: committed('mix'), dubPeaksVersion: committed('dub-waveform') };
+  return { renderedRevision: store.jobs.renderedCueRevision(jobId), mixVersion: committed('mix'), dubPeaksVersion: committed('dub-waveform'), backgroundPeaksVersion: committed('background-waveform') };
 }
 
+const waveformStages = { original: 'waveform', dub: 'dub-waveform', background: 'background-waveform' } as const;
+
 export function waveformView(store: CueStore, cache: ArtifactCache, jobId: string, query: WaveformQuery): WaveformView {
-  const stage = query.track === 'original' ? 'waveform' : 'dub-waveform';
-  const key = store.stages.artifactKey(jobId, stage);
+  const key = store.stages.artifactKey(jobId, waveformStages[query.track]);
   if (!key || !cache.has(key)) {
-    throw new RedubError('E_NOT_READY', { details: [`The ${query.track === 'original' ? 'original' : 'dub'}'s waveform exists once the job has rendered it.`] });
+    const sentence = query.track === 'background' ? 'The background\'s waveform exists once the job has separated the voices from it (with a separation pack installed).' : `The ${query.track}'s waveform exists once the job has rendered it.`;
+    throw new RedubError('E_NOT_READY', { details: [sentence] });
   }
   const result = cache.read<{ peaksFile: string }>(key);
   const peaks = readPeaks(path.join(cache.directory(key), result.peaksFile), query);
@@ -71,13 +73,16 @@ function viewOf(cues: readonly LayeredCue[], rendered: readonly CueRecord[]): Cu
   });
   return cues.map((cue, index) => {
     const spoken = byId.get(cue.id);
-    const stale = !spoken || spoken.startMs !== cue.startMs || spoken.endMs !== cue.endMs || spoken.sourceText !== cue.sourceText || (!cue.sourceOnly && spoken.targetText !== cue.targetText);
+    // A speaker a person set that the dub does not speak with yet needs a render too.
+    const stale = !spoken || spoken.startMs !== cue.startMs || spoken.endMs !== cue.endMs || spoken.sourceText !== cue.sourceText || (!cue.sourceOnly && spoken.targetText !== cue.targetText)
+      || (cue.speaker !== undefined && (spoken.speaker ?? undefined) !== cue.speaker);
     return {
       index, id: cue.id, startMs: cue.startMs, endMs: cue.endMs, sourceText: cue.sourceText,
       // A source line being translated again reads as the dub says it until then.
       targetText: cue.sourceOnly && spoken ? spoken.targetText : cue.targetText,
       speedFactor: stale ? null : spoken.speedFactor, placedStartMs: stale ? null : spoken.placedStartMs, placedEndMs: stale ? null : spoken.placedEndMs,
       flag: stale ? null : spoken.flag, edited: cue.edited, stale, overlaps: overlapping.has(index),
+      speaker: cue.speaker ?? spoken?.speaker ?? null,
     };
   });
 }

@@ -18,12 +18,14 @@ import type { Scheduler } from '../queue/scheduler.js';
 import { RedubCore, type CoreOptions } from '../redub-core.js';
 import type { WorkerHost } from '../worker-host/worker-host.js';
 import { openServedFile, type FileLocation, type ServedFile } from '../files/served-file.js';
-import type { CueEditsRequest, CuesView } from '../../shared/cues.js';
+import type { CueEditsRequest, CuesView, SpeakerVoicesRequest } from '../../shared/cues.js';
 import { pruneArtifacts, type PruneReport } from '../housekeeping/prune-artifacts.js';
 import type { AudioRefSummary } from '../../shared/lipsync.js';
 import { cuesView, editCues, waveformView } from './cue-editing.js';
 import { mixLocation, trackLocation } from './job-media.js';
 import { audioLocation, audioSummaries, lipSyncPlan, replaceLipSync } from './lipsync-editing.js';
+import { replaceSpeakerVoices, speakersView } from './speaker-editing.js';
+import { checkVoiceListed } from '../redub-core.js';
 import { parseArguments, parseValue } from './arguments.js';
 
 export { parseArguments };
@@ -153,6 +155,9 @@ export class RedubService implements RedubApi {
         maxDurationMs: valid.maxDurationMinutes !== undefined ? Math.round(valid.maxDurationMinutes * 60_000) : defaults.limits?.maxDurationMs,
       },
       executionProvider: valid.executionProvider ?? settings.executionProvider,
+      ...(valid.separation ? { separation: valid.separation } : {}),
+      ...(valid.speakers !== undefined ? { speakers: valid.speakers } : {}),
+      ...(valid.stems ? { stems: true } : {}),
     });
     const submitted = this.core.enqueue(prepared, valid.priority ?? 0).map(({ job, created }) => {
       const outputsGone = job.state === 'done' && Object.values(job.outputs).some((file) => !file || !existsSync(file));
@@ -317,12 +322,12 @@ export class RedubService implements RedubApi {
 
   async getCues(id: string): Promise<CuesView> {
     const job = this.requireJob('getCues', id);
-    return cuesView(this.core.store, this.core.cache, job.id);
+    return this.withSpeakers(job.id, cuesView(this.core.store, this.core.cache, job.id));
   }
 
   async editCues(id: string, request: CueEditsRequest): Promise<CuesView> {
     const [validId, valid] = parseArguments('editCues', [id, request]);
-    const view = editCues(this.core.store, this.core.cache, this.core.store.jobs.require(validId).id, valid);
+    const view = this.withSpeakers(validId, editCues(this.core.store, this.core.cache, this.core.store.jobs.require(validId).id, valid));
     this.events.cuesRevised(validId, view.revision);
     return view;
   }
@@ -349,6 +354,23 @@ export class RedubService implements RedubApi {
     await replaceLipSync(this.core, job, valid.segments, readSettings(this.core.store.settings).maxLipSyncSegments, () => this.core.installedModels());
     this.scheduler?.wake();
     return this.getJob(job.id);
+  }
+
+  /**
+   * Replaces the voices picked for the job's speakers, each checked as `--voice` is, and queues the
+   * job again (a running job is refused, E_JOB_STATE): only the cues of speakers whose voice changed
+   * are spoken again.
+   */
+  async replaceSpeakerVoices(id: string, request: SpeakerVoicesRequest): Promise<JobDetails> {
+    const [validId, valid] = parseArguments('replaceSpeakerVoices', [id, request]);
+    const job = this.core.store.jobs.require(validId);
+    await replaceSpeakerVoices(this.core, job, valid, checkVoiceListed, () => this.core.installedModels());
+    this.scheduler?.wake();
+    return this.getJob(job.id);
+  }
+
+  private withSpeakers(jobId: string, view: CuesView): CuesView {
+    return { ...view, ...speakersView(this.core, this.core.store.jobs.require(jobId), view.cues) };
   }
 
   /** The audio files added to a job, as its details list them. */

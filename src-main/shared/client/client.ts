@@ -1,7 +1,7 @@
 // A typed client of Redub's local HTTP API, for scripts under Node ≥ 20 and for the renderer in a
 // browser alike: every endpoint the README lists, safe retries, per-request time limits, one error
 // class, and an event subscription that survives dropped connections and server restarts.
-import type { CueEditsRequest, CuesView } from '../cues.js';
+import type { CueEditsRequest, CuesView, SpeakerVoicesRequest } from '../cues.js';
 import type {
   LipSyncRequest,
   ListJobsQuery,
@@ -163,6 +163,7 @@ export function createRedubClient(options: RedubClientOptions): RedubClient {
     renderJob: (id: string, call?: CallOptions) => send<JobSummary>(`${jobPath(id)}/render`, { method: 'POST' }, call),
     // PUT /jobs/{id}/lipsync; a broken rule is 422 E_LIPSYNC_INVALID with `violations`, never retried.
     replaceLipSync: (id: string, request: LipSyncRequest, call?: CallOptions) => send<JobDetails>(`${jobPath(id)}/lipsync`, { method: 'PUT', json: request }, call),
+    replaceSpeakerVoices: (id: string, request: SpeakerVoicesRequest, call?: CallOptions) => send<JobDetails>(`${jobPath(id)}/voices`, { method: 'PUT', json: request }, call),
     audioUrl: (id, refId) => media(`/api/v1${jobPath(id)}/audio/${encodeURIComponent(refId)}`),
     getWaveform: (id: string, query: WaveformQuery, call?: CallOptions) =>
       send<WaveformView>(`${jobPath(id)}/waveform${buildQuery({ track: query.track, start: query.startMs, end: query.endMs, pixels: query.pixels })}`, {}, call),

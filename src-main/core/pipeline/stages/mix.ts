@@ -19,6 +19,7 @@ import { editStage } from './edit.js';
 import { extractStage } from './extract.js';
 import { fitStage } from './fit.js';
 import { lipSyncAudioStage } from './lipsync-audio.js';
+import { separateStage } from './separate.js';
 import { vadStage } from './vad.js';
 
 export interface MixBase {
@@ -32,7 +33,10 @@ export interface MixBase {
 
 export interface MixParams {
   extractKey: string;
+  /** What the dub lies over: the background separated from the voices, or the original, ducked under each cue. */
   originalPath: string;
+  /** false over a separated background (nothing to duck); absent: ducked, so older mixes keep their keys. */
+  ducking?: false;
   targetLufs: number;
   cues: MixCue[];
   base: MixBase | null;
@@ -79,17 +83,21 @@ export const mixStage = declareStage<MixParams, MixResult>({
   weight: { plain: 25, neural: 15 },
   // The VAD and the cues only for recorded(): the warnings about lines placed over silence, given
   // here because the cues' synthesis no longer waits for the speech regions.
-  consumes: [extractStage, fitStage, vadStage, editStage, lipSyncAudioStage],
+  consumes: [extractStage, separateStage, fitStage, vadStage, editStage, lipSyncAudioStage],
   plan({ options, output, mixBase }) {
     const extract = output(extractStage)!;
+    const separated = output(separateStage);
+    // The base a patch may start from must lie over the same bed: a separated one is its own.
+    const bedKey = separated ? `${extract.key}+${separated.key}` : extract.key;
     // A lip-sync segment's own audio takes the dub's place over the segment.
     const replacements = (output(lipSyncAudioStage)?.result.segments ?? []).map((segment): MixCue => ({ file: segment.file, placedStartMs: segment.startMs, placedEndMs: segment.endMs, replaces: true }));
     return {
-      extractKey: extract.key,
-      originalPath: extract.file(extract.result.mixFile),
+      extractKey: bedKey,
+      originalPath: separated ? separated.file(separated.result.backgroundFile) : extract.file(extract.result.mixFile),
+      ...(separated ? { ducking: false as const } : {}),
       targetLufs: options.targetLufs,
       cues: [...output(fitStage)!.result.cues.map(({ file, placedStartMs, placedEndMs }) => ({ file, placedStartMs, placedEndMs })), ...replacements],
-      base: mixBase(extract.key, options.targetLufs),
+      base: mixBase(bedKey, options.targetLufs),
     };
   },
   outputNeutral: {
@@ -108,6 +116,7 @@ export const mixStage = declareStage<MixParams, MixResult>({
     }
     const mixed = await streamMix({
       originalPath: params.originalPath,
+      ducking: params.ducking ?? true,
       cues: params.cues,
       targetLufs: params.targetLufs,
       voicePath: path.join(context.task.outDir, voiceFile),
@@ -118,7 +127,7 @@ export const mixStage = declareStage<MixParams, MixResult>({
     });
     context.log(
       'info',
-      `Mixed ${params.cues.length} cues; loudness gain ${mixed.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS${mixed.limited ? ', peaks limited' : ''}; encoded by ${mixed.encoders} AAC encoder(s) at once.`,
+      `Mixed ${params.cues.length} cues ${params.ducking ?? true ? 'over the original, ducked under each cue (no separation pack)' : 'over the background separated from the voices'}; loudness gain ${mixed.gainDb.toFixed(1)} dB to ${params.targetLufs} LUFS${mixed.limited ? ', peaks limited' : ''}; encoded by ${mixed.encoders} AAC encoder(s) at once.`,
     );
     return mixResult(params, mixed.gainDb, false, encodedFile);
   },
@@ -171,7 +180,7 @@ async function patchBase(params: MixParams, base: MixBase, ranges: [number, numb
   copyFileSync(base.voicePath, voicePath, constants.COPYFILE_FICLONE);
   copyFileSync(base.mixPath, mixPath, constants.COPYFILE_FICLONE);
   const gain = 10 ** (base.gainDb / 20);
-  const renderer = new MixRenderer(params.originalPath, params.cues);
+  const renderer = new MixRenderer(params.originalPath, params.cues, params.ducking ?? true);
   const changed: [number, number][] = [];
   for (const [position, [fromMs, toMs]] of ranges.entries()) {
     const from = msToSamples(fromMs, renderer.sampleRate);

@@ -18,6 +18,7 @@ import { itemProblems } from '../output-checks.js';
 import { declareStage, placementFor, type StageContext } from '../stage.js';
 import { editStage } from './edit.js';
 import { providerIsNeutral } from './vad.js';
+import { assignVoices, speakersInOrder, voiceName } from '../speaker-voices.js';
 
 /** A neural voice's model file (its `.onnx.json` beside it), inside an installed pack. */
 export interface VoiceModel {
@@ -25,11 +26,20 @@ export interface VoiceModel {
   modelPath: string;
 }
 
+/** One voice: an eSpeak NG voice (null: the language's own) with no model, or a Piper voice's name and model. */
+export interface SpeakingVoice {
+  voice: string | null;
+  model: VoiceModel | null;
+}
+
 export interface SynthesizeParams {
   language: string;
   /** eSpeak NG: an override (null: the language's own voice). Piper: the voice's name. */
   voice: string | null;
-  cues: { index: number; text: string }[];
+  /** `voice`: the name (in `voices`) of the voice a speaker of this cue speaks with, when not the job's. */
+  cues: { index: number; text: string; voice?: string }[];
+  /** The other voices speakers speak with, by name (absent when every cue speaks with the job's voice). */
+  voices?: Record<string, SpeakingVoice>;
   /** The neural voice to speak with; null: eSpeak NG. */
   model: VoiceModel | null;
   executionProvider: ExecutionPreference;
@@ -75,27 +85,54 @@ export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>(
   consumes: [editStage],
   plan({ options, output }) {
     const speech = speechOf(options);
+    const cues = output(editStage)!.result.cues;
+    const own = voiceName(speech, options.language);
+    const voices: Record<string, SpeakingVoice> = {};
+    const voiceOf = new Map<string, string>();
+    for (const [speaker, choice] of assignVoices(speakersInOrder(cues), options)) {
+      const name = voiceName(choice, options.language);
+      if (name === own) continue;
+      voices[name] = { voice: choice.voice, model: voiceModelOf(choice) };
+      voiceOf.set(speaker, name);
+    }
     return {
       language: options.language,
       voice: speech.voice,
       // A cue's lines are one sentence to a voice.
-      cues: output(editStage)!.result.cues.map((cue) => ({ index: cue.index, text: spokenText(cue.targetText) })),
+      cues: cues.map((cue) => {
+        const voice = cue.speaker ? voiceOf.get(cue.speaker) : undefined;
+        return { index: cue.index, text: spokenText(cue.targetText), ...(voice ? { voice } : {}) };
+      }),
       model: voiceModelOf(speech),
       executionProvider: options.executionProvider,
+      ...(voiceOf.size > 0 ? { voices } : {}),
     };
   },
   outputNeutral: { executionProvider: providerIsNeutral },
   // A voice installed again is synthesized again; eSpeak NG's build is named by its version.
-  keyExtras: (params) => (params.model ? { engine: engineRevisions.piper, model: fileState(params.model.modelPath) } : { engine: espeakVersion() }),
-  placement: (params) => placementFor(params.model, 'tts'),
+  keyExtras: (params) => {
+    const engines = [params.model, ...Object.values(params.voices ?? {}).map((voice) => voice.model)].map((model) => (model ? { engine: engineRevisions.piper, model: fileState(model.modelPath) } : { engine: espeakVersion() }));
+    return params.voices ? engines : engines[0];
+  },
+  placement: (params) => placementFor(params.model ?? Object.values(params.voices ?? {}).find((voice) => voice.model)?.model, 'tts'),
   async run(params, context) {
-    const synthesizer = await loadSynthesizer(context.engines, params.model, params.executionProvider, context);
-    const voice = synthesizer.voiceFor(params.language, params.voice ?? undefined);
-    context.log('info', params.model ? `Speaking ${params.language} with the Piper voice ${voice} (${params.model.modelPath}).` : `Speaking ${params.language} with the eSpeak NG voice ${voice}.`);
+    const speakers = new Map<string | undefined, { synthesizer: SpeechSynthesizer; voice: string }>();
+    const speaker = async (name: string | undefined) => {
+      const known = speakers.get(name);
+      if (known) return known;
+      const chosen = name ? params.voices?.[name] : { voice: params.voice, model: params.model };
+      if (!chosen) throw new Error(`The cue names the voice "${name}", which the stage's voices do not list.`);
+      const synthesizer = await loadSynthesizer(context.engines, chosen.model, params.executionProvider, context);
+      const loaded = { synthesizer, voice: synthesizer.voiceFor(params.language, chosen.voice ?? undefined) };
+      context.log('info', chosen.model ? `Speaking ${params.language} with the Piper voice ${loaded.voice} (${chosen.model.modelPath}).` : `Speaking ${params.language} with the eSpeak NG voice ${loaded.voice}.`);
+      speakers.set(name, loaded);
+      return loaded;
+    };
     const cache = new ArtifactCache(context.task.artifactsRoot);
     const cues: SynthesizedCue[] = [];
     let synthesizedCount = 0;
     for (const [position, cue] of params.cues.entries()) {
+      const { synthesizer, voice } = await speaker(cue.voice);
       const key = hashOf({ engine: synthesizer.id, version: synthesizer.version, voice, text: cue.text });
       const file = cache.itemPath(key, '.wav');
       let synthesized = false;
@@ -111,7 +148,9 @@ export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>(
       context.reportProgress((position + 1) / params.cues.length);
       await letHeartbeatsThrough();
     }
-    context.log('info', `Synthesized ${synthesizedCount} of ${cues.length} cues with voice ${voice}; the rest were already cached.`);
+    const voice = (await speaker(undefined)).voice;
+    const others = [...speakers.entries()].filter(([name]) => name !== undefined).map(([, loaded]) => loaded.voice);
+    context.log('info', `Synthesized ${synthesizedCount} of ${cues.length} cues with voice ${[voice, ...others].join(', ')}; the rest were already cached.`);
     return { voice, cues, synthesizedCount };
   },
   check: (_params, _directory, result) => itemProblems(result.cues),
@@ -119,6 +158,11 @@ export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>(
   recorded(_output, context) {
     const speech = speechOf(context.options);
     context.log('info', speech.modelPath ? `Speech engine: Piper, voice ${speech.voice} (pack ${speech.packId ?? speech.packDir ?? '?'}).` : `Speech engine: eSpeak NG, voice ${speech.voice ?? `the ${context.options.language} default`}.`);
+    const speakers = speakersInOrder(context.output(editStage)?.result.cues ?? []);
+    if (speakers.length > 0) {
+      const voices = [...assignVoices(speakers, context.options)].map(([speaker, choice]) => `${speaker}: ${voiceName(choice, context.options.language)}`);
+      context.log('info', `Voices by speaker: ${voices.join(', ')}.`);
+    }
   },
 });
 

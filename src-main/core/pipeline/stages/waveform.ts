@@ -7,6 +7,7 @@ import { layoutOrProblem, lengthMs } from '../output-checks.js';
 import { cpuPlacement, declareStage, type AnyStage } from '../stage.js';
 import { extractStage } from './extract.js';
 import { mixStage } from './mix.js';
+import { separateStage } from './separate.js';
 
 export interface WaveformParams {
   wavPath: string;
@@ -20,13 +21,17 @@ export interface WaveformResult {
 
 const peaksFile = 'peaks.dat';
 
-function waveformStage(name: string, consumes: AnyStage, source: (context: Parameters<AnyStage['plan']>[0]) => string) {
+function waveformStage(name: string, consumes: AnyStage, source: (context: Parameters<AnyStage['plan']>[0]) => string | null, skipsJob?: AnyStage['skipsJob']) {
   return declareStage<WaveformParams, WaveformResult>({
     name,
     version: 1,
     weight: { plain: 1, neural: 1 },
     consumes: [consumes],
-    plan: (context) => ({ wavPath: source(context) }),
+    ...(skipsJob ? { skipsJob } : {}),
+    plan: (context) => {
+      const wavPath = source(context);
+      return wavPath ? { wavPath } : null;
+    },
     outputNeutral: {},
     placement: () => cpuPlacement,
     async run(params, context) {
@@ -50,6 +55,17 @@ export const originalWaveformStage = waveformStage('waveform', extractStage, ({ 
   const extract = output(extractStage)!;
   return extract.file(extract.result.analysisFile);
 });
+
+/** The background separated from the voices, for its own lane; none when the job did not separate. */
+export const backgroundWaveformStage = waveformStage(
+  'background-waveform',
+  separateStage,
+  ({ output }) => {
+    const separated = output(separateStage);
+    return separated ? separated.file(separated.result.backgroundFile) : null;
+  },
+  (options) => options.separation === null,
+);
 
 export const dubWaveformStage = waveformStage('dub-waveform', mixStage, ({ output }) => {
   const mix = output(mixStage)!;
