@@ -236,10 +236,10 @@ export const operations: Record<string, Partial<Record<HttpMethod, OperationSpec
       description:
         'Every pick at once (`voices`: speaker → `piper:<pack id>` or `espeak:<voice>[+variant]`, such as `espeak:es+f3`); a speaker left out takes the job\'s next default voice again. ' +
         'Speakers are named by the cues (`speaker` in GET /jobs/{id}/cues: SPEAKER_1… as found, or the subtitles\' actors); the cues\' view lists them with their voices, and `voiceChoices`. ' +
-        'A voice that does not exist is 400 E_LANGUAGE_UNSUPPORTED, a Piper pack not installed 409 E_MODEL_MISSING. A running job is 409 E_JOB_STATE; a done one is queued again, and only the cues of speakers whose voice changed are spoken again.',
+        'A voice that does not exist is 422 E_LANGUAGE_UNSUPPORTED, a Piper pack not installed 409 E_MODEL_MISSING. A running job is 409 E_JOB_STATE; a done one is queued again, and only the cues of speakers whose voice changed are spoken again.',
       parameters: [jobIdParameter],
       requestBody: jsonBody(speakerVoicesRequestSchema),
-      responses: { '200': jsonReply('The job, queued again.', ref('JobDetails')), ...errors(400, 401, 404, 409) },
+      responses: { '200': jsonReply('The job, queued again.', ref('JobDetails')), ...errors(400, 401, 404, 409, 422) },
     },
   },
   '/jobs/{id}/audio/{refId}': {

@@ -90,7 +90,7 @@ export interface CuesView {
   dubPeaksVersion: string | null;
   /** The background separated from the voices has peaks (track=background); null when the job did not separate. */
   backgroundPeaksVersion?: string | null;
-  /** Who speaks, in the order they first do, and their voices; empty when no cue names a speaker. */
+  /** Who speaks (SPEAKER_1, SPEAKER_2, … then names, as sorted), and their voices; empty when no cue names a speaker. */
   speakers?: SpeakerView[];
   /** Voices a speaker may be given (the job's default ones, in the order speakers get them). */
   voiceChoices?: string[];

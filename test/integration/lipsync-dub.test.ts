@@ -21,14 +21,16 @@ import { listVideoPackets } from '../../src-main/core/media/video-packets.js';
 import { readWav } from '../../src-main/core/media/wav.js';
 import { importPack } from '../../src-main/core/models/import.js';
 import { dubStageNames } from '../../src-main/core/pipeline/stage-registry.js';
-import type { JobDetails, LogLine } from '../../src-main/shared/jobs.js';
+import type { JobDetails } from '../../src-main/shared/jobs.js';
 import type { LipSyncSegment } from '../../src-main/shared/lipsync.js';
 import { generateLipSyncVideo, writeOnOffBuzz, type LipSyncVideo, type LipSyncVideoOptions } from '../fixtures/lipsync-video.js';
 import { writeTinyLipSyncPacks } from '../fixtures/models/tiny-packs.js';
 import { tinyWav2LipLoudness } from '../fixtures/onnx/tiny-wav2lip.js';
 import { bestLag, blueness, ffmpegProcessesOn, regionDifference, rmsOver, type Box } from '../helpers/lipsync-measure.js';
 import { decodedAudio, decodedFrames, psnr, videoPacketHashes } from '../helpers/media-compare.js';
-import { send, startHarness, type Harness } from './server/server-harness.js';
+import { apiCalls, startHarness, type Harness } from './server/server-harness.js';
+
+type ApiCalls = ReturnType<typeof apiCalls>;
 
 const run = promisify(execFile);
 
@@ -55,6 +57,10 @@ for (const variant of variants) {
     let fixture: LipSyncVideo;
     let takeFile: string;
     let h: Harness;
+    let call: ApiCalls['call'];
+    let settled: ApiCalls['settled'];
+    let done: ApiCalls['done'];
+    let logs: ApiCalls['logs'];
 
     beforeAll(async () => {
       // Resolved: ffmpeg's command lines name the input as the job keeps it, links resolved.
@@ -64,6 +70,7 @@ for (const variant of variants) {
       const packs = writeTinyLipSyncPacks(path.join(root, 'packs'), 'https://tiny-packs.invalid');
       for (const pack of packs.packs) await importPack(pack, path.join(root, 'packs', pack.id), path.join(root, 'data'));
       h = await startHarness(root);
+      ({ call, settled, done, logs } = apiCalls(h));
     }, 300_000);
 
     afterAll(async () => {
@@ -71,40 +78,12 @@ for (const variant of variants) {
       if (root) rmSync(root, { recursive: true, force: true });
     });
 
-    async function call<T>(method: string, route: string, body?: unknown): Promise<{ status: number; json: T; text: string }> {
-      const reply = await send(h.port, {
-        method, path: `/api/v1${route}`,
-        headers: { ...h.auth, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: reply.status, json: reply.text ? (JSON.parse(reply.text) as T) : (undefined as T), text: reply.text };
-    }
-
     async function create(name: string, extra: Record<string, unknown> = {}): Promise<string> {
       const created = await call<{ jobs: { id: string }[] }>('POST', '/jobs', {
         input: fixture.video, to: ['es'], subtitles: fixture.sourceSubtitles, translations: { es: fixture.targetSubtitles }, outDir: path.join(root, `out-${name}`), ...extra,
       });
       expect(created.status, created.text).toBe(201);
       return created.json.jobs[0]!.id;
-    }
-
-    async function settled(id: string): Promise<JobDetails> {
-      for (const deadline = Date.now() + 300_000; ; ) {
-        const job = (await call<JobDetails>('GET', `/jobs/${id}`)).json;
-        if (job.state === 'done' || job.state === 'failed' || job.state === 'cancelled') return job;
-        if (Date.now() > deadline) throw new Error(`job still ${job.state}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-
-    async function done(id: string): Promise<JobDetails> {
-      const job = await settled(id);
-      expect(job.state, JSON.stringify(job.error)).toBe('done');
-      return job;
-    }
-
-    async function logs(id: string): Promise<LogLine[]> {
-      return (await call<{ logs: LogLine[] }>('GET', `/jobs/${id}/logs?limit=5000`)).json.logs;
     }
 
     /** The last line `stage` logged that matches `pattern`. */

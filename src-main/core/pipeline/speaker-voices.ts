@@ -36,11 +36,15 @@ export async function buildVoicePool(language: string, speech: SpeechChoice, mod
   return pool;
 }
 
-/** The speakers of a job's cues in the order they first speak. */
-export function speakersInOrder(cues: readonly { speaker?: string | null }[]): string[] {
+/**
+ * The speakers of a job's cues in a stable order (SPEAKER_2 before SPEAKER_10, names as a reader
+ * sorts them), not the order they first speak: giving the first line to someone else must not
+ * hand every speaker's default voice to another.
+ */
+export function speakersOf(cues: readonly { speaker?: string | null }[]): string[] {
   const seen = new Set<string>();
   for (const cue of cues) if (cue.speaker) seen.add(cue.speaker);
-  return [...seen];
+  return [...seen].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }) || (a < b ? -1 : 1));
 }
 
 /** Each speaker's voice: a person's pick, else the pool's next voice that nobody has yet (the pool again from the start once all are taken). */

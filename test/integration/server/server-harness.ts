@@ -5,6 +5,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { RedubEvent } from '../../../src-main/shared/contract.js';
+import type { JobDetails, LogLine } from '../../../src-main/shared/jobs.js';
 import { RedubService, type RedubServiceOptions } from '../../../src-main/core/service/redub-service.js';
 import type { WorkerHost } from '../../../src-main/core/worker-host/worker-host.js';
 import { mediaUrlFor } from '../../../src-main/server/api-routes.js';
@@ -50,6 +51,39 @@ export async function startHarness(root: string, options: HarnessOptions = {}): 
       expect(logged).toEqual([]);
     },
   };
+}
+
+/** JSON calls to a harness's API, and waits for a job to settle: what the end-to-end tests share. */
+export function apiCalls(h: Pick<Harness, 'port' | 'auth'>) {
+  async function call<T>(method: string, route: string, body?: unknown): Promise<{ status: number; json: T; text: string }> {
+    const reply = await send(h.port, {
+      method, path: `/api/v1${route}`,
+      headers: { ...h.auth, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: reply.status, json: reply.text ? (JSON.parse(reply.text) as T) : (undefined as T), text: reply.text };
+  }
+
+  async function settled(id: string, timeoutMs = 300_000): Promise<JobDetails> {
+    for (const deadline = Date.now() + timeoutMs; ; ) {
+      const job = (await call<JobDetails>('GET', `/jobs/${id}`)).json;
+      if (job.state === 'done' || job.state === 'failed' || job.state === 'cancelled') return job;
+      if (Date.now() > deadline) throw new Error(`job still ${job.state}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function done(id: string): Promise<JobDetails> {
+    const job = await settled(id);
+    expect(job.state, JSON.stringify(job.error)).toBe('done');
+    return job;
+  }
+
+  async function logs(id: string): Promise<LogLine[]> {
+    return (await call<{ logs: LogLine[] }>('GET', `/jobs/${id}/logs?limit=5000`)).json.logs;
+  }
+
+  return { call, settled, done, logs };
 }
 
 export interface Reply {
