@@ -97,11 +97,12 @@ export function applyCueEdits(
     if (!cue) return fail('cue-exists', edit.index ?? null);
     switch (edit.op) {
       case 'update': {
-        const fields = definedFields({ startMs: edit.startMs, endMs: edit.endMs, sourceText: edit.sourceText, targetText: edit.targetText, speaker: edit.speaker ?? undefined });
+        // A blank name is no name: like null, the cue's speaker is whoever the subtitles or the speakers found say again.
+        const speaker = typeof edit.speaker === 'string' ? edit.speaker.trim() : edit.speaker;
+        const fields = definedFields({ startMs: edit.startMs, endMs: edit.endMs, sourceText: edit.sourceText, targetText: edit.targetText, speaker: speaker || undefined });
         check({ ...cue, ...fields }, media, (rule) => fail(rule, index));
         change(current, cue.id, fields);
-        // null: the cue's speaker is whoever the subtitles or the speakers found say again.
-        if (edit.speaker === null) forgetSpeaker(current, cue.id);
+        if (speaker === null || speaker === '') forgetSpeaker(current, cue.id);
         return;
       }
       case 'delete':

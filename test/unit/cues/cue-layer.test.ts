@@ -124,4 +124,17 @@ describe('cue layer', () => {
     expect(splitText('こんにちは世界', 0.5)).toEqual(['こんにち', 'は世界']);
     expect(splitText('one', 0.5)).toEqual(['on', 'e']);
   });
+
+  it('sets a cue\'s speaker, keeps the subtitles\' actor until then, and gives it back on null', () => {
+    const voiced: BaseCue[] = base.map((cue, index) => (index === 1 ? { ...cue, speaker: 'Ann' } : cue));
+    expect(layeredCues(voiced, emptyLayer).map((cue) => cue.speaker)).toEqual([undefined, 'Ann', undefined]);
+    const set = applyCueEdits(voiced, emptyLayer, [{ op: 'update', index: 1, speaker: 'SPEAKER_2' }, { op: 'update', index: 0, speaker: '  Bob ' }], media);
+    expect(set.cues.map((cue) => [cue.speaker, cue.edited])).toEqual([['Bob', true], ['SPEAKER_2', true], [undefined, false]]);
+    const back = applyCueEdits(voiced, set.layer, [{ op: 'update', index: 1, speaker: null }], media);
+    expect(back.cues[1]!.speaker).toBe('Ann');
+    // An added cue takes a speaker too, and loses it the same way.
+    const added = applyCueEdits(voiced, emptyLayer, [{ op: 'insert', startMs: 7000, endMs: 8000, targetText: 'Hola' }, { op: 'update', index: 3, speaker: 'Cleo' }], media);
+    expect(added.cues[3]!.speaker).toBe('Cleo');
+    expect(applyCueEdits(voiced, added.layer, [{ op: 'update', index: 3, speaker: null }], media).cues[3]).not.toHaveProperty('speaker');
+  });
 });

@@ -3,6 +3,7 @@ import { packageVersion } from '../../../src-main/core/engines/revisions.js';
 import { EspeakModule } from '../../../src-main/core/engines/tts/espeak-module.js';
 import { chooseEspeakVoice, listedEspeakBuild, listedEspeakVoices } from '../../../src-main/core/engines/tts/espeak-voice-list.js';
 import { rejectionOf } from '../../helpers/errors.js';
+import { espeakVariants, espeakVoiceFor, findEspeakVoice, speakerVariants } from '../../../src-main/core/engines/tts/espeak-voices.js';
 
 describe('the eSpeak NG voice list kept with Redub', () => {
   it('is the installed build’s own list (regenerate it from list_voices() when the package is upgraded)', async () => {
@@ -17,5 +18,17 @@ describe('the eSpeak NG voice list kept with Redub', () => {
     expect(await chooseEspeakVoice('es', 'es-419')).toBe('roa/es-419');
     expect((await rejectionOf(chooseEspeakVoice('xx-YY'))).code).toBe('E_LANGUAGE_UNSUPPORTED');
     expect((await rejectionOf(chooseEspeakVoice('es', 'robot-voice'))).code).toBe('E_LANGUAGE_UNSUPPORTED');
+  });
+});
+
+describe('eSpeak NG voice variants', () => {
+  it('names a variant after a voice, as eSpeak NG does (es+f3), and refuses one it does not have', () => {
+    expect(findEspeakVoice(listedEspeakVoices, 'es+f3')).toBe('roa/es+f3');
+    expect(findEspeakVoice(listedEspeakVoices, 'roa/es-419+M3')).toBe('roa/es-419+m3');
+    expect(findEspeakVoice(listedEspeakVoices, 'es+nobody')).toBeNull();
+    expect(findEspeakVoice(listedEspeakVoices, 'es+f3+m1')).toBeNull();
+    expect(() => espeakVoiceFor(listedEspeakVoices, 'es', 'es+nobody')).toThrow(expect.objectContaining({ code: 'E_LANGUAGE_UNSUPPORTED', details: expect.arrayContaining([expect.stringMatching(/"es\+nobody" is not an eSpeak NG voice/)]) }));
+    // Every variant speakers get by default is one eSpeak NG has.
+    for (const variant of speakerVariants) expect(espeakVariants).toContain(variant);
   });
 });

@@ -53,3 +53,13 @@ describe('alignCues', () => {
     expect(alignCues([cue(0, 1000, 'Hello.')], [])).toEqual([]);
   });
 });
+
+describe('alignCues: speakers', () => {
+  it('takes the translation\'s actor, else that of the first source line the cue translates', () => {
+    const source: TimedText[] = [{ ...cue(0, 1000, 'Hi.'), speaker: 'Ann' }, { ...cue(1000, 2000, 'Hello.'), speaker: 'Bob' }, cue(3000, 4000, 'Bye.')];
+    const target: TimedText[] = [cue(0, 2000, 'Hola a los dos.'), { ...cue(3000, 4000, 'Adiós.'), speaker: 'Cleo' }];
+    expect(alignCues(source, target).map((aligned) => aligned.speaker)).toEqual(['Ann', 'Cleo']);
+    // Nobody named: no speaker field at all (cues stored before speakers existed look the same).
+    expect(alignCues([cue(0, 1000, 'Hi.')], [cue(0, 1000, 'Hola.')])[0]).not.toHaveProperty('speaker');
+  });
+});
