@@ -67,7 +67,7 @@ export interface DubJson {
     language: string;
     state: string;
     attempts: number;
-    outputs: { video?: string; subtitles?: string; webVtt?: string; ass?: string; dubStem?: string };
+    outputs: { video?: string; subtitles?: string; webVtt?: string; ass?: string; dubStem?: string; vocalsStem?: string; backgroundStem?: string };
     stages: { name: string; state: string; reused: boolean; ms: number | null; executionProvider: string | null }[];
     cuesSynthesized: number;
     cues: { index: number; sourceText: string; targetText: string; speedFactor: number | null; flag: string | null }[];

@@ -81,14 +81,14 @@ describe('speakers and separation, end to end', { timeout: 600_000 }, () => {
     expect(view.cues.map((cue) => cue.speaker)).toEqual(expected);
     expect(view.speakers).toEqual([
       { id: 'SPEAKER_1', voice: 'espeak:es', picked: false, cues: 3 },
-      { id: 'SPEAKER_2', voice: 'espeak:es+f3', picked: false, cues: 3 },
+      { id: 'SPEAKER_2', voice: 'espeak:es+f4', picked: false, cues: 3 },
     ]);
     expect(view.voiceChoices).toContain('espeak:es+m3');
     expect(view.backgroundPeaksVersion).toEqual(expect.any(String));
     const messages = (await api.logs(id)).map((line) => line.message);
     expect(messages).toContainEqual(expect.stringMatching(/Found 2 speakers/));
     expect(messages).toContainEqual(expect.stringMatching(/over the background separated from the voices/));
-    expect(messages).toContainEqual(expect.stringMatching(/Voices by speaker: SPEAKER_1: espeak:es, SPEAKER_2: espeak:es\+f3/));
+    expect(messages).toContainEqual(expect.stringMatching(/Voices by speaker: SPEAKER_1: espeak:es, SPEAKER_2: espeak:es\+f4/));
 
     // The stems: as long as the original to the sample; the tone in the background, the speech in the vocals.
     expect(job.outputs.vocalsStem).toMatch(/talk\.es\.vocals\.wav$/);

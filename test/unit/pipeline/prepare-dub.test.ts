@@ -325,7 +325,7 @@ describe('prepareDubJobs: the speech engine', () => {
     expect(jobs[1]!.speech).toEqual({ engine: 'espeak', voice: null });
     // eSpeak NG is asked about Spanish only for the variants further speakers get after the Piper voice.
     expect(voiceCheck.calls).toEqual([['es', undefined], ['fr', undefined]]);
-    expect(jobs[0]!.voicePool.map((choice) => choice.voice)).toEqual([tinyVoiceName, 'es+f3', 'es+m3', 'es+f4', 'es+m6', 'es+f2', 'es+m2', 'es+f1', 'es+m7']);
+    expect(jobs[0]!.voicePool.map((choice) => choice.voice)).toEqual([tinyVoiceName, 'es+f4', 'es+m3', 'es+f1', 'es+m6', 'es+m2', 'es+m7', 'es+m4', 'es+m8']);
     expect(jobs[1]!.voicePool[0]).toEqual(jobs[1]!.speech);
   });
 

@@ -34,8 +34,13 @@ export const espeakVariants: readonly string[] = [
   'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'f1', 'f2', 'f3', 'f4', 'f5', 'croak', 'whisper', 'whisperf', 'klatt', 'klatt2', 'klatt3', 'klatt4',
 ];
 
-/** The variants speakers get by default, in order, for voices as unlike each other (and the language's own voice) as eSpeak has. */
-export const speakerVariants: readonly string[] = ['f3', 'm3', 'f4', 'm6', 'f2', 'm2', 'f1', 'm7'];
+/**
+ * The variants speakers get by default, in order, for voices as unlike each other (and the
+ * language's own voice) as eSpeak has. Not f2, f3 or f5: those draw on a random generator eSpeak
+ * NG seeds anew in every process, so the same line comes out differently each run (measured:
+ * md5 of the samples over two processes), and a cached line would not match one spoken again.
+ */
+export const speakerVariants: readonly string[] = ['f4', 'm3', 'f1', 'm6', 'm2', 'm7', 'm4', 'm8'];
 
 /**
  * An explicit voice may be named by identifier ('roa/es-419'), its last part ('es-419') or its
