@@ -3,8 +3,10 @@
 // then fresh, with exactly one cue synthesized and the stem changed in that cue's slot only; drag
 // an edge (it snaps to the neighbour), split and merge, undo back to the original text, and see
 // the message when an API client edits the same job; a committed line rendering by itself into the
-// player's mix. Then an accessibility audit of every view.
-import { mkdtempSync, rmSync } from 'node:fs';
+// player's mix. A job dubbed from ASS subtitles naming two actors: its speakers and their voices,
+// another voice for one (the job renders that speaker's lines again), a cue given another speaker
+// in the editor. Then an accessibility audit of every view.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CuesView } from '../../src-main/shared/cues.js';
 import type { JobDetails } from '../../src-main/shared/jobs.js';
 import { readWav } from '../../src-main/core/media/wav.js';
+import { importPack } from '../../src-main/core/models/import.js';
+import { tinyAudioPackIds, writeTinyAudioPacks } from '../fixtures/models/tiny-packs.js';
 import { seriousViolations } from '../helpers/accessibility.js';
 import { callApi, chromiumMissingReason, launchChromium, screenshotOnFailure, startServer, type RunningServer } from '../helpers/browser.js';
 import { bundledSample } from '../helpers/cli.js';
@@ -26,11 +30,11 @@ describe.skipIf(skip)(`the timeline in Chromium${skip ? ` (skipped: ${skip})` : 
   let jobId: string;
 
   const api = <T>(method: string, route: string, body?: unknown): Promise<T> => callApi<T>(server, method, route, body);
-  const job = () => api<JobDetails>('GET', `/jobs/${jobId}`);
-  const cues = () => api<CuesView>('GET', `/jobs/${jobId}/cues`);
-  async function settled(): Promise<JobDetails> {
+  const job = (id = jobId) => api<JobDetails>('GET', `/jobs/${id}`);
+  const cues = (id = jobId) => api<CuesView>('GET', `/jobs/${id}/cues`);
+  async function settled(id = jobId): Promise<JobDetails> {
     for (const deadline = Date.now() + 120_000; ; ) {
-      const current = await job();
+      const current = await job(id);
       if (current.state === 'done' || current.state === 'failed') return current;
       if (Date.now() > deadline) throw new Error(`still ${current.state}`);
       await new Promise((resolve) => setTimeout(resolve, 150));
@@ -183,6 +187,109 @@ describe.skipIf(skip)(`the timeline in Chromium${skip ? ` (skipped: ${skip})` : 
     const original = timeline.getByTestId('preview-original');
     await expect.poll(() => original.evaluate((video: HTMLVideoElement) => Math.round(video.currentTime * 1000))).toBeGreaterThan(0);
     expect(Math.abs((await original.evaluate((video: HTMLVideoElement) => video.currentTime * 1000)) - (await cues()).cues[3]!.startMs)).toBeLessThan(100);
+  });
+
+  it('lists an ASS job’s two speakers with their voices, gives one another voice, and moves a cue to another speaker', async () => {
+    // The sample's lines, said by two actors in the Name field: two speakers without any model pack.
+    const ass = path.join(root, 'sample.es.ass');
+    const lines: [string, string, string, string][] = [
+      ['0:00:00.50', '0:00:03.47', 'Ana', 'Bienvenido a Redub, un estudio que dobla tus vídeos.'],
+      ['0:00:04.07', '0:00:07.29', 'Luis', 'Todo funciona en tu ordenador, incluso sin internet.'],
+      ['0:00:07.89', '0:00:10.20', 'Ana', 'Cada frase se dice otra vez en el nuevo idioma.'],
+      ['0:00:10.80', '0:00:13.37', 'Luis', 'Luego la nueva voz se mezcla con el sonido original.'],
+    ];
+    writeFileSync(ass, [
+      '[Script Info]', 'ScriptType: v4.00+', '', '[V4+ Styles]',
+      'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
+      'Style: Default,Arial,48,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1', '', '[Events]',
+      'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
+      ...lines.map(([start, end, actor, text]) => `Dialogue: 0,${start},${end},Default,${actor},0,0,0,,${text}`), '',
+    ].join('\n'));
+    // The tiny separator installed now (the jobs before stay as they were): this job has a background stem.
+    const separation = writeTinyAudioPacks(path.join(root, 'packs'), 'https://tiny-packs.invalid').packs.find((pack) => pack.id === tinyAudioPackIds.separation)!;
+    await importPack(separation, path.join(root, 'packs', separation.id), path.join(root, 'data'));
+    const created = await api<{ jobs: { id: string }[] }>('POST', '/jobs', {
+      input: bundledSample.video, to: ['es'], subtitles: bundledSample.sourceSubtitles, translations: { es: ass }, outDir: path.join(root, 'out-speakers'),
+    });
+    const id = created.jobs[0]!.id;
+    const first = await settled(id);
+    expect(first.state).toBe('done');
+    const before = await cues(id);
+    expect(before.speakers?.map((speaker) => [speaker.id, speaker.picked, speaker.cues])).toEqual([['Ana', false, 2], ['Luis', false, 2]]);
+
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const timeline = page;
+    await timeline.goto(`${server.url}#/jobs/${id}/timeline`);
+    await timeline.getByTestId('cue-dub').first().waitFor();
+    await timeline.getByTestId('timeline-auto-render').uncheck();
+
+    // The background the voices were separated from has its own lane, under the original's.
+    expect(before.backgroundPeaksVersion).toEqual(expect.any(String));
+    const background = timeline.getByTestId('lane-wave-background');
+    await background.getByRole('img', { name: 'Background (music and effects) waveform' }).waitFor();
+    await expect.poll(() => background.locator('canvas').getAttribute('data-drawn')).toBe('true');
+    const laneOrder = await timeline.getByTestId('timeline-lanes').locator('[data-testid^="lane-"]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-testid')));
+    expect(laneOrder.slice(0, 3)).toEqual(['lane-wave-original', 'lane-wave-background', 'lane-source']);
+
+    // Each block says who speaks it and wears that speaker's colour; the panel lists both with their voices.
+    await timeline.getByRole('option', { name: /^Cue 2, .*, spoken by Luis: Todo funciona/ }).waitFor();
+    expect(await timeline.getByRole('option', { name: /^Source line 1, .*, spoken by Ana: / }).count()).toBe(1);
+    const colourOf = (index: number) => timeline.locator(`[data-testid=cue-dub][data-index="${index}"]`).evaluate((element) => getComputedStyle(element).borderLeftColor);
+    expect(await colourOf(0)).toBe(await colourOf(2));
+    expect(await colourOf(0)).not.toBe(await colourOf(1));
+    const panel = timeline.getByTestId('speakers-panel');
+    expect(await panel.getByTestId('speaker-row').evaluateAll((rows) => rows.map((row) => row.textContent))).toEqual([expect.stringMatching(/^Ana2 cues/), expect.stringMatching(/^Luis2 cues/)]);
+    const luis = panel.getByRole('combobox', { name: 'Voice for Luis' });
+    const choices = await luis.locator('option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    expect(choices).toEqual(['', ...before.voiceChoices!]);
+    expect(await luis.inputValue()).toBe('');
+    expect(await panel.getByRole('combobox', { name: 'Voice for Ana' }).locator('option:checked').textContent()).toMatch(/^Default voice \(eSpeak NG /);
+    for (const theme of ['light', 'dark']) {
+      await timeline.evaluate((value) => document.documentElement.setAttribute('data-theme', value), theme);
+      expect(await seriousViolations(timeline), `timeline with speakers (${theme})`).toEqual([]);
+    }
+
+    // Another voice for Luis: the job is queued again and only Luis's two lines are spoken again.
+    // One nobody speaks with: taking Ana's would move her default to the next free voice as well.
+    const voice = before.voiceChoices!.find((choice) => !before.speakers!.some((speaker) => speaker.voice === choice))!;
+    await luis.selectOption(voice);
+    await expect.poll(async () => (await job(id)).finishedAt, { timeout: 60_000 }).not.toBe(first.finishedAt);
+    const revoiced = await settled(id);
+    expect(revoiced.state).toBe('done');
+    expect(revoiced.cuesSynthesized).toBe(2);
+    expect((await cues(id)).speakers?.map((speaker) => [speaker.id, speaker.voice, speaker.picked])).toEqual([['Ana', before.speakers![0]!.voice, false], ['Luis', voice, true]]);
+    await expect.poll(() => luis.inputValue()).toBe(voice);
+    await expect.poll(() => luis.isEnabled()).toBe(true);
+    await timeline.getByTestId('speakers-notice').filter({ hasText: /Luis now speaks with/ }).waitFor();
+
+    // Cue 3 goes to a new speaker in the editor: its block's name says so, and the panel lists her.
+    await timeline.getByRole('option', { name: /^Cue 3,/ }).click();
+    const field = timeline.getByRole('combobox', { name: 'Speaker' });
+    expect(await field.inputValue()).toBe('Ana');
+    await field.fill('  Marta ');
+    await field.press('Enter');
+    await timeline.getByRole('option', { name: /^Cue 3, .*, spoken by Marta: Cada frase/ }).waitFor();
+    expect((await cues(id)).cues[2]!.speaker).toBe('Marta');
+    await panel.locator('[data-testid=speaker-row][data-speaker="Marta"]').waitFor();
+    // Emptied, the field gives the cue back to the subtitles' actor (leaving the field commits it).
+    await field.fill('');
+    await field.blur();
+    await timeline.getByRole('option', { name: /^Cue 3, .*, spoken by Ana: Cada frase/ }).waitFor();
+    expect((await cues(id)).cues[2]!.speaker).toBe('Ana');
+
+    // "Default voice" gives Luis back the job's default: the pick is gone.
+    const revoicedAt = (await job(id)).finishedAt;
+    await luis.selectOption('');
+    await expect.poll(async () => (await job(id)).finishedAt, { timeout: 60_000 }).not.toBe(revoicedAt);
+    expect((await settled(id)).state).toBe('done');
+    expect((await cues(id)).speakers?.map((speaker) => [speaker.id, speaker.voice, speaker.picked])).toEqual(before.speakers!.map((speaker) => [speaker.id, speaker.voice, false]));
+    await expect.poll(() => luis.inputValue()).toBe('');
+
+    // The SRT job before the separator was installed: no background lane, and no speakers to list.
+    await timeline.goto(timelineUrl());
+    await timeline.getByTestId('speakers-empty').waitFor();
+    expect(await timeline.getByTestId('lane-wave-background').count()).toBe(0);
+    expect(await timeline.getByTestId('lane-wave-original').count()).toBe(1);
   });
 
   it('passes an accessibility audit (WCAG 2.1 A/AA, nothing serious or critical) on every view', async () => {

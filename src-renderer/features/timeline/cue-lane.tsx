@@ -3,9 +3,12 @@
 // "Cue N, start to end: text", reachable with the arrow keys (one tab stop per lane). A dub block
 // shows its slot and, inside it, how long the speech is once fitted, coloured by how much it was
 // sped up; its edges can be dragged to retime it, snapping to neighbouring cues and to frames.
+// A cue whose speaker is known wears that speaker's colour (speaker-colours.ts), its name says who
+// speaks it, and a block wide enough shows the speaker's name too: colour is never all there is.
 import { memo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { CueView } from '../../../src-main/shared/cues.js';
 import { formatCueTime } from '../../common/format.js';
+import { speakerClass } from './speaker-colours.js';
 import { cuesInView, msToPx, pxToMs, snapEdge, speedTone } from './timeline-math.js';
 
 export interface CueLaneProps {
@@ -18,6 +21,8 @@ export interface CueLaneProps {
   durationMs: number;
   fps: number;
   selectedId: string | null;
+  /** Speaker id → colour index, made once per view (speakerColours). */
+  speakerColours: ReadonlyMap<string, number>;
   onSelect(cue: CueView): void;
   onRetime(cue: CueView, startMs: number, endMs: number): void;
 }
@@ -25,13 +30,19 @@ export interface CueLaneProps {
 /** Narrower than this, a block shows no text, speech bar or edge handles (zoom in to drag its edges). */
 const detailPixels = 16;
 
+/** Narrower than this, a block leaves its speaker's name out (the colour and its accessible name keep it). */
+const speakerTagPixels = 72;
+
 /** Within this many pixels of a neighbour's edge, a dragged edge joins it. */
 const snapPixels = 8;
 
-/** "Cue 2, 0:01.200 to 0:02.500: Hola (not rendered yet)"; a source block says "Source line 2, …". */
+/**
+ * "Cue 2, 0:01.200 to 0:02.500, spoken by SPEAKER_2: Hola (not rendered yet)"; a source block says
+ * "Source line 2, …"; a cue nobody is named for leaves the speaker out.
+ */
 export function cueName(cue: CueView, kind: 'source' | 'dub'): string {
   const state = [cue.stale ? 'not rendered yet' : '', cue.edited ? 'edited' : '', cue.overlaps ? 'overlaps another cue' : '', cue.flag === 'overflow' ? 'too long for its slot' : ''].filter(Boolean).join(', ');
-  const times = `${formatCueTime(cue.startMs)} to ${formatCueTime(cue.endMs)}`;
+  const times = `${formatCueTime(cue.startMs)} to ${formatCueTime(cue.endMs)}${cue.speaker ? `, spoken by ${cue.speaker}` : ''}`;
   if (kind === 'source') return `Source line ${cue.index + 1}, ${times}: ${cue.sourceText || '(no source text)'}`;
   return `Cue ${cue.index + 1}, ${times}: ${cue.targetText}${state ? ` (${state})` : ''}`;
 }
@@ -43,7 +54,7 @@ interface Drag {
   endMs: number;
 }
 
-export const CueLane = memo(function CueLane({ kind, label, cues, pixelsPerSecond, viewFromMs, viewToMs, durationMs, fps, selectedId, onSelect, onRetime }: CueLaneProps) {
+export const CueLane = memo(function CueLane({ kind, label, cues, pixelsPerSecond, viewFromMs, viewToMs, durationMs, fps, selectedId, speakerColours, onSelect, onRetime }: CueLaneProps) {
   const [drag, setDrag] = useState<Drag | null>(null);
   const lane = useRef<HTMLDivElement>(null);
   const visible = cuesInView(cues, viewFromMs, viewToMs);
@@ -106,7 +117,8 @@ export const CueLane = memo(function CueLane({ kind, label, cues, pixelsPerSecon
               data-cue-id={cue.id}
               data-index={cue.index}
               data-stale={cue.stale}
-              className={`cue-block cue-block--${kind}${cue.id === selectedId ? ' cue-block--selected' : ''}${cue.stale ? ' cue-block--stale' : ''}${cue.overlaps ? ' cue-block--overlaps' : ''}`}
+              data-speaker={cue.speaker ?? undefined}
+              className={`cue-block cue-block--${kind}${speakerClass(speakerColours, cue.speaker, 'cue-block')}${cue.id === selectedId ? ' cue-block--selected' : ''}${cue.stale ? ' cue-block--stale' : ''}${cue.overlaps ? ' cue-block--overlaps' : ''}`}
               style={{ left, width }}
               onClick={() => onSelect(cue)}
               onFocus={() => cue.id !== selectedId && onSelect(cue)}
@@ -118,7 +130,14 @@ export const CueLane = memo(function CueLane({ kind, label, cues, pixelsPerSecon
                   title={cue.speedFactor !== null ? `Spoken at ${cue.speedFactor.toFixed(2)}×` : undefined}
                 />
               ) : null}
-              {detailed ? <span className="cue-block__text">{kind === 'dub' ? cue.targetText : cue.sourceText}</span> : null}
+              {detailed ? (
+                <span className="cue-block__text">
+                  {/* "Ana: Hola", as the block's name has it: what is seen is part of what is heard. */}
+                  {cue.speaker && width >= speakerTagPixels ? <span className="cue-block__speaker">{cue.speaker}:</span> : null}
+                  {cue.speaker && width >= speakerTagPixels ? ' ' : null}
+                  {kind === 'dub' ? cue.targetText : cue.sourceText}
+                </span>
+              ) : null}
               {kind === 'dub' && (detailed || drag?.id === cue.id) ? (
                 <>
                   <span className="cue-block__edge cue-block__edge--start" aria-hidden="true" data-testid="cue-edge-start" onPointerDown={(event) => startDrag(event, cue, 'start')} onPointerMove={(event) => moveDrag(event, cue)} onPointerUp={() => endDrag(cue)} />

@@ -1,11 +1,13 @@
-// The timeline of one job: a ruler, lanes (the original's waveform, the source cues, the dub's
-// waveform with the dub cues over it, the lip-sync segments — a list, so speaker lanes slot in
-// later), the shared playhead, the selected cue's editor, and the lip-sync plan's controls. Cue
+// The timeline of one job: a ruler, lanes (the original's waveform, the background's when the job
+// separated the voices from it, the source cues, the dub's waveform with the dub cues over it, the
+// lip-sync segments — a list, so more lanes slot in), the shared playhead, the selected cue's
+// editor, the speakers and their voices, and the lip-sync plan's controls. Cue blocks wear their
+// speaker's colour, from one map made per view. Cue
 // edits go to the core at once (undo and redo go back through them); rendering follows a pause in
 // editing, or the Render button. Subtitle editors' keys: Space play/pause, S play the line, ←/→ or
 // Z/X previous/next cue, +/− zoom, Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Enter commit, Escape
 // cancel. The lip-sync lane keeps its own keys while it has the focus (lipsync-math's laneKeyAction).
-import { useCallback, useEffect, useRef, useState, type WheelEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type WheelEvent } from 'react';
 import type { CueEdit, CueView } from '../../../src-main/shared/cues.js';
 import { api, toApiError } from '../../bridge/index.js';
 import { ErrorNotice } from '../../common/error-notice.js';
@@ -20,15 +22,19 @@ import { CueEditor } from './cue-editor.js';
 import { CueLane } from './cue-lane.js';
 import { LipSyncLane } from './lipsync-lane.js';
 import { LipSyncPanel } from './lipsync-panel.js';
+import { speakerColours } from './speaker-colours.js';
+import { SpeakersPanel } from './speakers-panel.js';
 import { clampZoom, fitPixelsPerSecond, msToPx, pxToMs, rulerTicks, scrollKeeping, zoomStep } from './timeline-math.js';
 import { TimelinePlayer } from './timeline-player.js';
 import { WaveformLane } from './waveform-lane.js';
 import './timeline.css';
 
 /** What the lanes are, top to bottom. A new lane is a new entry. */
-type Lane = { id: string; kind: 'wave'; track: 'original'; label: string } | { id: string; kind: 'cues'; cues: 'source'; label: string } | { id: string; kind: 'dub'; label: string } | { id: string; kind: 'lipsync'; label: string };
+type Lane = { id: string; kind: 'wave'; track: 'original' | 'background'; label: string } | { id: string; kind: 'cues'; cues: 'source'; label: string } | { id: string; kind: 'dub'; label: string } | { id: string; kind: 'lipsync'; label: string };
 const lanes: readonly Lane[] = [
   { id: 'original', kind: 'wave', track: 'original', label: 'Original audio' },
+  // Only where the job separated the voices: the music and effects the dub is mixed over.
+  { id: 'background', kind: 'wave', track: 'background', label: 'Background (music and effects)' },
   { id: 'source', kind: 'cues', cues: 'source', label: 'Source cues' },
   { id: 'dub', kind: 'dub', label: 'Dub cues' },
   { id: 'lipsync', kind: 'lipsync', label: 'Lip-sync' },
@@ -65,6 +71,9 @@ export function TimelineView({ jobId }: { jobId: string }) {
   const rendering = job?.state === 'running' || job?.state === 'queued' || job?.state === 'retry_wait';
   const durationMs = view?.durationMs ?? 0;
   const cues = view?.cues ?? [];
+  const speakers = view?.speakers;
+  const colours = useMemo(() => speakerColours(speakers ?? []), [speakers]);
+  const speakerNames = useMemo(() => (speakers ?? []).map((speaker) => speaker.id), [speakers]);
 
   useEffect(() => {
     // Read before the reset: the player (mounted first) remembers every playhead change, the reset's too.
@@ -319,10 +328,10 @@ export function TimelineView({ jobId }: { jobId: string }) {
             ))}
           </div>
           {lanes.map((lane) =>
-            lane.kind === 'lipsync' ? (
+            lane.kind === 'wave' && lane.track === 'background' && !view.backgroundPeaksVersion ? null : lane.kind === 'lipsync' ? (
               <LipSyncLane key={lane.id} label={lane.label} pixelsPerSecond={pixelsPerSecond} viewFromMs={scrollMs - margin} viewToMs={viewToMs + margin} durationMs={durationMs} fps={view.fps} />
             ) : lane.kind === 'wave' ? (
-              <WaveformLane key={lane.id} jobId={jobId} track={lane.track} label={lane.label} durationMs={durationMs} pixelsPerSecond={pixelsPerSecond} scrollMs={scrollMs} width={width} version="original" />
+              <WaveformLane key={lane.id} jobId={jobId} track={lane.track} label={lane.label} durationMs={durationMs} pixelsPerSecond={pixelsPerSecond} scrollMs={scrollMs} width={width} version={lane.track === 'background' ? (view.backgroundPeaksVersion ?? '') : 'original'} />
             ) : (
               <div key={lane.id} className={`timeline__stack timeline__stack--${lane.kind}`}>
                 {lane.kind === 'dub' ? (
@@ -338,6 +347,7 @@ export function TimelineView({ jobId }: { jobId: string }) {
                   durationMs={durationMs}
                   fps={view.fps}
                   selectedId={selectedId}
+                  speakerColours={colours}
                   onSelect={selectCue}
                   onRetime={retime}
                 />
@@ -353,6 +363,7 @@ export function TimelineView({ jobId }: { jobId: string }) {
           durationMs={durationMs}
           hasNext={index >= 0 && index < cues.length - 1}
           busy={saving}
+          speakers={speakerNames}
           onEdit={(edits, committed) => void edit(edits, (next) => (edits[0]?.op === 'delete' ? (next[Math.min(index, next.length - 1)]?.id ?? null) : selected.id), committed)}
           onPlay={(track) => useTimelineViewStore.getState().ask({ kind: 'play-range', fromMs: selected.startMs, toMs: selected.endMs, track })}
           onRender={() => void render()}
@@ -360,6 +371,7 @@ export function TimelineView({ jobId }: { jobId: string }) {
       ) : (
         <p className="muted timeline__hint">Select a cue (click it, or press → or X) to edit it.</p>
       )}
+      <SpeakersPanel jobId={jobId} speakers={speakers ?? []} voiceChoices={view.voiceChoices ?? []} colours={colours} rendering={rendering} />
       <LipSyncPanel jobId={jobId} durationMs={durationMs} fps={view.fps} dubVersion={view.dubPeaksVersion ?? lastDubPeaks.current} rendering={rendering} />
     </section>
   );

@@ -3,15 +3,15 @@
 // canvas as the view moves. The peaks are computed once per audio; zooming asks for another
 // resolution of the same file, never for a new computation.
 import { memo, useEffect, useRef, useState } from 'react';
-import type { WaveformView } from '../../../src-main/shared/contract.js';
+import type { WaveformQuery, WaveformView } from '../../../src-main/shared/contract.js';
 import { api } from '../../bridge/index.js';
-import type { Track } from '../../stores/timeline-view-store.js';
 import { msToPx, pxToMs } from './timeline-math.js';
 import { prepareWaveCanvas } from '../../common/media/wave-canvas.js';
 
 export interface WaveformLaneProps {
   jobId: string;
-  track: Track;
+  /** The original, the dub, or the background the voices were separated from. */
+  track: WaveformQuery['track'];
   label: string;
   durationMs: number;
   pixelsPerSecond: number;
