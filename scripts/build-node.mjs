@@ -16,6 +16,7 @@ const entryPoints = {
   'bench-long': 'test/bench/long-bench.ts',
   'bench-cold-start': 'test/bench/cold-start-bench.ts',
   'bench-lipsync': 'test/bench/lipsync-bench.ts',
+  'bench-separation': 'test/bench/separation-bench.ts',
   'generate-sample': 'test/fixtures/generate-sample.ts',
   'write-tiny-packs': 'test/fixtures/models/write-tiny-packs.ts',
 };

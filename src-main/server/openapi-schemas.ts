@@ -168,6 +168,13 @@ const cuesView: JsonSchema = {
   required: ['revision', 'cues'],
   properties: {
     revision: integer, renderedRevision: nullable(integer), mixVersion: nullable(string), dubPeaksVersion: nullable(string), durationMs: integer, fps: number,
+    backgroundPeaksVersion: { ...nullable(string), description: 'Set once the voices were separated from the background: GET /jobs/{id}/waveform?track=background then has its peaks.' },
+    speakers: {
+      type: 'array',
+      description: 'Who speaks (SPEAKER_1… as found, or the subtitles\' actors), the voice each speaks with, whether a person picked it, and how many cues they say. PUT /jobs/{id}/voices changes the voices.',
+      items: { type: 'object', properties: { id: string, voice: { ...string, description: '`piper:<pack id>` or `espeak:<voice>[+variant]`.' }, picked: { type: 'boolean' }, cues: integer } },
+    },
+    voiceChoices: { ...strings, description: 'Voices a speaker may be given: the job\'s default voices, in the order speakers get them.' },
     cues: {
       type: 'array',
       items: {
@@ -176,6 +183,7 @@ const cuesView: JsonSchema = {
           index: integer, id: string, startMs: integer, endMs: integer, sourceText: string, targetText: string, speedFactor: nullable(number),
           placedStartMs: nullable(integer), placedEndMs: nullable(integer), flag: nullable({ type: 'string', enum: ['overflow'] }),
           edited: { type: 'boolean' }, stale: { type: 'boolean' }, overlaps: { type: 'boolean' },
+          speaker: { ...nullable(string), description: 'Who says it: a person\'s pick, the subtitles\' actor, or the speaker found talking most in it; null: nobody named.' },
         },
       },
     },
