@@ -46,9 +46,10 @@ describe('redub dub on the bundled sample', { timeout: 180_000 }, () => {
     // Fitting is per cue and recorded: every cue has its speed, within the default 1.35× bound.
     expect(job.cues).toHaveLength(4);
     expect(job.cues.every((cue) => cue.speedFactor !== null && cue.speedFactor >= 1 && cue.speedFactor <= 1.35)).toBe(true);
-    expect(job.stages.map((stage) => stage.name)).toEqual(['download', 'probe', 'extract', 'vad', 'transcribe', 'translate', 'edit', 'synthesize', 'fit', 'lipsync-audio', 'mix', 'lipsync', 'export', 'waveform', 'dub-waveform']);
-    // A local file needs no download, and a job without lip-sync segments no lip-sync; every other stage ran.
-    const skipped = new Set(['download', 'lipsync-audio', 'lipsync']);
+    expect(job.stages.map((stage) => stage.name)).toEqual(['download', 'probe', 'extract', 'separate', 'diarize', 'vad', 'transcribe', 'translate', 'edit', 'synthesize', 'fit', 'lipsync-audio', 'mix', 'lipsync', 'export', 'waveform', 'background-waveform', 'dub-waveform']);
+    // A local file needs no download, a job without lip-sync segments no lip-sync, and one without
+    // separation or speaker packs installed neither separates nor looks for speakers; every other stage ran.
+    const skipped = new Set(['download', 'lipsync-audio', 'lipsync', 'separate', 'diarize', 'background-waveform']);
     for (const stage of job.stages) expect(stage.state, stage.name).toBe(skipped.has(stage.name) ? 'skipped' : 'done');
     expect(job.stages.filter((stage) => !skipped.has(stage.name)).every((stage) => stage.reused === false && typeof stage.ms === 'number')).toBe(true);
     expect(path.isAbsolute(job.outputs.video!)).toBe(true);

@@ -12,7 +12,7 @@ import { bundledSample } from '../helpers/cli.js';
 import { InProcessHost } from '../helpers/in-process-host.js';
 import { importPack } from '../../src-main/core/models/import.js';
 import { writeWav } from '../../src-main/core/media/wav.js';
-import { writeTinyLipSyncPacks } from '../fixtures/models/tiny-packs.js';
+import { writeTinyAudioPacks, writeTinyLipSyncPacks } from '../fixtures/models/tiny-packs.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,7 +81,10 @@ describe('stage keys come from the params', { timeout: 120_000 }, () => {
     // added file (fitted), with the tiny detector and model installed (the sample shows no face;
     // its frames pass through, which is all the keys need).
     const packsRoot = path.join(root, 'packs');
-    for (const pack of writeTinyLipSyncPacks(packsRoot, 'https://tiny-packs.invalid').packs) await importPack(pack, path.join(packsRoot, pack.id), path.join(root, 'data'));
+    // It separates the voices and finds the speakers too, with the tiny separator and speaker packs.
+    for (const pack of [...writeTinyLipSyncPacks(packsRoot, 'https://tiny-packs.invalid').packs, ...writeTinyAudioPacks(packsRoot, 'https://tiny-packs.invalid').packs]) {
+      await importPack(pack, path.join(packsRoot, pack.id), path.join(root, 'data'));
+    }
     const take = path.join(root, 'take.wav');
     writeWav(take, [Float32Array.from({ length: 48_000 }, (_, i) => 0.3 * Math.sin(i / 10))], 48_000);
     const lipSyncOptions = await core.prepareDub({

@@ -10,13 +10,13 @@ import { useTemporaryDirectory } from '../../helpers/temporary-directory.js';
 describe('npm run packs:tiny', () => {
   const temporary = useTemporaryDirectory();
 
-  it('writes the six tiny packs and a catalog that imports each of them', () => {
+  it('writes the nine tiny packs and a catalog that imports each of them', () => {
     const root = temporary();
     const folder = path.join(root, 'packs');
     const script = path.join(packageRoot(), 'out', 'node', 'write-tiny-packs.js');
     const printed = execFileSync(process.execPath, [script, folder], { encoding: 'utf8' });
     const catalog = JSON.parse(readFileSync(path.join(folder, 'catalog.json'), 'utf8')) as { packs: { id: string; kind: string }[] };
-    expect(catalog.packs.map((pack) => pack.id).sort()).toEqual(['tiny-nllb', 'tiny-opus-mt-en-es', 'tiny-piper-es', 'tiny-whisper', 'wav2lip-96', 'yunet-2023mar']);
+    expect(catalog.packs.map((pack) => pack.id).sort()).toEqual(['tiny-mdx-net', 'tiny-nllb', 'tiny-opus-mt-en-es', 'tiny-piper-es', 'tiny-segmentation', 'tiny-speaker-embedding', 'tiny-whisper', 'wav2lip-96', 'yunet-2023mar']);
     expect(printed).toContain('redub models import yunet-2023mar');
     const dataDir = path.join(root, 'data');
     for (const pack of catalog.packs) {

@@ -160,8 +160,9 @@ describe('local API, end to end on the bundled sample', () => {
     expect(Object.keys(stages.metrics[0]!.buckets ?? {})).toContain('+Inf');
     // The parser folds a histogram's label sets into one, so the stage labels are read from the text.
     const timed = new Set([...reply.text.matchAll(/^redub_stage_duration_seconds_count\{stage="([\w-]+)",reused="false"\} [1-9]/gm)].map((match) => match[1]));
-    // Every stage but those this job skips: the download (a local file) and lip-sync (no segments marked).
-    const skipped = new Set(['download', 'lipsync-audio', 'lipsync']);
+    // Every stage but those this job skips: the download (a local file), lip-sync (no segments
+    // marked), separation and speakers (no such packs installed).
+    const skipped = new Set(['download', 'lipsync-audio', 'lipsync', 'separate', 'diarize', 'background-waveform']);
     expect(timed).toEqual(new Set(dubStageNames.filter((name) => !skipped.has(name))));
     expect((await send(harness.port, { path: '/api/v1/metrics', headers: harness.auth })).status).toBe(200);
   });

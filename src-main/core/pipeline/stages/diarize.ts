@@ -24,8 +24,6 @@ export interface DiarizeResult {
   speakers: string[];
 }
 
-const packPathIsNeutral = 'Where the data folder keeps the pack; its file is keyed by its state.';
-
 export const diarizeStage = declareStage<DiarizeParams, DiarizeResult>({
   name: 'diarize',
   version: 1,
@@ -37,11 +35,7 @@ export const diarizeStage = declareStage<DiarizeParams, DiarizeResult>({
     const extract = output(extractStage)!;
     return { analysisPath: extract.file(extract.result.analysisFile), packs: options.diarization, executionProvider: options.executionProvider };
   },
-  outputNeutral: {
-    executionProvider: providerIsNeutral,
-    'packs.segmentation.modelPath': packPathIsNeutral,
-    'packs.embedding.modelPath': packPathIsNeutral,
-  },
+  outputNeutral: { executionProvider: providerIsNeutral },
   keyExtras: (params) => ({ segmentation: fileState(params.packs.segmentation.modelPath), embedding: fileState(params.packs.embedding.modelPath) }),
   placement: () => placementFor(true, 'diarization'),
   // A window's two models run for well under a second; the engine yields between windows.

@@ -42,10 +42,7 @@ export const separateStage = declareStage<SeparateParams, SeparateResult>({
     const extract = output(extractStage)!;
     return { originalPath: extract.file(extract.result.mixFile), model: options.separation, executionProvider: options.executionProvider };
   },
-  outputNeutral: {
-    executionProvider: providerIsNeutral,
-    'model.modelPath': 'Where the data folder keeps the pack; its file is keyed by its state.',
-  },
+  outputNeutral: { executionProvider: providerIsNeutral },
   keyExtras: (params) => ({ model: fileState(params.model.modelPath) }),
   placement: () => placementFor(true, 'separation'),
   // One chunk of a real model on a slow CPU runs for seconds; the engine lets heartbeats through between chunks.
