@@ -6,7 +6,8 @@
 
 import * as ort from 'onnxruntime-node';
 import { RedubError } from '../../../shared/errors.js';
-import { createSessionWithFallback, runWithFallback, type ExecutionPreference, type SessionHolder } from '../../models/execution-providers.js';
+import { runWithFallback, type ExecutionPreference, type SessionHolder } from '../../models/execution-providers.js';
+import { openModel } from './model-session.js';
 import { KaldiFbank } from './fbank.js';
 import type { EmbeddingParameters } from './pack-parameters.js';
 
@@ -25,21 +26,10 @@ export class EmbeddingModel {
   }
 
   static async load(modelPath: string, parameters: EmbeddingParameters, preference: ExecutionPreference, log?: (message: string) => void): Promise<EmbeddingModel> {
-    const holder = await createSessionWithFallback(modelPath, {
-      preference,
-      sessionOptions: { graphOptimizationLevel: 'all' },
-      log,
-      errorCode: 'E_MODEL_CORRUPT',
-      errorDetails: [`ONNX Runtime could not load the speaker embedding model ${modelPath}.`],
-    });
+    const { holder, inputName, outputName, inputShape: shape } = await openModel(modelPath, 'speaker embedding', preference, log, wrongLayout);
     const session = holder.session;
-    const inputName = session.inputNames[0];
-    const outputName = session.outputNames[0];
-    const model = new EmbeddingModel(holder, parameters, inputName ?? '', outputName ?? '', 0);
+    const model = new EmbeddingModel(holder, parameters, inputName, outputName, 0);
     try {
-      if (!inputName || !outputName) throw wrongLayout(modelPath, 'it has no input or no output');
-      const input = session.inputMetadata.find((value) => value.name === inputName);
-      const shape = input?.isTensor ? input.shape : undefined;
       if (shape && shape.length !== 3) throw wrongLayout(modelPath, `its input ${inputName} is [${shape.join(', ')}] where (N, frames, ${parameters.melBins}) was expected`);
       if (shape && typeof shape[2] === 'number' && shape[2] > 0 && shape[2] !== parameters.melBins) {
         throw wrongLayout(modelPath, `its input takes ${shape[2]} mel bins where the pack says ${parameters.melBins}`);

@@ -6,7 +6,8 @@
 
 import * as ort from 'onnxruntime-node';
 import { RedubError } from '../../../shared/errors.js';
-import { createSessionWithFallback, runWithFallback, type ExecutionPreference, type SessionHolder } from '../../models/execution-providers.js';
+import { runWithFallback, type ExecutionPreference, type SessionHolder } from '../../models/execution-providers.js';
+import { openModel } from './model-session.js';
 import { framesPerWindow, type SegmentationParameters } from './pack-parameters.js';
 import { decodePowerset, powersetClasses } from './powerset.js';
 
@@ -25,21 +26,10 @@ export class SegmentationModel {
   }
 
   static async load(modelPath: string, parameters: SegmentationParameters, preference: ExecutionPreference, log?: (message: string) => void): Promise<SegmentationModel> {
-    const holder = await createSessionWithFallback(modelPath, {
-      preference,
-      sessionOptions: { graphOptimizationLevel: 'all' },
-      log,
-      errorCode: 'E_MODEL_CORRUPT',
-      errorDetails: [`ONNX Runtime could not load the speaker segmentation model ${modelPath}.`],
-    });
+    const { holder, inputName, outputName, inputShape: shape } = await openModel(modelPath, 'speaker segmentation', preference, log, wrongLayout);
     const session = holder.session;
-    const inputName = session.inputNames[0];
-    const outputName = session.outputNames[0];
-    const model = new SegmentationModel(holder, parameters, inputName ?? '', outputName ?? '');
+    const model = new SegmentationModel(holder, parameters, inputName, outputName);
     try {
-      if (!inputName || !outputName) throw wrongLayout(modelPath, 'it has no input or no output');
-      const input = session.inputMetadata.find((value) => value.name === inputName);
-      const shape = input?.isTensor ? input.shape : undefined;
       if (shape && (shape.length !== 3 || (typeof shape[1] === 'number' && shape[1] !== 1))) {
         throw wrongLayout(modelPath, `its input ${inputName} is [${shape.join(', ')}] where (N, 1, samples) was expected`);
       }

@@ -12,6 +12,7 @@
 // - 20·log10(max(1e-5, mel)) − 20 dB, then clip(0.08·S + 4, −4, 4): silence is −4.
 
 import { StockhamFft } from '../audio/fft.js';
+import { periodicHann, reflectIndex } from '../audio/windows.js';
 
 export const melSampleRate = 16_000;
 export const melBands = 80;
@@ -153,16 +154,3 @@ function preemphasize(samples: Float32Array): Float64Array {
   return out;
 }
 
-/** numpy's 'reflect' padding (the edge sample is not repeated), folding again for short signals. */
-function reflectIndex(index: number, length: number): number {
-  if (length === 1) return 0;
-  const period = 2 * (length - 1);
-  let folded = index % period;
-  if (folded < 0) folded += period;
-  return folded < length ? folded : period - folded;
-}
-
-/** scipy/librosa's get_window('hann', n, fftbins=True). */
-function periodicHann(length: number): Float64Array {
-  return Float64Array.from({ length }, (_, index) => 0.5 - 0.5 * Math.cos((2 * Math.PI * index) / length));
-}

@@ -11,6 +11,7 @@
 // [freq, time]), so the separator writes and reads the model's tensors in place.
 
 import { StockhamFft } from '../audio/fft.js';
+import { periodicHann, reflectIndex } from '../audio/windows.js';
 
 export class StereoStft {
   /** n_fft/2 + 1: the onesided bins. */
@@ -72,7 +73,7 @@ export class StereoStft {
         }
       } else {
         for (let index = 0; index < nFft; index++) {
-          const at = reflect(start + index, length);
+          const at = reflectIndex(start + index, length);
           const weight = window[index]!;
           frameRe[index] = left[at]! * weight;
           frameIm[index] = right[at]! * weight;
@@ -168,18 +169,3 @@ export class StereoStft {
   }
 }
 
-/** torch.hann_window(n, periodic=True): 0.5 − 0.5·cos(2πn/N). */
-export function periodicHann(size: number): Float64Array {
-  const window = new Float64Array(size);
-  for (let index = 0; index < size; index++) window[index] = 0.5 - 0.5 * Math.cos((2 * Math.PI * index) / size);
-  return window;
-}
-
-/** numpy/torch 'reflect' padding: the edge sample is not repeated (x[−1] = x[1]). */
-function reflect(index: number, length: number): number {
-  if (length === 1) return 0;
-  const period = 2 * (length - 1);
-  let folded = index % period;
-  if (folded < 0) folded += period;
-  return folded < length ? folded : period - folded;
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { periodicHann, StereoStft } from '../../../../src-main/core/engines/separation/stft.js';
+import { periodicHann } from '../../../../src-main/core/engines/audio/windows.js';
+import { StereoStft } from '../../../../src-main/core/engines/separation/stft.js';
 import { noise, sine } from '../audio-helpers.js';
 
 /** torch.stft(center=True, pad_mode='reflect') of one frame and one bin, straight from the definition. */
