@@ -12,6 +12,7 @@ import type { InstalledModels } from '../pipeline/model-choice.js';
 import { checkLipSyncSegments, requireLipSyncPacks, type LipSyncVideo } from '../pipeline/lipsync-request.js';
 import type { JobRow } from '../queue/job-queue.js';
 import type { RedubCore } from '../redub-core.js';
+import { changeAndRequeue } from './change-and-requeue.js';
 
 type Core = Pick<RedubCore, 'store' | 'cache'>;
 
@@ -30,20 +31,12 @@ export function audioSummaries(core: Core, jobId: string): AudioRefSummary[] {
  * nothing changed), a failed or cancelled one as a retry, a waiting one as it is.
  */
 export async function replaceLipSync(core: Core, job: JobRow, segments: LipSyncSegment[], maxSegments: number, models: () => Promise<InstalledModels>): Promise<JobRow> {
-  if (job.state === 'running') {
-    throw new RedubError('E_JOB_STATE', { message: 'The job is running now; change its lip-sync segments once it has finished (or cancel it first).' });
-  }
-  const video = await jobVideo(core, job);
-  checkLipSyncSegments(segments, video, core.store.lipSync.audio(job.id), maxSegments);
-  if (segments.length > 0) requireLipSyncPacks(await models());
-  const { jobs, lipSync } = core.store;
-  // Checked again here: the job may have started while the video was probed.
-  const current = jobs.require(job.id);
-  if (current.state === 'running') throw new RedubError('E_JOB_STATE', { message: 'The job started running while the segments were checked; send them again once it has finished.' });
-  lipSync.replaceSegments(job.id, segments);
-  if (current.state === 'done') return jobs.requeueDone(job.id);
-  if (current.state === 'failed' || current.state === 'cancelled') return jobs.retry(job.id);
-  return current;
+  const check = async () => {
+    const video = await jobVideo(core, job);
+    checkLipSyncSegments(segments, video, core.store.lipSync.audio(job.id), maxSegments);
+    if (segments.length > 0) requireLipSyncPacks(await models());
+  };
+  return changeAndRequeue(core.store, job, 'its lip-sync segments', check, () => core.store.lipSync.replaceSegments(job.id, segments));
 }
 
 /** Where an added audio file is, bounded by its own folder (so a link cannot lead elsewhere). */

@@ -3,7 +3,6 @@
 // which queues the job again so that only the cues of a speaker whose voice changed are spoken
 // again (every cue's speech is an item keyed by its voice and text).
 import type { SpeakerView, SpeakerVoicesRequest } from '../../shared/cues.js';
-import { RedubError } from '../../shared/errors.js';
 import type { CueRecord } from '../../shared/jobs.js';
 import { readJobOptions, type DubJobOptions } from '../pipeline/dub-options.js';
 import type { InstalledModels } from '../pipeline/model-choice.js';
@@ -11,6 +10,7 @@ import { assignVoices, speakersOf, voiceName } from '../pipeline/speaker-voices.
 import { chooseSpeechEngine, type VoiceCheck } from '../pipeline/speech-choice.js';
 import type { JobRow } from '../queue/job-queue.js';
 import type { RedubCore } from '../redub-core.js';
+import { changeAndRequeue } from './change-and-requeue.js';
 
 type Core = Pick<RedubCore, 'store'>;
 
@@ -32,20 +32,14 @@ export function speakersView(core: Core, job: Pick<JobRow, 'id' | 'options'>, cu
  * its synthesis may be reading them.
  */
 export async function replaceSpeakerVoices(core: Core, job: JobRow, request: SpeakerVoicesRequest, checkVoice: VoiceCheck, models: () => Promise<InstalledModels>): Promise<JobRow> {
-  if (job.state === 'running') {
-    throw new RedubError('E_JOB_STATE', { message: 'The job is running now; change its speakers\' voices once it has finished (or cancel it first).' });
-  }
-  const options = readJobOptions(job.options);
-  const installed = await models();
-  const picks: DubJobOptions['speakerVoices'] = {};
-  for (const [speaker, value] of Object.entries(request.voices)) picks[speaker] = await chooseSpeechEngine(options.language, value, checkVoice, installed);
-  const { jobs, speakerVoices } = core.store;
-  const current = jobs.require(job.id);
-  if (current.state === 'running') throw new RedubError('E_JOB_STATE', { message: 'The job started running while the voices were checked; send them again once it has finished.' });
-  speakerVoices.replace(job.id, picks);
-  if (current.state === 'done') return jobs.requeueDone(job.id);
-  if (current.state === 'failed' || current.state === 'cancelled') return jobs.retry(job.id);
-  return current;
+  const check = async () => {
+    const options = readJobOptions(job.options);
+    const installed = await models();
+    const picks: DubJobOptions['speakerVoices'] = {};
+    for (const [speaker, value] of Object.entries(request.voices)) picks[speaker] = await chooseSpeechEngine(options.language, value, checkVoice, installed);
+    return picks;
+  };
+  return changeAndRequeue(core.store, job, 'its speakers\' voices', check, (picks) => core.store.speakerVoices.replace(job.id, picks));
 }
 
 function currentOptions(core: Core, job: Pick<JobRow, 'id' | 'options'>): DubJobOptions {
