@@ -68,3 +68,21 @@ export function stageWorkerPid(dataDir: string, jobId: string, stage: string): n
     return last ? Number(/worker (\d+)/.exec(last.message)![1]) : null;
   });
 }
+
+/**
+ * Waits for `stage` to run in `dataDir`'s job (and, with `waitForFfmpeg`, for its worker's ffmpeg),
+ * kills that worker with SIGKILL, and checks the worker and its ffmpeg are gone within 2 s.
+ * Returns the job's id.
+ */
+export async function killStageWorker(dataDir: string, stage: string, waitForFfmpeg: boolean): Promise<string> {
+  const jobId = await waitFor(`the ${stage} stage to start`, () => runningStage(dataDir, stage), 120_000, 10);
+  const worker = await waitFor(`the ${stage} worker's pid`, () => stageWorkerPid(dataDir, jobId, stage), 10_000, 10);
+  // For an ffmpeg stage, wait until ffmpeg itself runs: that child is what must not survive.
+  const helpers = waitForFfmpeg ? await waitFor(`${stage}'s ffmpeg`, () => (childProcesses(worker, 'ffmpeg').length > 0 ? childProcesses(worker, 'ffmpeg') : null), 10_000, 5) : childProcesses(worker, 'ffmpeg');
+  process.kill(worker, 'SIGKILL');
+  const killedAt = Date.now();
+  await waitFor('the killed attempt\'s processes to be gone', () => [worker, ...helpers].every((pid) => !isRunning(pid)), 5_000, 20);
+  const tookMs = Date.now() - killedAt;
+  if (tookMs >= 2_000) throw new Error(`The killed ${stage} attempt's processes took ${tookMs} ms to go (at most 2 s).`);
+  return jobId;
+}

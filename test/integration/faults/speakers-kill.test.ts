@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPack } from '../../../src-main/core/models/import.js';
 import { parseJson, runRedub, sampleDubArguments, startRedub, type DubInputs, type DubJson } from '../../helpers/cli.js';
-import { childProcesses, isRunning, runningStage, stageWorkerPid, waitFor, withStore, workerProcesses } from '../../helpers/job-watch.js';
+import { killStageWorker, withStore, workerProcesses } from '../../helpers/job-watch.js';
 import { generateSpokenVideo, sampleLines } from '../../fixtures/spoken-video.js';
 import { writeTinyAudioPacks } from '../../fixtures/models/tiny-packs.js';
 
@@ -53,13 +53,7 @@ describe('kill -9 of a worker mid-separation and mid-diarization', { timeout: 30
     const dataDir = path.join(root, `data-${stage}`);
     await installPacks(dataDir);
     const run = startRedub(dubArguments(dataDir, path.join(root, `out-${stage}`)));
-    const jobId = await waitFor(`the ${stage} stage to start`, () => runningStage(dataDir, stage), 120_000, 10);
-    const worker = await waitFor(`the ${stage} worker's pid`, () => stageWorkerPid(dataDir, jobId, stage), 10_000, 10);
-    const helpers = childProcesses(worker, 'ffmpeg');
-    process.kill(worker, 'SIGKILL');
-    const killedAt = Date.now();
-    await waitFor('the killed attempt\'s processes to be gone', () => [worker, ...helpers].every((pid) => !isRunning(pid)), 5_000, 20);
-    expect(Date.now() - killedAt).toBeLessThan(2_000);
+    const jobId = await killStageWorker(dataDir, stage, false);
 
     const result = await run.done;
     expect(result.code, result.stderr).toBe(0);

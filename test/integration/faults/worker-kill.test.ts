@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson, runRedub, sampleDubArguments, startRedub, type DubInputs, type DubJson } from '../../helpers/cli.js';
-import { childProcesses, isRunning, runningStage, stageWorkerPid, waitFor, withStore, workerProcesses } from '../../helpers/job-watch.js';
+import { killStageWorker, withStore, workerProcesses } from '../../helpers/job-watch.js';
 import { decodedAudio, rmsDifference, videoPacketDigests } from '../../helpers/media-compare.js';
 import { generateSpokenVideo, sampleLines } from '../../fixtures/spoken-video.js';
 
@@ -45,14 +45,7 @@ describe('kill -9 of a worker mid-stage', { timeout: 300_000 }, () => {
     const dataDir = path.join(root, `data-${stage}`);
     const outDir = path.join(root, `out-${stage}`);
     const run = startRedub(sampleDubArguments(dataDir, outDir, inputs));
-    const jobId = await waitFor(`the ${stage} stage to start`, () => runningStage(dataDir, stage), 120_000, 10);
-    const worker = await waitFor(`the ${stage} worker's pid`, () => stageWorkerPid(dataDir, jobId, stage), 10_000, 10);
-    // For an ffmpeg stage, wait until ffmpeg itself runs: that child is what must not survive.
-    const helpers = ffmpegStages.has(stage) ? await waitFor(`${stage}'s ffmpeg`, () => (childProcesses(worker, 'ffmpeg').length > 0 ? childProcesses(worker, 'ffmpeg') : null), 10_000, 5) : [];
-    process.kill(worker, 'SIGKILL');
-    const killedAt = Date.now();
-    await waitFor('the killed attempt\'s processes to be gone', () => [worker, ...helpers].every((pid) => !isRunning(pid)), 5_000, 20);
-    expect(Date.now() - killedAt).toBeLessThan(2_000);
+    const jobId = await killStageWorker(dataDir, stage, ffmpegStages.has(stage));
 
     const result = await run.done;
     expect(result.code, result.stderr).toBe(0);
