@@ -92,7 +92,7 @@ export function speakerVoiceRequests(voices: Record<string, string>): { language
     }
     const language = normalizeLanguage(key.slice(0, colon));
     const speaker = key.slice(colon + 1).trim();
-    if (speaker === '') throw usage(`--voice ${key}=… needs a speaker after the ":", for example ${language}:SPEAKER_1=espeak:${language}+f3.`);
+    if (speaker === '') throw usage(`--voice ${key}=… needs a speaker after the ":", for example ${language}:SPEAKER_1=espeak:${language}+m3.`);
     if (!value) throw usage(`--voice ${key}= needs a voice after the "=".`);
     (speakers[language] ??= {})[speaker] = value;
   }

@@ -88,6 +88,6 @@ export const separateStage = declareStage<SeparateParams, SeparateResult>({
     return [...wavProblems(path.join(directory, result.vocalsFile), expected), ...wavProblems(path.join(directory, result.backgroundFile), expected)];
   },
   recorded(output, context) {
-    context.log('info', `The dub lies over the background ${output.result.packId} separated from the original voices (no ducking).`);
+    context.log('info', `The dub lies over the background that ${output.result.packId} separated from the original voices (no ducking).`);
   },
 });

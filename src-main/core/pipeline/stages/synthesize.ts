@@ -148,9 +148,10 @@ export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>(
       context.reportProgress((position + 1) / params.cues.length);
       await letHeartbeatsThrough();
     }
-    const voice = (await speaker(undefined)).voice;
-    const others = [...speakers.entries()].filter(([name]) => name !== undefined).map(([, loaded]) => loaded.voice);
-    context.log('info', `Synthesized ${synthesizedCount} of ${cues.length} cues with voice ${[voice, ...others].join(', ')}; the rest were already cached.`);
+    // The job's own voice is loaded only when some cue speaks with it (or there is no cue at all).
+    const used = [...speakers.values()].map((loaded) => loaded.voice);
+    const voice = speakers.get(undefined)?.voice ?? used[0] ?? (await speaker(undefined)).voice;
+    context.log('info', `Synthesized ${synthesizedCount} of ${cues.length} cues with voice${used.length > 1 ? 's' : ''} ${(used.length > 0 ? used : [voice]).join(', ')}; the rest were already cached.`);
     return { voice, cues, synthesizedCount };
   },
   check: (_params, _directory, result) => itemProblems(result.cues),
