@@ -114,7 +114,8 @@ export function applyCueEdits(
         const fraction = (edit.atMs - cue.startMs) / (cue.endMs - cue.startMs);
         const [firstTarget, secondTarget] = splitText(cue.targetText, fraction);
         const [firstSource, secondSource] = splitText(cue.sourceText, fraction);
-        const second = { id: `u${current.nextId}`, startMs: edit.atMs, endMs: cue.endMs, sourceText: secondSource, targetText: secondTarget };
+        // Both halves are said by whoever said the cue.
+        const second = { id: `u${current.nextId}`, startMs: edit.atMs, endMs: cue.endMs, sourceText: secondSource, targetText: secondTarget, ...(cue.speaker ? { speaker: cue.speaker } : {}) };
         check({ ...cue, endMs: edit.atMs, targetText: firstTarget }, media, (rule) => fail(rule, index));
         check(second, media, (rule) => fail(rule, index));
         change(current, cue.id, { endMs: edit.atMs, targetText: firstTarget, sourceText: firstSource });

@@ -13,6 +13,8 @@ export const engineRevisions = {
   espeak: 1,
   piper: 1,
   lipsync: 1,
+  'mdx-net': 1,
+  diarization: 1,
 } as const;
 
 export type EngineImplementation = keyof typeof engineRevisions;

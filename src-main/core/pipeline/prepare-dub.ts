@@ -138,7 +138,8 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
       diarization,
       speakerVoices: picked,
       // Speakers come from the speaker packs or from the subtitles' actors: either may name several.
-      voicePool: await buildVoicePool(language, speech, models, checkVoice),
+      // One speaker asked for: every line in one voice (bar the voices a person picks).
+      voicePool: request.speakers === 1 ? [] : await buildVoicePool(language, speech, models, checkVoice),
       stems: request.stems ?? false,
     });
   }

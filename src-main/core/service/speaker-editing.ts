@@ -6,7 +6,7 @@ import type { SpeakerView, SpeakerVoicesRequest } from '../../shared/cues.js';
 import type { CueRecord } from '../../shared/jobs.js';
 import { readJobOptions, type DubJobOptions } from '../pipeline/dub-options.js';
 import type { InstalledModels } from '../pipeline/model-choice.js';
-import { assignVoices, speakersOf, voiceName } from '../pipeline/speaker-voices.js';
+import { assignVoices, speakersOf, voiceName, withInstalledPool } from '../pipeline/speaker-voices.js';
 import { chooseSpeechEngine, type VoiceCheck } from '../pipeline/speech-choice.js';
 import type { JobRow } from '../queue/job-queue.js';
 import type { RedubCore } from '../redub-core.js';
@@ -19,7 +19,7 @@ export function speakersView(core: Core, job: Pick<JobRow, 'id' | 'options'>, cu
   const options = currentOptions(core, job);
   const counts = new Map<string, number>();
   for (const cue of cues) if (cue.speaker) counts.set(cue.speaker, (counts.get(cue.speaker) ?? 0) + 1);
-  const speakers = [...assignVoices(speakersOf(cues), options)].map(([id, choice]) => ({
+  const speakers = [...assignVoices(speakersOf(cues), withInstalledPool(options))].map(([id, choice]) => ({
     id, voice: voiceName(choice, options.language), picked: id in options.speakerVoices, cues: counts.get(id) ?? 0,
   }));
   const pool = options.voicePool.length > 0 ? options.voicePool : [options.speech];

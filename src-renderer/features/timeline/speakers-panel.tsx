@@ -58,7 +58,7 @@ export function SpeakersPanel({ jobId, speakers, voiceChoices, colours, renderin
       <h3 className="speakers-panel__title" id="speakers-title">
         Speakers
       </h3>
-      <p className="muted speakers-panel__note">A speaker left on its default voice takes the next of the job’s voices that nobody has picked.</p>
+      <p className="muted speakers-panel__note">A speaker left on its default voice keeps the voice in its own place in the job’s list (SPEAKER_2 the second), whatever the others pick.</p>
       {rendering ? (
         <p className="muted speakers-panel__note" id="speakers-busy" data-testid="speakers-busy">
           The job is rendering: its voices can be changed once it is done.

@@ -136,5 +136,8 @@ describe('cue layer', () => {
     const added = applyCueEdits(voiced, emptyLayer, [{ op: 'insert', startMs: 7000, endMs: 8000, targetText: 'Hola' }, { op: 'update', index: 3, speaker: 'Cleo' }], media);
     expect(added.cues[3]!.speaker).toBe('Cleo');
     expect(applyCueEdits(voiced, added.layer, [{ op: 'update', index: 3, speaker: null }], media).cues[3]).not.toHaveProperty('speaker');
+    // Both halves of a split cue are said by whoever said it.
+    const split = applyCueEdits(voiced, emptyLayer, [{ op: 'split', index: 1, atMs: 3000 }], media);
+    expect(split.cues.slice(1, 3).map((cue) => cue.speaker)).toEqual(['Ann', 'Ann']);
   });
 });

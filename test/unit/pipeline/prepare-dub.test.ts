@@ -347,7 +347,19 @@ describe('prepareDubJobs: the speech engine', () => {
     expect((await expectRejectedWith({ ...base, speakers: 2 }, 'E_MODEL_MISSING')).action).toMatch(/redub models install/);
     await expectRejectedWith({ ...base, speakers: 0 }, 'E_USAGE');
     const [job] = await prepareDubJobs({ ...base, speakers: 1 }, acceptAnyVoice);
-    expect(job).toMatchObject({ separation: null, diarization: null, stems: false });
+    // One speaker: one voice for every line, the subtitles' actors notwithstanding.
+    expect(job).toMatchObject({ separation: null, diarization: null, stems: false, voicePool: [] });
+  });
+
+  it('builds the default eSpeak variants on the voice eSpeak NG knows, not on the language tag', async () => {
+    const files = await makeFiles();
+    const [chinese] = await prepareDubJobs({ input: files.video, to: ['zh'], translations: { zh: files.es } }, acceptAnyVoice);
+    expect(chinese!.voicePool.slice(1, 3).map((choice) => choice.voice)).toEqual(['cmn+f4', 'cmn+m3']);
+    const [mexican] = await prepareDubJobs({ input: files.video, to: ['es-mx'], translations: { 'es-mx': files.es } }, acceptAnyVoice);
+    expect(mexican!.voicePool[1]!.voice).toBe('es-419+f4');
+    // A job already speaking with a variant does not get it twice.
+    const [varied] = await prepareDubJobs({ input: files.video, to: ['es'], translations: { es: files.es }, voices: { es: 'espeak:es+f4' } }, acceptAnyVoice);
+    expect(varied!.voicePool.map((choice) => choice.voice).filter((voice) => voice === 'es+f4')).toHaveLength(1);
   });
 
   it('also takes a pack for the base language when the target names a region', async () => {

@@ -25,10 +25,17 @@ describe('speaker voices', () => {
     });
   });
 
-  it('keeps a person\'s pick, and no one else gets the voice picked for another', () => {
-    expect(names(assignVoices(['SPEAKER_1', 'SPEAKER_2', 'SPEAKER_3'], job({ SPEAKER_2: piper })))).toEqual({
-      SPEAKER_1: 'espeak:es+f3', SPEAKER_2: 'piper:piper-es-es-davefx-medium', SPEAKER_3: 'espeak:es+m3',
-    });
+  it('keeps a person\'s pick, and a pick never moves another speaker\'s voice', () => {
+    const before = names(assignVoices(['SPEAKER_1', 'SPEAKER_2', 'SPEAKER_3'], job()));
+    expect(names(assignVoices(['SPEAKER_1', 'SPEAKER_2', 'SPEAKER_3'], job({ SPEAKER_1: espeak('es+m7') })))).toEqual({ ...before, SPEAKER_1: 'espeak:es+m7' });
+    expect(names(assignVoices(['SPEAKER_1', 'SPEAKER_2', 'SPEAKER_3'], job({ SPEAKER_2: piper })))).toEqual({ ...before, SPEAKER_2: 'piper:piper-es-es-davefx-medium' });
+  });
+
+  it('gives a speaker the slot of its number whoever else speaks, and names the slots after the numbers', () => {
+    // SPEAKER_2 alone (the first speaker's lines all moved to it) keeps its voice.
+    expect(names(assignVoices(['SPEAKER_2'], job()))).toEqual({ SPEAKER_2: 'espeak:es+f3' });
+    expect(names(assignVoices(['Ann', 'Bob', 'SPEAKER_1'], job()))).toEqual({ SPEAKER_1: 'piper:piper-es-es-davefx-medium', Ann: 'espeak:es+f3', Bob: 'espeak:es+m3' });
+    expect(names(assignVoices(['Ann', 'Bob'], job()))).toEqual({ Ann: 'piper:piper-es-es-davefx-medium', Bob: 'espeak:es+f3' });
   });
 
   it('speaks every speaker with the job\'s voice when the job has no pool (an older job)', () => {

@@ -45,7 +45,8 @@ export function clusterEmbeddings(embeddings: readonly Float32Array[], options: 
       weights[base + label] = weights[base + label]! + 1;
     });
   }
-  const centroidLabels = centroids.length <= blockSize
+  // Blocks that merged nothing leave as many centroids as embeddings: cluster them in one go rather than recurse for ever.
+  const centroidLabels = centroids.length <= blockSize || centroids.length >= embeddings.length
     ? agglomerate(centroids.map((centroid) => unit(centroid)), weights, threshold, options.speakerCount)
     : clusterEmbeddings(centroids.map((centroid) => Float32Array.from(centroid)), options);
   return firstAppearanceOrder(labels.map((label) => centroidLabels[label]!));

@@ -19,12 +19,13 @@ import { SegmentationModel } from './segmentation-model.js';
 import { soloRuns, windowStarts } from './segmentation-windows.js';
 import { TurnBuilder, type SpeakerTurn } from './speaker-turns.js';
 import { WindowFeatures } from './window-features.js';
+import { engineRevisions } from '../revisions.js';
 
 export { embeddingParameters, segmentationParameters, type EmbeddingParameters, type SegmentationParameters } from './pack-parameters.js';
 export { speakerDuring, type SpeakerTurn } from './speaker-turns.js';
 
 /** Bump when the diarization's output for the same audio and models changes. */
-export const diarizationRevision = 1;
+export const diarizationRevision = engineRevisions.diarization;
 /** A local speaker with fewer solo frames in a window than this is not embedded (sherpa-onnx: 10, 0.17 s). */
 export const minEmbeddedFrames = 10;
 

@@ -16,7 +16,7 @@ import { WavWriter } from '../../media/wav-writer.js';
 import {
   createSessionWithFallback, runWithFallback, shortReason, type ExecutionPreference, type ExecutionProviderName, type SessionHolder,
 } from '../../models/execution-providers.js';
-import { packageVersion } from '../revisions.js';
+import { engineRevisions, packageVersion } from '../revisions.js';
 import { mdxNetChunkCount, mdxNetChunking, type MdxNetChunking, type MdxNetParameters } from './mdx-net-parameters.js';
 import type { SeparateOptions, SourceSeparator, StemPaths } from './source-separator.js';
 import { StereoStft } from './stft.js';
@@ -24,7 +24,7 @@ import { StereoStft } from './stft.js';
 export { mdxNetParameters, type MdxNetParameters } from './mdx-net-parameters.js';
 
 /** Bump when the stems for the same model and input change (chunking, windowing, bin handling). */
-export const mdxNetRevision = 1;
+export const mdxNetRevision = engineRevisions['mdx-net'];
 
 /** The only audio the engine takes; the stage converts anything else first. */
 export const mdxNetSampleRate = 44_100;

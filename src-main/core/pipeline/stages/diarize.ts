@@ -9,6 +9,7 @@ import { wavSampleReader } from '../../media/wav-chunks.js';
 import type { DubJobOptions } from '../dub-options.js';
 import { letHeartbeatsThrough } from '../heartbeats.js';
 import { fileState } from '../model-state.js';
+import { engineRevisions } from '../../engines/revisions.js';
 import { declareStage, placementFor } from '../stage.js';
 import { extractStage } from './extract.js';
 import { providerIsNeutral } from './vad.js';
@@ -36,7 +37,7 @@ export const diarizeStage = declareStage<DiarizeParams, DiarizeResult>({
     return { analysisPath: extract.file(extract.result.analysisFile), packs: options.diarization, executionProvider: options.executionProvider };
   },
   outputNeutral: { executionProvider: providerIsNeutral },
-  keyExtras: (params) => ({ segmentation: fileState(params.packs.segmentation.modelPath), embedding: fileState(params.packs.embedding.modelPath) }),
+  keyExtras: (params) => ({ engine: engineRevisions.diarization, segmentation: fileState(params.packs.segmentation.modelPath), embedding: fileState(params.packs.embedding.modelPath) }),
   placement: () => placementFor(true, 'diarization'),
   // A window's two models run for well under a second; the engine yields between windows.
   quietMs: () => 60_000,

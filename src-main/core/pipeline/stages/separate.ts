@@ -11,6 +11,7 @@ import { readWavLayout } from '../../media/wav.js';
 import type { PackModel } from '../dub-options.js';
 import { letHeartbeatsThrough } from '../heartbeats.js';
 import { fileState } from '../model-state.js';
+import { engineRevisions } from '../../engines/revisions.js';
 import { layoutOrProblem, lengthMs, wavProblems } from '../output-checks.js';
 import { declareStage, placementFor } from '../stage.js';
 import { extractStage } from './extract.js';
@@ -43,7 +44,7 @@ export const separateStage = declareStage<SeparateParams, SeparateResult>({
     return { originalPath: extract.file(extract.result.mixFile), model: options.separation, executionProvider: options.executionProvider };
   },
   outputNeutral: { executionProvider: providerIsNeutral },
-  keyExtras: (params) => ({ model: fileState(params.model.modelPath) }),
+  keyExtras: (params) => ({ engine: engineRevisions['mdx-net'], model: fileState(params.model.modelPath) }),
   placement: () => placementFor(true, 'separation'),
   // One chunk of a real model on a slow CPU runs for seconds; the engine lets heartbeats through between chunks.
   quietMs: () => 120_000,

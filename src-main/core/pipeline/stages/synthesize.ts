@@ -18,7 +18,7 @@ import { itemProblems } from '../output-checks.js';
 import { declareStage, placementFor, type StageContext } from '../stage.js';
 import { editStage } from './edit.js';
 import { providerIsNeutral } from './vad.js';
-import { assignVoices, speakersOf, voiceName } from '../speaker-voices.js';
+import { assignVoices, speakersOf, voiceName, withInstalledPool } from '../speaker-voices.js';
 
 /** A neural voice's model file (its `.onnx.json` beside it), inside an installed pack. */
 export interface VoiceModel {
@@ -89,7 +89,7 @@ export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>(
     const own = voiceName(speech, options.language);
     const voices: Record<string, SpeakingVoice> = {};
     const voiceOf = new Map<string, string>();
-    for (const [speaker, choice] of assignVoices(speakersOf(cues), options)) {
+    for (const [speaker, choice] of assignVoices(speakersOf(cues), withInstalledPool(options))) {
       const name = voiceName(choice, options.language);
       if (name === own) continue;
       voices[name] = { voice: choice.voice, model: voiceModelOf(choice) };
@@ -161,7 +161,7 @@ export const synthesizeStage = declareStage<SynthesizeParams, SynthesizeResult>(
     context.log('info', speech.modelPath ? `Speech engine: Piper, voice ${speech.voice} (pack ${speech.packId ?? speech.packDir ?? '?'}).` : `Speech engine: eSpeak NG, voice ${speech.voice ?? `the ${context.options.language} default`}.`);
     const speakers = speakersOf(context.output(editStage)?.result.cues ?? []);
     if (speakers.length > 0) {
-      const voices = [...assignVoices(speakers, context.options)].map(([speaker, choice]) => `${speaker}: ${voiceName(choice, context.options.language)}`);
+      const voices = [...assignVoices(speakers, withInstalledPool(context.options))].map(([speaker, choice]) => `${speaker}: ${voiceName(choice, context.options.language)}`);
       context.log('info', `Voices by speaker: ${voices.join(', ')}.`);
     }
   },

@@ -65,8 +65,7 @@ export function loadTranslator(engines: EngineCache, pack: TranslatePack, prefer
 export const translateStage = declareStage<TranslateParams, TranslateResult>({
   name: 'translate',
   // 4: overlapping cues kept and paired one to one, lines kept apart, warnings.
-  // 5: cues keep the speaker their subtitle line names.
-  version: 5,
+  version: 4,
   weight: { plain: 3, neural: 10 },
   consumes: [transcribeStage],
   plan({ options, output }) {
@@ -92,7 +91,13 @@ export const translateStage = declareStage<TranslateParams, TranslateResult>({
     'translators[].packDir': packDirIsNeutral,
     executionProvider: providerIsNeutral,
   },
-  keyExtras: (params) => (params.engine === 'machine' ? { engine: engineRevisions.seq2seq, packs: params.translators.map((choice) => packState(choice.packDir)) } : null),
+  // Cues keep the speaker their subtitle line names since speakers came: keyed anew where a line
+  // could name one (an imported file; a machine translation of lines that do), so a transcript's
+  // machine translation, which never names a speaker, keeps its key and is not translated again.
+  keyExtras: (params) => {
+    const speakers = params.engine === 'import' || (params.sourceCues ?? []).some((cue) => cue.speaker) ? { speakers: 1 } : {};
+    return params.engine === 'machine' ? { engine: engineRevisions.seq2seq, packs: params.translators.map((choice) => packState(choice.packDir)), ...speakers } : speakers;
+  },
   placement: (params) => placementFor(params.engine === 'machine' ? params.translators : null, 'mt'),
   async run(params, context) {
     if (params.engine === 'import') {

@@ -60,4 +60,10 @@ describe('clusterEmbeddings', () => {
   it('gives nothing for nothing', () => {
     expect(clusterEmbeddings([])).toEqual([]);
   });
+
+  it('ends when no block merges anything (voices all unlike each other), instead of recursing for ever', () => {
+    const embeddings = Array.from({ length: 24 }, (_, index) => Float32Array.from({ length: 24 }, (_, dim) => (dim === index ? 1 : 0)));
+    const labels = clusterEmbeddings(embeddings, { blockSize: 4, threshold: 0.01 });
+    expect(new Set(labels).size).toBe(24);
+  });
 });
