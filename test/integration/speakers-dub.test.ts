@@ -127,6 +127,12 @@ describe('speakers and separation, end to end', { timeout: 600_000 }, () => {
     expect(await lastSynthesis(id)).toMatch(/^Synthesized 1 of 6 cues/);
     const rendered = (await api.call<CuesView>('GET', `/jobs/${id}/cues`)).json;
     expect(rendered.cues[0]).toMatchObject({ speaker: 'SPEAKER_2', stale: false });
+    // Cleared again: the cue reads as not rendered (and nobody's) until the render gives it back to SPEAKER_1.
+    const cleared = await api.call<CuesView>('PATCH', `/jobs/${id}/cues`, { revision: rendered.revision, edits: [{ op: 'update', id: rendered.cues[0]!.id, speaker: null }] });
+    expect(cleared.json.cues[0]).toMatchObject({ speaker: null, stale: true });
+    expect((await api.call('POST', `/jobs/${id}/render`)).status).toBe(202);
+    await api.done(id);
+    expect((await api.call<CuesView>('GET', `/jobs/${id}/cues`)).json.cues[0]).toMatchObject({ speaker: 'SPEAKER_1', stale: false });
     // The speakers keep their order (and so their default voices) whoever speaks first.
     expect(rendered.speakers!.map((speaker) => [speaker.id, speaker.cues])).toEqual([['SPEAKER_1', 2], ['SPEAKER_2', 4]]);
   });

@@ -19,7 +19,7 @@ export function cuesView(store: CueStore, cache: ArtifactCache, jobId: string): 
   const base = requireBase(store, jobId);
   const { revision, layer } = store.cueLayers.current(jobId);
   const media = jobMedia(store, cache, jobId, base);
-  return { revision, ...renderState(store, cache, jobId), ...media, cues: viewOf(layeredCues(base, layer), store.cues.list(jobId)) };
+  return { revision, ...renderState(store, cache, jobId), ...media, cues: viewOf(layeredCues(base, layer), store.cues.list(jobId), renderedPicks(store, jobId)) };
 }
 
 /** Applies the edits if `revision` is still the current one: E_CUES_CHANGED when it is not. */
@@ -32,7 +32,7 @@ export function editCues(store: CueStore, cache: ArtifactCache, jobId: string, r
   // Another writer may have stored a revision between the read above and now: the swap says so.
   const stored = store.cueLayers.commit(jobId, revision, outcome.layer);
   if (stored === null) throw changed(request.revision, store.cueLayers.current(jobId).revision);
-  return { revision: stored, ...renderState(store, cache, jobId), ...media, cues: viewOf(outcome.cues, store.cues.list(jobId)) };
+  return { revision: stored, ...renderState(store, cache, jobId), ...media, cues: viewOf(outcome.cues, store.cues.list(jobId), renderedPicks(store, jobId)) };
 }
 
 /** What the dub was rendered from, and which mix and dub peaks are there now: their artifact keys
@@ -58,7 +58,18 @@ export function waveformView(store: CueStore, cache: ArtifactCache, jobId: strin
   return { ...query, peaks: Array.from(peaks) };
 }
 
-function viewOf(cues: readonly LayeredCue[], rendered: readonly CueRecord[]): CueView[] {
+/**
+ * The cues a person had given a speaker when the dub was last rendered (by id): a pick cleared
+ * since then leaves a cue whose rendered speaker is the person's, not the one it will get.
+ */
+function renderedPicks(store: CueStore, jobId: string): Set<string> {
+  const revision = store.jobs.renderedCueRevision(jobId);
+  const layer = revision === null ? null : store.cueLayers.at(jobId, revision);
+  if (!layer) return new Set();
+  return new Set([...Object.entries(layer.overrides).filter(([, override]) => override.speaker !== undefined).map(([id]) => id), ...layer.added.filter((cue) => cue.speaker !== undefined).map((cue) => cue.id)]);
+}
+
+function viewOf(cues: readonly LayeredCue[], rendered: readonly CueRecord[], picked: ReadonlySet<string>): CueView[] {
   // Cues rendered before edits existed carry no id: they were the base, in order.
   const byId = new Map(rendered.map((cue) => [cue.id ?? baseId(cue.index), cue]));
   let reach = -Infinity;
@@ -73,16 +84,18 @@ function viewOf(cues: readonly LayeredCue[], rendered: readonly CueRecord[]): Cu
   });
   return cues.map((cue, index) => {
     const spoken = byId.get(cue.id);
-    // A speaker a person set that the dub does not speak with yet needs a render too.
+    // A speaker a person set, or cleared, that the dub does not speak with yet needs a render too;
+    // a cleared one shows as nobody until the render says who the subtitles or the voices name.
+    const cleared = cue.speaker === undefined && picked.has(cue.id);
     const stale = !spoken || spoken.startMs !== cue.startMs || spoken.endMs !== cue.endMs || spoken.sourceText !== cue.sourceText || (!cue.sourceOnly && spoken.targetText !== cue.targetText)
-      || (cue.speaker !== undefined && (spoken.speaker ?? undefined) !== cue.speaker);
+      || (cue.speaker !== undefined && (spoken.speaker ?? undefined) !== cue.speaker) || cleared;
     return {
       index, id: cue.id, startMs: cue.startMs, endMs: cue.endMs, sourceText: cue.sourceText,
       // A source line being translated again reads as the dub says it until then.
       targetText: cue.sourceOnly && spoken ? spoken.targetText : cue.targetText,
       speedFactor: stale ? null : spoken.speedFactor, placedStartMs: stale ? null : spoken.placedStartMs, placedEndMs: stale ? null : spoken.placedEndMs,
       flag: stale ? null : spoken.flag, edited: cue.edited, stale, overlaps: overlapping.has(index),
-      speaker: cue.speaker ?? spoken?.speaker ?? null,
+      speaker: cue.speaker ?? (cleared ? null : spoken?.speaker ?? null),
     };
   });
 }
