@@ -3,7 +3,7 @@
 // whole file: an hour at 16 kHz would be a 115 MB buffer plus a 230 MB Float32Array.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { RedubError } from '../../shared/errors.js';
-import { readWavLayout, type WavLayout } from './wav.js';
+import { pcm16Frames, readWavLayout, type WavLayout } from './wav.js';
 
 /** 16 s at 16 kHz: 1 MB of floats, and few enough reads that the file is read at disk speed. */
 export const defaultChunkFrames = 1 << 18;
@@ -20,7 +20,7 @@ export interface SampleReader {
 /** Reads an analysis WAV's first channel on demand; each read opens the file, so none is left open. */
 export function wavSampleReader(filePath: string): SampleReader {
   const layout = pcm16Layout(filePath);
-  const length = frameCount(layout);
+  const length = pcm16Frames(layout);
   return {
     sampleRate: layout.sampleRate,
     length,
@@ -44,7 +44,7 @@ export function wavSampleReader(filePath: string): SampleReader {
  */
 export function wavSampleChunks(filePath: string, chunkFrames = defaultChunkFrames): { totalSamples: number; chunks: Iterable<Float32Array> } {
   const layout = pcm16Layout(filePath);
-  const totalSamples = frameCount(layout);
+  const totalSamples = pcm16Frames(layout);
   return { totalSamples, chunks: chunksOf(filePath, layout, totalSamples, Math.max(1, Math.floor(chunkFrames))) };
 }
 
@@ -86,10 +86,6 @@ function pcm16Layout(filePath: string): WavLayout {
   const layout = readWavLayout(filePath);
   if (layout.format !== 'int16') throw new RedubError('E_INTERNAL', { details: [`${filePath} is not 16-bit PCM; the analysis audio Redub extracts always is.`] });
   return layout;
-}
-
-function frameCount(layout: WavLayout): number {
-  return Math.floor(layout.dataBytes / (2 * layout.channelCount));
 }
 
 function clip(frame: number, length: number): number {

@@ -21,6 +21,11 @@ export interface WavLayout {
   dataBytes: number;
 }
 
+/** Frames (one sample of every channel) in a 16-bit PCM WAV's data. */
+export function pcm16Frames(layout: Pick<WavLayout, 'dataBytes' | 'channelCount'>): number {
+  return Math.floor(layout.dataBytes / (2 * layout.channelCount));
+}
+
 const formatPcm = 1;
 const formatFloat = 3;
 const formatExtensible = 0xfffe;

@@ -8,7 +8,7 @@
 import { msToSamples } from '../../shared/time.js';
 import { mixDub, type DubCue } from '../engines/mix/mix-dub.js';
 import { readWavFrames } from '../media/wav-frames.js';
-import { readWav, readWavLayout } from '../media/wav.js';
+import { pcm16Frames, readWav, readWavLayout } from '../media/wav.js';
 
 export interface MixCue {
   file: string | null;
@@ -46,7 +46,7 @@ export class MixRenderer {
     const layout = readWavLayout(originalPath);
     this.sampleRate = layout.sampleRate;
     this.channelCount = layout.channelCount;
-    this.frames = Math.floor(layout.dataBytes / (2 * layout.channelCount));
+    this.frames = pcm16Frames(layout);
     this.cues = cues.filter((cue): cue is MixCue & { file: string } => cue.file !== null);
   }
 

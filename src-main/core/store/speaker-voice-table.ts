@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import { speechChoiceSchema, type SpeechChoice } from '../pipeline/dub-options.js';
 import type { Database } from './database.js';
 import { forJob } from './foreign-keys.js';
+import { parseJsonColumn } from './json-columns.js';
 
 export class SpeakerVoiceTable {
   private readonly select: Statement<[string], { speaker: string; choice_json: string }>;
@@ -28,17 +29,9 @@ export class SpeakerVoiceTable {
   voices(jobId: string): Record<string, SpeechChoice> {
     const voices: Record<string, SpeechChoice> = {};
     for (const row of this.select.all(jobId)) {
-      const parsed = speechChoiceSchema.safeParse(safeJson(row.choice_json));
+      const parsed = speechChoiceSchema.safeParse(parseJsonColumn(row.choice_json, null));
       if (parsed.success) voices[row.speaker] = parsed.data;
     }
     return voices;
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }

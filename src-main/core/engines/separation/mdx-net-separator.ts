@@ -10,7 +10,7 @@ import { existsSync, lstatSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { RedubError } from '../../../shared/errors.js';
-import { readWavLayout } from '../../media/wav.js';
+import { pcm16Frames, readWavLayout } from '../../media/wav.js';
 import { readWavFrames } from '../../media/wav-frames.js';
 import { WavWriter } from '../../media/wav-writer.js';
 import {
@@ -241,7 +241,7 @@ function inputFrames(inputWav: string): number {
       details: [`${inputWav} is ${layout.format}, ${layout.channelCount} channel(s) at ${layout.sampleRate} Hz.`],
     });
   }
-  return Math.floor(layout.dataBytes / (2 * mdxNetChannels));
+  return pcm16Frames(layout);
 }
 
 /** Track samples [start, start + left.length) into `left`/`right`, zeros where they fall outside the track. */

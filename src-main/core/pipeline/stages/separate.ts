@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecutionPreference } from '../../../shared/contract.js';
 import { runFfmpeg } from '../../media/run-ffmpeg.js';
-import { readWavLayout } from '../../media/wav.js';
+import { pcm16Frames, readWavLayout } from '../../media/wav.js';
 import type { PackModel } from '../dub-options.js';
 import { letHeartbeatsThrough } from '../heartbeats.js';
 import { fileState } from '../model-state.js';
@@ -60,7 +60,7 @@ export const separateStage = declareStage<SeparateParams, SeparateResult>({
     );
     context.useExecutionProvider(separator.executionProvider);
     const original = readWavLayout(params.originalPath);
-    const frames = Math.floor(original.dataBytes / (2 * original.channelCount));
+    const frames = pcm16Frames(original);
     const outDir = context.task.outDir;
     const model = { input: path.join(outDir, 'model-input.wav'), vocals: path.join(outDir, 'model-vocals.wav'), background: path.join(outDir, 'model-background.wav') };
     const durationMs = Math.round((frames * 1000) / original.sampleRate);
