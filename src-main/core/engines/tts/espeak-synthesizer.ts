@@ -2,7 +2,7 @@
 // A stage worker runs the engine in a thread of its own (runEspeakInThread), elsewhere it runs in
 // the caller's thread; the speech is the same either way.
 
-import type { EspeakVoice } from '@echogarden/espeak-ng-emscripten';
+import type { EspeakVoice } from './espeak-voice-table.js';
 import { RedubError } from '../../../shared/errors.js';
 import { engineRevisions, packageVersion } from '../revisions.js';
 import { trimSilence } from '../audio/trim-silence.js';
@@ -85,7 +85,7 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
     }
     let result: { code: number; ipa: string };
     try {
-      result = await (await this.liveEngine()).phonemize(identifier, escapeMarkup(text));
+      result = await (await this.liveEngine()).phonemize(identifier, text);
     } catch (error) {
       throw new RedubError('E_SYNTHESIS_FAILED', {
         details: [`eSpeak NG could not phonemize: "${text.slice(0, 80)}"`, error instanceof Error ? error.message : String(error)],
@@ -112,7 +112,7 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
     try {
       samples = await (await this.liveEngine()).speak({
         identifier,
-        text: escapeMarkup(text),
+        text,
         wordsPerMinute: Math.round(Math.min(maxWordsPerMinute, Math.max(minWordsPerMinute, normalWordsPerMinute * rate))),
         pitch: normalPitch,
       });
@@ -155,12 +155,7 @@ async function startEngine(): Promise<EspeakEngine> {
   }
 }
 
-/** eSpeak may read its input as SSML, so markup characters are escaped to be spoken, not parsed. */
-function escapeMarkup(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
-/** What eSpeak NG's speech depends on: Redub's use of it and the WASM build's version. */
+/** What eSpeak NG's speech depends on: Redub's use of it and the WebAssembly build's version. */
 export function espeakVersion(): string {
-  return `${engineRevisions.espeak}+espeak-ng-emscripten-${packageVersion('@echogarden/espeak-ng-emscripten')}`;
+  return `${engineRevisions.espeak}+espeak-ng-${packageVersion('espeak-ng')}`;
 }

@@ -4,7 +4,7 @@
 // fails its stage instead of hanging a worker that still sends heartbeats; the next call starts
 // a fresh thread.
 import { Worker } from 'node:worker_threads';
-import type { EspeakVoice } from '@echogarden/espeak-ng-emscripten';
+import type { EspeakVoice } from './espeak-voice-table.js';
 import type { EspeakEngine, SpeakRequest } from './espeak-module.js';
 
 export type ThreadRequest = { id: number; op: 'speak'; request: SpeakRequest } | { id: number; op: 'phonemize'; identifier: string; text: string };
@@ -28,7 +28,7 @@ export interface ThreadLimits {
   callMs: (text: string) => number;
 }
 
-/** Generous: loading takes about half a second, and one cue well under a second once warm. */
+/** Generous: loading takes a tenth of a second, and one cue well under a second. */
 const defaultLimits: ThreadLimits = { loadMs: 60_000, callMs: (text) => 30_000 + 10 * text.length };
 
 export class EspeakThread implements EspeakEngine {

@@ -16,7 +16,8 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-// eSpeak NG's 800 kB of JavaScript, compiled from Node's cache where it has one (Node ≥ 22.1).
+// Redub's own modules (and the older eSpeak NG build's 800 kB of JavaScript, should a voice need
+// it), compiled from Node's cache where it has one (Node ≥ 22.1).
 enableCompileCache();
 let module: EspeakModule | null = null;
 try {
@@ -27,13 +28,13 @@ try {
 
 if (module) {
   const loaded = module;
-  port.on('message', (request: ThreadRequest) => {
+  port.on('message', async (request: ThreadRequest) => {
     try {
       if (request.op === 'speak') {
-        const samples = loaded.speak(request.request);
+        const samples = await loaded.speak(request.request);
         reply({ type: 'spoken', id: request.id, samples }, [samples.buffer as ArrayBuffer]);
       } else {
-        reply({ type: 'phonemized', id: request.id, result: loaded.phonemize(request.identifier, request.text) });
+        reply({ type: 'phonemized', id: request.id, result: await loaded.phonemize(request.identifier, request.text) });
       }
     } catch (error) {
       reply({ type: 'failed', id: request.id, message: messageOf(error) });

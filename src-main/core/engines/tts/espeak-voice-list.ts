@@ -1,16 +1,18 @@
-// eSpeak NG's voices as its WASM build reports them (list_voices()), kept with Redub so that
-// checking a request's language and voice does not start the engine: that costs a command half a
-// second before anything is queued. chooseEspeakVoice reads this list only for the build it was
+// eSpeak NG's voices as EspeakModule reports them, kept with Redub so that checking a request's
+// language and voice does not start the engine in the process that queues the job (it is 18 MB of
+// WebAssembly to read and compile). chooseEspeakVoice reads this list only for the build it was
 // taken from and asks the engine otherwise; test/unit/engines/espeak-voice-list.test.ts compares
 // it with the installed build's own list.
-import type { EspeakVoice } from '@echogarden/espeak-ng-emscripten';
+import type { EspeakVoice } from './espeak-voice-table.js';
 import { packageVersion } from '../revisions.js';
+import { legacyOnlyVoices } from './espeak-legacy.js';
 import { espeakVoiceFor } from './espeak-voices.js';
 
-/** The @echogarden/espeak-ng-emscripten version the list below was taken from. */
-export const listedEspeakBuild = '0.3.5';
+/** The espeak-ng version the list below was taken from. */
+export const listedEspeakBuild = '1.0.2';
 
 export const listedEspeakVoices: readonly EspeakVoice[] = [
+  // espeak-ng's own (its `--voices` table), then the older build's voices it lacks (espeak-legacy.ts).
   { identifier: 'gmw/af', name: 'Afrikaans', languages: [{ name: 'af', priority: 5 }] },
   { identifier: 'sem/am', name: 'Amharic', languages: [{ name: 'am', priority: 5 }] },
   { identifier: 'roa/an', name: 'Aragonese', languages: [{ name: 'an', priority: 5 }] },
@@ -24,9 +26,6 @@ export const listedEspeakVoices: readonly EspeakVoice[] = [
   { identifier: 'inc/bpy', name: 'Bishnupriya Manipuri', languages: [{ name: 'bpy', priority: 5 }] },
   { identifier: 'zls/bs', name: 'Bosnian', languages: [{ name: 'bs', priority: 5 }] },
   { identifier: 'roa/ca', name: 'Catalan', languages: [{ name: 'ca', priority: 5 }] },
-  { identifier: 'roa/ca-ba', name: 'Catalan (Balearic)', languages: [{ name: 'ca-ba', priority: 5 }] },
-  { identifier: 'roa/ca-nw', name: 'Catalan (North-western)', languages: [{ name: 'ca-nw', priority: 5 }] },
-  { identifier: 'roa/ca-va', name: 'Catalan (Valencian)', languages: [{ name: 'ca-va', priority: 5 }] },
   { identifier: 'iro/chr', name: 'Cherokee ', languages: [{ name: 'chr-US-Qaaa-x-west', priority: 5 }] },
   { identifier: 'sit/cmn', name: 'Chinese (Mandarin, latin as English)', languages: [{ name: 'cmn', priority: 5 }, { name: 'zh-cmn', priority: 5 }, { name: 'zh', priority: 5 }] },
   { identifier: 'sit/cmn-Latn-pinyin', name: 'Chinese (Mandarin, latin as Pinyin)', languages: [{ name: 'cmn-latn-pinyin', priority: 5 }, { name: 'zh-cmn', priority: 5 }, { name: 'zh', priority: 5 }] },
@@ -52,7 +51,6 @@ export const listedEspeakVoices: readonly EspeakVoice[] = [
   { identifier: 'ira/fa', name: 'Persian', languages: [{ name: 'fa', priority: 5 }] },
   { identifier: 'ira/fa-Latn', name: 'Persian (Pinglish)', languages: [{ name: 'fa-latn', priority: 5 }] },
   { identifier: 'urj/fi', name: 'Finnish', languages: [{ name: 'fi', priority: 5 }] },
-  { identifier: 'gmq/fo', name: 'Faroese', languages: [{ name: 'fo', priority: 5 }] },
   { identifier: 'roa/fr-BE', name: 'French (Belgium)', languages: [{ name: 'fr-be', priority: 5 }, { name: 'fr', priority: 8 }] },
   { identifier: 'roa/fr-CH', name: 'French (Switzerland)', languages: [{ name: 'fr-ch', priority: 5 }, { name: 'fr', priority: 8 }] },
   { identifier: 'roa/fr', name: 'French (France)', languages: [{ name: 'fr-fr', priority: 5 }, { name: 'fr', priority: 5 }] },
@@ -78,7 +76,6 @@ export const listedEspeakVoices: readonly EspeakVoice[] = [
   { identifier: 'jpx/ja', name: 'Japanese', languages: [{ name: 'ja', priority: 5 }] },
   { identifier: 'art/jbo', name: 'Lojban', languages: [{ name: 'jbo', priority: 5 }] },
   { identifier: 'ccs/ka', name: 'Georgian', languages: [{ name: 'ka', priority: 5 }] },
-  { identifier: 'trk/kaa', name: 'Karakalpak', languages: [{ name: 'kaa', priority: 5 }] },
   { identifier: 'trk/kk', name: 'Kazakh', languages: [{ name: 'kk', priority: 5 }] },
   { identifier: 'esx/kl', name: 'Greenlandic', languages: [{ name: 'kl', priority: 5 }] },
   { identifier: 'dra/kn', name: 'Kannada', languages: [{ name: 'kn', priority: 5 }] },
@@ -136,7 +133,6 @@ export const listedEspeakVoices: readonly EspeakVoice[] = [
   { identifier: 'dra/ta', name: 'Tamil', languages: [{ name: 'ta', priority: 5 }] },
   { identifier: 'dra/te', name: 'Telugu', languages: [{ name: 'te', priority: 5 }] },
   { identifier: 'tai/th', name: 'Thai', languages: [{ name: 'th', priority: 5 }] },
-  { identifier: 'sem/ti', name: 'Tigrinya', languages: [{ name: 'ti', priority: 5 }] },
   { identifier: 'trk/tk', name: 'Turkmen', languages: [{ name: 'tk', priority: 5 }] },
   { identifier: 'bnt/tn', name: 'Setswana', languages: [{ name: 'tn', priority: 5 }] },
   { identifier: 'trk/tr', name: 'Turkish', languages: [{ name: 'tr', priority: 5 }] },
@@ -148,9 +144,9 @@ export const listedEspeakVoices: readonly EspeakVoice[] = [
   { identifier: 'aav/vi', name: 'Vietnamese (Northern)', languages: [{ name: 'vi', priority: 5 }] },
   { identifier: 'aav/vi-VN-x-central', name: 'Vietnamese (Central)', languages: [{ name: 'vi-vn-x-central', priority: 5 }] },
   { identifier: 'aav/vi-VN-x-south', name: 'Vietnamese (Southern)', languages: [{ name: 'vi-vn-x-south', priority: 5 }] },
-  { identifier: 'art/xex', name: 'xextan-test', languages: [{ name: 'xex', priority: 5 }] },
   { identifier: 'sit/yue', name: 'Chinese (Cantonese)', languages: [{ name: 'yue', priority: 5 }, { name: 'zh-yue', priority: 5 }, { name: 'zh', priority: 8 }] },
   { identifier: 'sit/yue-Latn-jyutping', name: 'Chinese (Cantonese, latin as Jyutping)', languages: [{ name: 'yue', priority: 5 }, { name: 'zh-yue', priority: 5 }, { name: 'zh', priority: 8 }] },
+  ...legacyOnlyVoices,
 ];
 
 /**
@@ -158,7 +154,7 @@ export const listedEspeakVoices: readonly EspeakVoice[] = [
  * synthesizer chooses it; throws E_LANGUAGE_UNSUPPORTED as it does.
  */
 export async function chooseEspeakVoice(language: string, override?: string): Promise<string> {
-  if (packageVersion('@echogarden/espeak-ng-emscripten') === listedEspeakBuild) return espeakVoiceFor(listedEspeakVoices, language, override);
+  if (packageVersion('espeak-ng') === listedEspeakBuild) return espeakVoiceFor(listedEspeakVoices, language, override);
   const { EspeakSynthesizer } = await import('./espeak-synthesizer.js');
   return (await EspeakSynthesizer.load()).voiceFor(language, override);
 }

@@ -1,6 +1,6 @@
 // Owns choosing an eSpeak NG voice for a language code, from the voice list eSpeak reports.
 
-import type { EspeakVoice } from '@echogarden/espeak-ng-emscripten';
+import type { EspeakVoice } from './espeak-voice-table.js';
 import { RedubError } from '../../../shared/errors.js';
 
 /**
@@ -36,9 +36,10 @@ export const espeakVariants: readonly string[] = [
 
 /**
  * The variants speakers get by default, in order, for voices as unlike each other (and the
- * language's own voice) as eSpeak has. Not f2, f3 or f5: those draw on a random generator eSpeak
- * NG seeds anew in every process, so the same line comes out differently each run (measured:
- * md5 of the samples over two processes), and a cached line would not match one spoken again.
+ * language's own voice) as eSpeak has. Not f2, f3 or f5: they draw on a random generator, which
+ * the older build seeded anew in every process (the same line came out differently each run);
+ * Redub's WebAssembly runs now seed it the same every time, but the order stays so that a job's
+ * speakers keep the voices they had.
  */
 export const speakerVariants: readonly string[] = ['f4', 'm3', 'f1', 'm6', 'm2', 'm7', 'm4', 'm8'];
 
