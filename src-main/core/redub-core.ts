@@ -10,7 +10,9 @@ import { requireLipSyncPacks } from './pipeline/lipsync-request.js';
 import { lipSyncPacks } from './engines/lipsync/lipsync-packs.js';
 import type { LipSyncPackDirectories } from './engines/lipsync/lipsync-version.js';
 import type { InstalledModels } from './pipeline/model-choice.js';
+import type { MediaInfo } from './media/probe.js';
 import { prepareDubJobs, type DubRequest, type VoiceCheck } from './pipeline/prepare-dub.js';
+import { keepProbe } from './pipeline/stages/probe.js';
 import { removePartialOutputs } from './pipeline/publish-outputs.js';
 import type { AnyStage } from './pipeline/stage.js';
 import { assertRunnable, dubStages } from './pipeline/stage-registry.js';
@@ -90,7 +92,11 @@ export class RedubCore {
 
   async prepareDub(request: DubRequest): Promise<DubJobOptions[]> {
     const models = await this.installedModels();
-    return prepareDubJobs({ downloadsDir: this.downloadsDir, ...request }, checkVoiceListed, models);
+    let probed: MediaInfo | null = null;
+    const jobs = await prepareDubJobs({ downloadsDir: this.downloadsDir, ...request }, checkVoiceListed, models, (media) => (probed = media));
+    const media: MediaInfo | null = probed;
+    if (media) for (const options of jobs) keepProbe(this.cache, options, media);
+    return jobs;
   }
 
   /** Queues one job per option set; the same options find the job that already exists. */

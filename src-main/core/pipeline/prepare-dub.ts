@@ -62,7 +62,11 @@ export interface DubRequest {
   stems?: boolean;
 }
 
-export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck, models: InstalledModels | null = null): Promise<DubJobOptions[]> {
+/**
+ * The jobs a request asks for, checked; `onProbed` gets the probe of a local input, made here to
+ * refuse what cannot be dubbed before anything is queued (the caller may keep it for the job).
+ */
+export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck, models: InstalledModels | null = null, onProbed?: (media: MediaInfo) => void): Promise<DubJobOptions[]> {
   const languages = targetLanguages(request.to);
   const translations = normalizeKeys(request.translations ?? {}, '--translation');
   const { languages: languageVoices, speakers: speakerVoices } = speakerVoiceRequests(request.voices ?? {});
@@ -74,6 +78,7 @@ export async function prepareDubJobs(request: DubRequest, checkVoice: VoiceCheck
   const limits = request.limits ?? {};
   const input = await locateInput(request, limits);
   const { inputPath, media } = input;
+  if (media) onProbed?.(media);
   const subtitlesPath = request.subtitles ? path.resolve(request.subtitles) : null;
   const subtitlesEncoding = request.subtitlesEncoding ? checkEncodingName(request.subtitlesEncoding) : null;
   // Read whole now, so a file with no readable cue is refused before anything is queued.
