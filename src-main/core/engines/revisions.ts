@@ -12,7 +12,7 @@ export const engineRevisions = {
   seq2seq: 1,
   espeak: 2,
   piper: 1,
-  lipsync: 1,
+  lipsync: 2,
   'mdx-net': 1,
   diarization: 1,
 } as const;

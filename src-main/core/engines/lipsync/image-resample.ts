@@ -159,7 +159,6 @@ function halveBytesIntoBgrPlanes(data: Uint8Array, width: number, height: number
   if (columnSums.length < sourceStride) columnSums = new Int32Array(sourceStride);
   const sums = columnSums;
   const lastRow = 2 * height - 1;
-  const lastColumn = sourceWidth - 1;
   const words = littleEndian && data.byteOffset % 4 === 0 && sourceStride % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, (2 * height * sourceStride) >> 2) : undefined;
   for (let y = 0; y < height; y++) {
     const row0 = Math.max(0, 2 * y - 1) * sourceStride;
@@ -175,18 +174,40 @@ function halveBytesIntoBgrPlanes(data: Uint8Array, width: number, height: number
     const blue = y * planeWidth;
     const green = planeSize + blue;
     const red = 2 * planeSize + blue;
-    // Interior columns read 2x − 1 … 2x + 2, all inside the row; the first and last repeat the edge.
-    for (let x = 0; x < width; x++) {
-      const edge = x === 0 || x === width - 1;
-      const at0 = (edge ? Math.max(0, 2 * x - 1) : 2 * x - 1) * 3;
-      const at1 = 2 * x * 3;
-      const at2 = at1 + 3;
-      const at3 = (edge ? Math.min(lastColumn, 2 * x + 2) : 2 * x + 2) * 3;
-      planes[red + x] = (sums[at0]! + 3 * (sums[at1]! + sums[at2]!) + sums[at3]!) / 64;
-      planes[green + x] = (sums[at0 + 1]! + 3 * (sums[at1 + 1]! + sums[at2 + 1]!) + sums[at3 + 1]!) / 64;
-      planes[blue + x] = (sums[at0 + 2]! + 3 * (sums[at1 + 2]! + sums[at2 + 2]!) + sums[at3 + 2]!) / 64;
-    }
+    halveColumns(sums, width, planes, red, green, blue);
   }
+}
+
+/** The sum over 64 as a product: the same value, as 1/64 is exact. */
+const sixtyFourth = 1 / 64;
+
+/**
+ * One output row of halveBytesIntoBgrPlanes from its row sums: output x reads source columns
+ * 2x − 1 … 2x + 2 with weights 1, 3, 3, 1; the first and last repeat the edge column, so they
+ * are written apart and the loop between has no clamping.
+ */
+function halveColumns(sums: Int32Array, width: number, planes: Float32Array, red: number, green: number, blue: number): void {
+  if (width === 1) {
+    // Columns −1 … 2 of a 2-wide row: 0, 0, 1, 1.
+    planes[red] = (4 * sums[0]! + 4 * sums[3]!) * sixtyFourth;
+    planes[green] = (4 * sums[1]! + 4 * sums[4]!) * sixtyFourth;
+    planes[blue] = (4 * sums[2]! + 4 * sums[5]!) * sixtyFourth;
+    return;
+  }
+  planes[red] = (4 * sums[0]! + 3 * sums[3]! + sums[6]!) * sixtyFourth;
+  planes[green] = (4 * sums[1]! + 3 * sums[4]! + sums[7]!) * sixtyFourth;
+  planes[blue] = (4 * sums[2]! + 3 * sums[5]! + sums[8]!) * sixtyFourth;
+  for (let x = 1; x < width - 1; x++) {
+    const at = 6 * x - 3;
+    planes[red + x] = (sums[at]! + 3 * (sums[at + 3]! + sums[at + 6]!) + sums[at + 9]!) * sixtyFourth;
+    planes[green + x] = (sums[at + 1]! + 3 * (sums[at + 4]! + sums[at + 7]!) + sums[at + 10]!) * sixtyFourth;
+    planes[blue + x] = (sums[at + 2]! + 3 * (sums[at + 5]! + sums[at + 8]!) + sums[at + 11]!) * sixtyFourth;
+  }
+  const last = width - 1;
+  const at = 6 * last - 3;
+  planes[red + last] = (sums[at]! + 3 * sums[at + 3]! + 4 * sums[at + 6]!) * sixtyFourth;
+  planes[green + last] = (sums[at + 1]! + 3 * sums[at + 4]! + 4 * sums[at + 7]!) * sixtyFourth;
+  planes[blue + last] = (sums[at + 2]! + 3 * sums[at + 5]! + 4 * sums[at + 8]!) * sixtyFourth;
 }
 
 /** Whether a Uint32Array's first byte is a word's lowest (x64 and arm64 both are). */

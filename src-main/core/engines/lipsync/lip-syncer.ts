@@ -43,10 +43,14 @@ export interface LipSyncSegmentOptions {
  * smoothed with the frames after it), so `finish` hands back the ones still held.
  */
 export interface LipSyncSegmentRenderer {
-  /** Takes the next frames; resolves to the frames that are final now. Await each call before the next. */
-  push(frames: Uint8Array[]): Promise<Uint8Array[]>;
+  /**
+   * Takes the next frames; resolves to the frames that are final now. Await each call before the
+   * next. `step`, when given, is awaited after each frame's share of the work (its detection, its
+   * paste), so a caller can move its own I/O along in between (renderThrough feeds the encoder there).
+   */
+  push(frames: Uint8Array[], step?: () => Promise<void>): Promise<Uint8Array[]>;
   /** Ends the segment; resolves to the frames still held. */
-  finish(): Promise<Uint8Array[]>;
+  finish(step?: () => Promise<void>): Promise<Uint8Array[]>;
   /** Counts over the frames handed back so far. */
   readonly stats: LipSyncStats;
 }

@@ -1,7 +1,9 @@
 // Owns the lip-sync engine: YuNet finds the speaker's face in each frame of a segment, the track
 // smooths its box, and Wav2Lip-96 redraws the lower face from the audio's mel window for that
 // frame; the result is blended back through a feathered mask. Frames stream through in chunks
-// (see LipSyncSegmentRenderer), held back only the two frames the box smoothing looks ahead.
+// (see LipSyncSegmentRenderer), held back only the frames the box smoothing looks ahead and, as
+// the detector runs on one frame in detectionStride (sparse-detection.ts), the frames waiting
+// for the next detection.
 
 import { RedubError } from '../../../shared/errors.js';
 import type { ExecutionPreference } from '../../models/execution-providers.js';
@@ -15,9 +17,14 @@ import { melSampleRate, melWindowForFrame, wav2LipMel, type MelSpectrogram } fro
 import { Wav2LipModel, wav2LipCropRect, wav2LipFaceCrop, type Wav2LipItem } from './wav2lip-model.js';
 import { YunetDetector, type DetectedFace } from './yunet-detector.js';
 import type { Rect } from './image-resample.js';
+import { detectionStride, SparseDetection } from './sparse-detection.js';
 
 /** Share of a frame's work that is detection (the rest is the model and the paste), for progress. */
 const detectionShare = 0.25;
+/** The box smoothing's frames (FaceTrack's default), half of them ahead of the frame. */
+const smoothingFrames = 5;
+/** The most frames a segment holds back past those it has handed back. */
+export const heldBackFrames = (smoothingFrames - 1) / 2 + detectionStride - 1;
 
 export class Wav2LipLipSyncer implements LipSyncer {
   readonly id = 'wav2lip-96';
@@ -95,7 +102,8 @@ interface SegmentEngine {
 
 class SegmentRenderer implements LipSyncSegmentRenderer {
   private readonly mel: MelSpectrogram;
-  private readonly track = new FaceTrack();
+  private readonly track = new FaceTrack({ smoothingFrames });
+  private readonly detection: SparseDetection<Uint8Array>;
   /** Frames pushed and not yet handed back; the first is frame `handedBack` of the segment. */
   private readonly held: Uint8Array[] = [];
   private handedBack = 0;
@@ -115,38 +123,41 @@ class SegmentRenderer implements LipSyncSegmentRenderer {
     this.frameBytes = width * height * 3;
     this.frameCount = Math.max(1, options.frameCount ?? Math.round((options.audio16k.length / melSampleRate) * fps));
     this.mel = wav2LipMel(options.audio16k);
+    this.detection = new SparseDetection(this.track, (data) => this.engine.detect({ data, width, height }));
   }
 
   get stats(): LipSyncStats {
     return { ...this.counts };
   }
 
-  push(frames: Uint8Array[]): Promise<Uint8Array[]> {
+  push(frames: Uint8Array[], step?: () => Promise<void>): Promise<Uint8Array[]> {
     return this.guarded(async () => {
       for (const frame of frames) {
         this.checkCancelled();
         if (frame.length !== this.frameBytes) {
           throw new RangeError(`a frame has ${frame.length} bytes, not ${this.options.width}×${this.options.height}×3 = ${this.frameBytes}`);
         }
-        this.track.push(await this.engine.detect({ data: frame, width: this.options.width, height: this.options.height }));
         this.held.push(frame);
+        await this.detection.push(frame);
         this.progress();
+        await step?.();
       }
-      return this.renderSettled();
+      return this.renderSettled(step);
     });
   }
 
-  finish(): Promise<Uint8Array[]> {
+  finish(step?: () => Promise<void>): Promise<Uint8Array[]> {
     return this.guarded(async () => {
+      await this.detection.finish();
       this.track.finish();
-      const frames = await this.renderSettled();
+      const frames = await this.renderSettled(step);
       this.options.onProgress?.(1);
       return frames;
     }, true);
   }
 
   /** Renders and hands back every held frame whose smoothed box is final. */
-  private async renderSettled(): Promise<Uint8Array[]> {
+  private async renderSettled(step?: () => Promise<void>): Promise<Uint8Array[]> {
     const count = this.track.settled - this.handedBack;
     const frames = this.held.slice(0, count);
     const out = [...frames];
@@ -173,6 +184,7 @@ class SegmentRenderer implements LipSyncSegmentRenderer {
         pasteMouth(copy, width, rect, faces[position]!);
         out[slot] = copy;
         this.counts.framesWithFace++;
+        await step?.();
       }
       this.progress(this.handedBack + batch.at(-1)!.slot + 1);
     }

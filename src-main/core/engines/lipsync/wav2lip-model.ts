@@ -43,7 +43,9 @@ export class Wav2LipModel {
   static async load(modelPath: string, preference: ExecutionPreference = 'auto', log?: (message: string) => void): Promise<Wav2LipModel> {
     const holder = await createSessionWithFallback(modelPath, {
       preference,
-      sessionOptions: { graphOptimizationLevel: 'all' },
+      // ONNX Runtime's pool threads spin between runs by default, taking a core from the ffmpeg
+      // decoder and encoder that run beside the engine; they sleep instead (the run itself is as fast).
+      sessionOptions: { graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } },
       log,
       errorCode: 'E_MODEL_CORRUPT',
       errorDetails: [`ONNX Runtime could not load the lip-sync model ${modelPath}.`],

@@ -111,6 +111,7 @@ describe('resampleIntoBgrPlanes', () => {
     // Exact halving of a whole byte frame takes the integer path; odd sizes check its edges.
     ['halving (the integer path)', 64, 36, 32, 18, true],
     ['halving to one pixel', 2, 2, 1, 1, true],
+    ['halving to two pixels (both edge columns, no interior)', 4, 4, 2, 2, true],
     ['halving an odd-sized result', 46, 30, 23, 15, true],
     ['a 3× shrink (the generic loops)', 60, 33, 20, 11, true],
     ['an uneven shrink (4 taps, not halving)', 70, 40, 39, 21, true],
