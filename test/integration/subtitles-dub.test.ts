@@ -71,6 +71,21 @@ describe('subtitles from the wild in a dub', { timeout: 180_000 }, () => {
     expect(messages).toContain(`Read 3 source cues from ${source} (SRT, utf-8, valid UTF-8); 2 overlap another cue and are all kept.`);
   });
 
+  it('warns about a line placed where the original has no speech, though the mix does not wait for the speech regions', async () => {
+    const source = path.join(temporary(), 'talk.en.srt');
+    const target = path.join(temporary(), 'talk.es.srt');
+    // The sample's speech ends at 13.55 s; a fifth line after it lies over silence.
+    writeFileSync(source, `${readFileSync(bundledSample.sourceSubtitles, 'utf8').trimEnd()}\n\n5\n00:00:13,800 --> 00:00:14,400\nThe end.\n`);
+    writeFileSync(target, `${readFileSync(bundledSample.targetSubtitles, 'utf8').trimEnd()}\n\n5\n00:00:13,800 --> 00:00:14,400\nFin.\n`);
+    const data = path.join(temporary(), 'data');
+    const result = await runRedub(sampleDubArguments(data, path.join(temporary(), 'out'), { ...bundledSample, sourceSubtitles: source, targetSubtitles: target }));
+    expect(result.code, result.stderr).toBe(0);
+    const job = parseJson<DubJson>(result).jobs[0]!;
+    const logs = await runRedub(['jobs', 'logs', job.id, '--data-dir', data, '--json']);
+    const warnings = parseJson<{ logs: { level: string; message: string }[] }>(logs).logs.filter((line) => line.level === 'warn').map((line) => line.message);
+    expect(warnings.filter((message) => message.includes('lies over silence'))).toEqual([expect.stringMatching(/^Cue 5 \(0:00:13\.800\) lies over silence in the original/)]);
+  });
+
   it('reads a Windows-1252 translation named with --subtitles-encoding, and shows the subtitle track with --show-subtitles', async () => {
     const target = path.join(temporary(), 'talk.es.srt');
     writeFileSync(target, iconv.encode(readFileSync(bundledSample.targetSubtitles, 'utf8').replace('Cada frase', '“Cada” frase – 50 €'), 'windows-1252'));

@@ -84,9 +84,21 @@ export async function runDubJob(
     updateCues: (patches) => store.cues.patch(job.id, patches),
     noteDetectedSourceLanguage: (language) => store.jobs.noteDetectedSourceLanguage(job.id, language),
     recordMedia: (media) => store.jobs.setMedia(job.id, media),
+    whenSettled: <Result>(consumed: AnyStage<Result>, then: (output: StageOutput<Result> | null) => void) => {
+      if (!stage.consumes.includes(consumed)) throw new Error(`Stage "${stage.name}" reads "${consumed.name}" without declaring it in consumes.`);
+      const call = () => then((outputs.get(consumed.name) ?? null) as StageOutput<Result> | null);
+      if (outputs.has(consumed.name)) call();
+      else settledListeners.set(consumed.name, [...(settledListeners.get(consumed.name) ?? []), call]);
+    },
   });
+  /** What recorded() hooks asked to be told when a stage settles (see RecordContext.whenSettled). */
+  const settledListeners = new Map<string, (() => void)[]>();
 
-  await runStages(stages, runner, outputs, contextFor, stop, options);
+  await runStages(stages, runner, outputs, contextFor, stop, options, (name) => {
+    const listeners = settledListeners.get(name) ?? [];
+    settledListeners.delete(name);
+    for (const listener of listeners) listener();
+  });
 
   // The user's folder is written only by the process that still holds the job.
   runner.assertLeaseHeld();
@@ -121,6 +133,7 @@ async function runStages(
   contextFor: (stage: AnyStage) => RecordContext,
   stop: AbortController,
   options: DubJobOptions,
+  onSettled: (name: string) => void,
 ): Promise<void> {
   const waiting = [...stages];
   const inFlight = new Set<Promise<void>>();
@@ -147,6 +160,7 @@ async function runStages(
         if (params === null) {
           runner.skip(stage.name);
           outputs.set(stage.name, null);
+          onSettled(stage.name);
           continue;
         }
         const running = runner
@@ -154,6 +168,7 @@ async function runStages(
           .then((output) => {
             outputs.set(stage.name, output);
             stage.recorded?.(output, context);
+            onSettled(stage.name);
           })
           .catch(fail)
           .finally(() => inFlight.delete(running));

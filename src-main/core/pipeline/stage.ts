@@ -61,6 +61,12 @@ export interface RecordContext extends PlanContext {
   updateCues(patches: CuePatch[]): void;
   noteDetectedSourceLanguage(language: string): void;
   recordMedia(media: { durationMs: number; fps: number }): void;
+  /**
+   * Calls `then` with the output of a stage named in `consumes` once it has settled (at once if it
+   * has; null when it was skipped): for what a stage records from one it does not wait for. Not
+   * called if the job fails first.
+   */
+  whenSettled<Result>(stage: AnyStage<Result>, then: (output: StageOutput<Result> | null) => void): void;
 }
 
 export interface StageDeclaration<Params = unknown, Result = unknown> {

@@ -166,6 +166,35 @@ describe('stages overlap where they can', { timeout: 30_000 }, () => {
     expect(String(error)).toMatch(/reads "slow" before it has run/);
   });
 
+  it('tells a recorded hook about a stage it does not wait for once that one settles: later, at once, or skipped', async () => {
+    // The mix's speech-coverage warnings: the mix does not wait for the VAD, its recorded() asks to be told.
+    const source = fakeStage('source', []);
+    const told: { when: number; result: unknown }[] = [];
+    const listener = (name: string, consumed: () => AnyStage): AnyStage => ({
+      ...fakeStage(name, [source], { ms: 50 }),
+      consumes: [source, consumed()],
+      waitsFor: () => [source],
+      recorded: (_output, context) => context.whenSettled(consumed(), (output) => void told.push({ when: performance.now(), result: output?.result ?? null })),
+    });
+    const slow = fakeStage('slow', [source], { ms: 400, pool: 'model' });
+    const early = listener('early', () => slow);
+    await setup([source, slow, early, ...ends([early])]).run();
+    expect(stamp('early', 'end')).toBeLessThan(stamp('slow', 'end'));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.when).toBeGreaterThanOrEqual(stamp('slow', 'end'));
+    expect(told[0]!.result).toEqual({ file: 'slow.txt' });
+
+    // Settled before the hook runs: told at once. Skipped: told null.
+    for (const [behaviour, expected] of [[{ ms: 5 }, { file: 'quick.txt' }], [{ planNull: true }, null]] as const) {
+      events = [];
+      told.length = 0;
+      const quick = fakeStage('quick', [source], behaviour);
+      const late = { ...listener('late', () => quick), waitsFor: () => [source, quick] };
+      await setup([source, quick, late, ...ends([late])]).run();
+      expect(told.map((entry) => entry.result)).toEqual([expected]);
+    }
+  });
+
   it('times a stage queued behind a sibling from when a worker takes it', async () => {
     const source = fakeStage('source', []);
     const first = fakeStage('first', [source], { ms: 300 });

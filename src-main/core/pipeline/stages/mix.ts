@@ -82,8 +82,10 @@ export const mixStage = declareStage<MixParams, MixResult>({
   // The dub track is encoded here, as the mix is made: most of what the export used to weigh.
   weight: { plain: 25, neural: 15 },
   // The VAD and the cues only for recorded(): the warnings about lines placed over silence, given
-  // here because the cues' synthesis no longer waits for the speech regions.
+  // here because the cues' synthesis no longer waits for the speech regions. Nor does the mix: a
+  // job dubbed from subtitles needs the regions for nothing else, so they may come after it.
   consumes: [extractStage, separateStage, fitStage, vadStage, editStage, lipSyncAudioStage],
+  waitsFor: () => [extractStage, separateStage, fitStage, editStage, lipSyncAudioStage],
   plan({ options, output, mixBase }) {
     const extract = output(extractStage)!;
     const separated = output(separateStage);
@@ -132,9 +134,10 @@ export const mixStage = declareStage<MixParams, MixResult>({
     return mixResult(params, mixed.gainDb, false, encodedFile);
   },
   recorded(_output, context) {
-    const regions = context.output(vadStage)?.result.regions;
     const cues = context.output(editStage)?.result.cues;
-    if (regions && cues) for (const warning of speechCoverageWarnings(cues, regions)) context.log('warn', warning);
+    context.whenSettled(vadStage, (vad) => {
+      if (vad && cues) for (const warning of speechCoverageWarnings(cues, vad.result.regions)) context.log('warn', warning);
+    });
   },
   check(params, directory, result) {
     // A mix is written sample for sample over the original: any difference beyond a sample is a cut.
