@@ -95,7 +95,7 @@ export class RedubCore {
     let probed: MediaInfo | null = null;
     const jobs = await prepareDubJobs({ downloadsDir: this.downloadsDir, ...request }, checkVoiceListed, models, (media) => (probed = media));
     const media: MediaInfo | null = probed;
-    if (media) for (const options of jobs) keepProbe(this.cache, options, media);
+    if (media) for (const options of jobs) keepProbe(this.cache, this.store.artifacts, options, media);
     return jobs;
   }
 

@@ -91,13 +91,15 @@ describe('pruning the artifact cache', { timeout: 180_000 }, () => {
     // The user's files are theirs.
     for (const file of Object.values(job.outputs)) expect(existsSync(file!)).toBe(true);
 
-    // An edit (a changed translation) after pruning: everything is made again, correctly.
+    // An edit (a changed translation) after pruning: everything is made again, correctly (the
+    // probe too, before the job is queued: it is kept for the job and so reads as reused).
     const edited = path.join(temporary(), 'edited.es.srt');
     writeFileSync(edited, readFileSync(bundledSample.targetSubtitles, 'utf8').replace(/\S+/, 'Cambiado'));
     const again = await runRedub(sampleDubArguments(dataDir, outDir, { ...bundledSample, targetSubtitles: edited }));
     expect(again.code, again.stderr).toBe(0);
     const redone = parseJson<DubJson>(again).jobs[0]!;
     expect(redone.state).toBe('done');
-    expect(redone.stages.every((stage) => !stage.reused)).toBe(true);
+    expect(redone.stages.filter((stage) => stage.name !== 'probe').every((stage) => !stage.reused)).toBe(true);
+    expect(redone.stages.find((stage) => stage.name === 'probe')).toMatchObject({ state: 'done', reused: true });
   });
 });

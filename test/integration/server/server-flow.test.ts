@@ -161,9 +161,11 @@ describe('local API, end to end on the bundled sample', () => {
     // The parser folds a histogram's label sets into one, so the stage labels are read from the text.
     const timed = new Set([...reply.text.matchAll(/^redub_stage_duration_seconds_count\{stage="([\w-]+)",reused="false"\} [1-9]/gm)].map((match) => match[1]));
     // Every stage but those this job skips: the download (a local file), lip-sync (no segments
-    // marked), separation and speakers (no such packs installed).
+    // marked), separation and speakers (no such packs installed); the probe is reused, kept from
+    // the probe made before the job was queued.
     const skipped = new Set(['download', 'lipsync-audio', 'lipsync', 'separate', 'diarize', 'background-waveform']);
-    expect(timed).toEqual(new Set(dubStageNames.filter((name) => !skipped.has(name))));
+    expect(timed).toEqual(new Set(dubStageNames.filter((name) => !skipped.has(name) && name !== 'probe')));
+    expect(reply.text).toMatch(/^redub_stage_duration_seconds_count\{stage="probe",reused="true"\} [1-9]/m);
     expect((await send(harness.port, { path: '/api/v1/metrics', headers: harness.auth })).status).toBe(200);
   });
 });

@@ -23,7 +23,10 @@ async function prepared(input: string, dir: string) {
   return { options: options!, media: media as MediaInfo | null };
 }
 
-const keyOf = (cache: ArtifactCache, options: Parameters<typeof keepProbe>[1]) => stageKey(probeStage, probeStage.plan({ options, output: () => null } as unknown as PlanContext)!, cache.root);
+const recorded: { key: string; stage: string }[] = [];
+const records = { record: (artifact: { key: string; stage: string }) => void recorded.push({ key: artifact.key, stage: artifact.stage }) };
+
+const keyOf = (cache: ArtifactCache, options: Parameters<typeof keepProbe>[2]) => stageKey(probeStage, probeStage.plan({ options, output: () => null } as unknown as PlanContext)!, cache.root);
 
 describe('the probe made before queueing, kept as the job’s probe artifact', () => {
   it('is what the probe stage itself would find, under the key the stage plans', async () => {
@@ -32,14 +35,15 @@ describe('the probe made before queueing, kept as the job’s probe artifact', (
     const { options, media } = await prepared(video, dir);
     expect(media).not.toBeNull();
     const cache = new ArtifactCache(path.join(dir, 'artifacts'));
-    keepProbe(cache, options, media!);
+    keepProbe(cache, records, options, media!);
     const key = keyOf(cache, options);
     expect(cache.verify(key)).toEqual({ state: 'valid' });
+    expect(recorded).toContainEqual({ key, stage: 'probe' });
     const params = probeStage.plan({ options, output: () => null } as unknown as PlanContext)!;
     const own = await probeStage.run(params, {} as never);
     expect(cache.read(key)).toEqual(JSON.parse(JSON.stringify(own)));
     // Kept once: a second job for the same file finds it there.
-    keepProbe(cache, options, media!);
+    keepProbe(cache, records, options, media!);
     expect(cache.verify(key)).toEqual({ state: 'valid' });
   });
 
@@ -51,7 +55,7 @@ describe('the probe made before queueing, kept as the job’s probe artifact', (
     const { options, media } = await prepared(link, dir);
     expect(media!.path).not.toBe(options.inputPath);
     const cache = new ArtifactCache(path.join(dir, 'artifacts'));
-    keepProbe(cache, options, media!);
+    keepProbe(cache, records, options, media!);
     expect(cache.has(keyOf(cache, options))).toBe(false);
   });
 
@@ -64,8 +68,9 @@ describe('the probe made before queueing, kept as the job’s probe artifact', (
     // The temporary folder's parent is a file now: every write fails as on a broken disk.
     rmSync(path.join(root, 'tmp'), { recursive: true });
     writeFileSync(path.join(root, 'tmp'), '');
-    expect(() => keepProbe(cache, options, media!)).not.toThrow();
+    expect(() => keepProbe(cache, records, options, media!)).not.toThrow();
     expect(cache.has(keyOf(cache, options))).toBe(false);
     expect(readdirSync(root)).toEqual(['tmp']);
+    expect(recorded.map((entry) => entry.key)).not.toContain(keyOf(cache, options));
   });
 });

@@ -3,6 +3,11 @@
 import { probeMedia, type MediaInfo } from '../../media/probe.js';
 import type { ArtifactCache } from '../artifact-cache.js';
 import type { DubJobOptions } from '../dub-options.js';
+
+/** Where the host records the artifacts it keeps (the store's artifact table). */
+export interface ArtifactRecords {
+  record(artifact: { key: string; stage: string; path: string; bytes: number }): void;
+}
 import { stageKey } from '../stage-key.js';
 import { cpuPlacement, declareStage, type PlanContext } from '../stage.js';
 import { downloadStage, inputFingerprintOf } from './download.js';
@@ -34,7 +39,7 @@ export const probeStage = declareStage<ProbeParams, MediaInfo>({
  * ffprobe does not run twice. Only a probe of the very path the job reads (no link resolved since)
  * is the stage's result; anything that keeps it from being stored just leaves the stage to probe.
  */
-export function keepProbe(cache: ArtifactCache, options: DubJobOptions, media: MediaInfo): void {
+export function keepProbe(cache: ArtifactCache, artifacts: ArtifactRecords, options: DubJobOptions, media: MediaInfo): void {
   if (options.inputUrl || media.path !== options.inputPath) return;
   const params = probeStage.plan({ options, output: () => null } as unknown as PlanContext);
   if (!params) return;
@@ -43,7 +48,10 @@ export function keepProbe(cache: ArtifactCache, options: DubJobOptions, media: M
   let temporary: string | null = null;
   try {
     temporary = cache.createTemporary(key);
-    cache.commit(key, temporary, media);
+    const committed = cache.commit(key, temporary, media);
+    temporary = null;
+    // Recorded as the stage runner records its own, so pruning and disk use count it.
+    artifacts.record({ key, stage: probeStage.name, path: committed.directory, bytes: committed.bytes });
   } catch {
     if (temporary) cache.discard(temporary);
   }
