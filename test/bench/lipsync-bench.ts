@@ -84,7 +84,7 @@ const frames = (video: string, startSeconds: number) => readFrames(video, { ...s
 
 /** Decode → detect → crop → model → paste → FFV1 encode, in chunks as the lip-sync stage does it. */
 async function lipSyncSegment(syncer: Wav2LipLipSyncer, video: string, startSeconds: number, audio16k: Float32Array, outputPath: string, frameRate: string): Promise<LipSyncStats> {
-  const renderer = syncer.begin({ width, height, fps, audio16k, frameCount });
+  const renderer = syncer.begin({ width, height, fps, audio16k, frameCount, framesHandedOver: true });
   const encoder = new FrameEncoder({ outputPath, width, height, frameRate, encoderArgs: ffv1 });
   try {
     const stats = await renderThrough(renderer, frames(video, startSeconds), encoder);

@@ -35,6 +35,12 @@ export interface LipSyncSegmentOptions {
   onProgress?: (fraction: number) => void;
   /** Aborting stops the render at the next frame with E_CANCELLED. */
   signal?: AbortSignal;
+  /**
+   * The caller gives its frames up as it pushes them (it keeps no reference, as when they come
+   * straight from the decoder): a face is pasted into its own frame instead of into a copy.
+   * Otherwise the frames pushed are left as they were.
+   */
+  framesHandedOver?: boolean;
 }
 
 /**

@@ -180,9 +180,9 @@ class SegmentRenderer implements LipSyncSegmentRenderer {
       }));
       const faces = await this.engine.predict(items);
       for (const [position, { slot, rect }] of batch.entries()) {
-        const copy = frames[slot]!.slice();
-        pasteMouth(copy, width, rect, faces[position]!);
-        out[slot] = copy;
+        const target = this.options.framesHandedOver ? frames[slot]! : frames[slot]!.slice();
+        pasteMouth(target, width, rect, faces[position]!);
+        out[slot] = target;
         this.counts.framesWithFace++;
         await step?.();
       }

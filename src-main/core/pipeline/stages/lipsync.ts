@@ -198,7 +198,8 @@ async function renderSegment(
 ): Promise<LipSyncStats> {
   const { width, height, fps } = params.video;
   const frameCount = segment.toFrame - segment.fromFrame;
-  const renderer = syncer.begin({ width, height, fps, audio16k: await audioAt16k(audio), frameCount });
+  // The frames come straight from the decoder and go nowhere else.
+  const renderer = syncer.begin({ width, height, fps, audio16k: await audioAt16k(audio), frameCount, framesHandedOver: true });
   mkdirSync(path.dirname(file), { recursive: true });
   const partial = path.join(scratchDir, `${path.basename(file)}.partial.mkv`);
   // FFV1 in planar RGB keeps every rendered byte; the export re-encodes these frames once, to the input's codec.

@@ -145,6 +145,23 @@ describe('Wav2LipLipSyncer.begin (streaming)', () => {
     await expect(segment.push(frames.slice(0, 1))).rejects.toThrow();
   });
 
+  it('pastes into the frames themselves when they are handed over, with the same result, and leaves them alone otherwise', async () => {
+    const originals = frames.map((frame) => Buffer.from(frame));
+    const kept = syncer.begin({ width, height, fps, audio16k: audio, frameCount });
+    await kept.push(frames);
+    await kept.finish();
+    frames.forEach((frame, index) => expect(Buffer.from(frame).equals(originals[index]!)).toBe(true));
+
+    const given = frames.map((frame) => frame.slice());
+    const segment = syncer.begin({ width, height, fps, audio16k: audio, frameCount, framesHandedOver: true });
+    const out = [...(await segment.push(given)), ...(await segment.finish())];
+    out.forEach((frame, index) => {
+      expect(frame, `frame ${index}`).toBe(given[index]);
+      expect(Buffer.from(frame).equals(Buffer.from(rendered.frames[index]!))).toBe(true);
+    });
+    expect(segment.stats).toEqual(rendered.stats);
+  });
+
   it('stops with E_CANCELLED when its signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort();
