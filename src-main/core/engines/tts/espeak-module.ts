@@ -32,7 +32,6 @@ const espeakSampleRate = 22_050;
 const textFile = '/redub/text.txt';
 const speechFile = '/redub/speech.wav';
 const phonemeFile = '/redub/phonemes.txt';
-const warmUpVoice = 'gmw/en';
 
 /** The loaded module, called in the thread that loaded it, one call at a time. */
 export class EspeakModule {
@@ -49,10 +48,6 @@ export class EspeakModule {
     const listed = wasm.run(['--voices']);
     if (listed.exitCode !== 0) throw new Error(`eSpeak NG could not list its voices: ${listed.stderr.trim()}`);
     const voices = parseEspeakVoices(listed.stdout);
-    // One line spoken and dropped: V8 compiles the module's functions as they are first called and
-    // optimises them as they run hot, so the first line costs several times a later one. Each run
-    // starts from the same memory, so this line changes nothing that is said after it.
-    wasm.run(['-v', warmUpVoice, '-w', speechFile, 'Hello there, 12 words; are they ready?']);
     return new EspeakModule(wasm, new Set(voices.map((voice) => voice.identifier)), voices);
   }
 
