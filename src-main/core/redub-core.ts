@@ -92,10 +92,9 @@ export class RedubCore {
 
   async prepareDub(request: DubRequest): Promise<DubJobOptions[]> {
     const models = await this.installedModels();
-    let probed: MediaInfo | null = null;
-    const jobs = await prepareDubJobs({ downloadsDir: this.downloadsDir, ...request }, checkVoiceListed, models, (media) => (probed = media));
-    const media: MediaInfo | null = probed;
-    if (media) for (const options of jobs) keepProbe(this.cache, this.store.artifacts, options, media);
+    const probes: MediaInfo[] = [];
+    const jobs = await prepareDubJobs({ downloadsDir: this.downloadsDir, ...request }, checkVoiceListed, models, (media) => probes.push(media));
+    for (const media of probes) for (const options of jobs) keepProbe(this.cache, this.store.artifacts, options, media);
     return jobs;
   }
 

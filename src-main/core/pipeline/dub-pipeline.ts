@@ -67,6 +67,8 @@ export async function runDubJob(
 
   const outputs = new Map<string, StageOutput<unknown> | null>();
   const cueLayer = store.cueLayers.current(job.id);
+  /** What recorded() hooks asked to be told when a stage settles (see RecordContext.whenSettled). */
+  const settledListeners = new Map<string, (() => void)[]>();
   const contextFor = (stage: AnyStage): RecordContext => ({
     jobId: job.id,
     options,
@@ -91,8 +93,6 @@ export async function runDubJob(
       else settledListeners.set(consumed.name, [...(settledListeners.get(consumed.name) ?? []), call]);
     },
   });
-  /** What recorded() hooks asked to be told when a stage settles (see RecordContext.whenSettled). */
-  const settledListeners = new Map<string, (() => void)[]>();
 
   await runStages(stages, runner, outputs, contextFor, stop, options, (name) => {
     const listeners = settledListeners.get(name) ?? [];

@@ -67,11 +67,6 @@ export class PacedWriter {
     private readonly onWritten?: (written: number) => Promise<void> | void,
   ) {}
 
-  /** Frames written so far (the pipe has taken them). */
-  get count(): number {
-    return this.written;
-  }
-
   add(frames: readonly Uint8Array[]): void {
     this.check();
     this.waiting.push(...frames);
@@ -91,7 +86,7 @@ export class PacedWriter {
   /** Writes everything waiting and waits until the pipe has taken it. */
   async drain(): Promise<void> {
     while (this.waiting.length > 0 && !this.failure) await this.writeNext();
-    await this.settle();
+    await this.inFlight;
     this.check();
     if (this.reported < this.written) await this.report();
   }
@@ -103,7 +98,7 @@ export class PacedWriter {
 
   /** Waits for the write in flight, then starts the next one without waiting for it. */
   private async writeNext(): Promise<void> {
-    await this.settle();
+    await this.inFlight;
     if (this.failure) return;
     const frame = this.waiting.shift()!;
     this.inFlight = this.sink.write(frame).then(
@@ -114,10 +109,6 @@ export class PacedWriter {
         this.failure ??= { error };
       },
     );
-  }
-
-  private async settle(): Promise<void> {
-    await this.inFlight;
   }
 
   private async report(): Promise<void> {

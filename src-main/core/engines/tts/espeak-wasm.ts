@@ -24,6 +24,9 @@ const environment = [
   'USER=web_user', 'LOGNAME=web_user', 'PATH=/', 'PWD=/', 'HOME=/home/web_user', 'LANG=C.UTF-8', '_=./this.program',
   'ESPEAK_DATA_PATH=/usr/local/share',
 ];
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const encodedEnvironment = environment.map((entry) => encoder.encode(`${entry}\0`));
 /** A fixed clock: eSpeak NG seeds its random generator from the time. */
 const fixedTimeMilliseconds = 0;
 const pageSize = 65_536;
@@ -88,7 +91,6 @@ export class EspeakWasm {
     for (const [path, contents] of Object.entries(inputs)) this.files.give(path, contents);
     const exports = this.exports;
     const argv = ['espeak-ng', ...args];
-    const encoder = new TextEncoder();
     const pointers = argv.map((argument) => {
       const bytes = encoder.encode(`${argument}\0`);
       const pointer = exports.stackAlloc(bytes.length);
@@ -108,7 +110,6 @@ export class EspeakWasm {
     }
     // Output still in the C library's buffers (stdout is not a terminal, so fully buffered).
     exports.fflush(0);
-    const decoder = new TextDecoder();
     const files: Record<string, Uint8Array | null> = {};
     for (const path of outputs) files[path] = this.files.take(path);
     return { exitCode, stdout: decoder.decode(this.files.output(1)), stderr: decoder.decode(this.files.output(2)), files };
@@ -130,7 +131,7 @@ export class EspeakWasm {
       const bytes = memory();
       let end = pointer;
       while (bytes[end] !== 0) end++;
-      return new TextDecoder().decode(bytes.subarray(pointer, end));
+      return decoder.decode(bytes.subarray(pointer, end));
     };
     /** A path relative to a directory descriptor; eSpeak NG only ever passes AT_FDCWD (-100) or absolute paths. */
     const at = (directory: number, pointer: number): string => {
@@ -229,19 +230,17 @@ export class EspeakWasm {
       environ_sizes_get: (count: number, size: number) => {
         const data = view();
         data.setUint32(count, environment.length, true);
-        data.setUint32(size, environment.reduce((sum, entry) => sum + new TextEncoder().encode(entry).length + 1, 0), true);
+        data.setUint32(size, encodedEnvironment.reduce((sum, entry) => sum + entry.length, 0), true);
         return 0;
       },
       environ_get: (pointers: number, buffer: number) => {
         const data = view();
         const bytes = memory();
         let at = buffer;
-        environment.forEach((entry, index) => {
+        encodedEnvironment.forEach((entry, index) => {
           data.setUint32(pointers + index * 4, at, true);
-          const encoded = new TextEncoder().encode(entry);
-          bytes.set(encoded, at);
-          bytes[at + encoded.length] = 0;
-          at += encoded.length + 1;
+          bytes.set(entry, at);
+          at += entry.length;
         });
         return 0;
       },
