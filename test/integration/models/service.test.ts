@@ -126,7 +126,9 @@ describe('RedubService: model packs', () => {
     const { service: first, served, dataDir } = await open({ stallAfter: 100_000 }, { modelDownload: { idleTimeoutMs: 60_000 } });
     writePackFolder(path.join(temporary(), 'carried'), served.test);
     await first.installModel('test-pack');
-    await until(() => served.server.requests.length > 0);
+    // Wait for bytes on disk, not only for the request: the part file is what closing must keep.
+    const staging = downloadStagingFolder(dataDir, 'test-pack');
+    await until(() => existsSync(staging) && readdirSync(staging).some((name) => name.endsWith('.part')));
 
     const busy = await rejectionOf(first.removeModel('test-pack'));
     expect(busy.code).toBe('E_MODEL_BUSY');
@@ -136,7 +138,6 @@ describe('RedubService: model packs', () => {
     const closing = Date.now();
     await first.close();
     expect(Date.now() - closing).toBeLessThan(5000);
-    const staging = downloadStagingFolder(dataDir, 'test-pack');
     expect(readdirSync(staging).some((name) => name.endsWith('.part'))).toBe(true);
     expect(existsSync(path.join(dataDir, 'models', 'test-pack'))).toBe(false);
 
