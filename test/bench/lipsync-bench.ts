@@ -21,7 +21,7 @@ import { detectExecutionProviders } from '../../src-main/core/models/execution-p
 import { executionPreferenceSchema } from '../../src-main/shared/contract.js';
 import { layoutVideo } from '../../src-main/core/media/gop-layout.js';
 import { freeParameterSetId, parseAvcConfiguration } from '../../src-main/core/media/h264-parameter-sets.js';
-import { FrameEncoder, readFrames } from '../../src-main/core/media/raw-video.js';
+import { FrameEncoder, FramePool, readFrames, rgbFrameBytes } from '../../src-main/core/media/raw-video.js';
 import { runFfmpeg } from '../../src-main/core/media/run-ffmpeg.js';
 import { planPieces } from '../../src-main/core/media/smart-cut-plan.js';
 import { defaultEncodeQuality, matchingH264Arguments, videoEncoders } from '../../src-main/core/media/video-encoder-settings.js';
@@ -80,14 +80,15 @@ async function segmentAudio(video: string, work: string): Promise<Float32Array> 
 }
 
 /** The segment's frames, `startSeconds` the stream's first timestamp, as readFrames takes them. */
-const frames = (video: string, startSeconds: number) => readFrames(video, { ...segment, frameCount, width, height, fps, startSeconds });
+const frames = (video: string, startSeconds: number, pool?: FramePool) => readFrames(video, { ...segment, frameCount, width, height, fps, startSeconds, pool });
 
 /** Decode → detect → crop → model → paste → FFV1 encode, in chunks as the lip-sync stage does it. */
 async function lipSyncSegment(syncer: Wav2LipLipSyncer, video: string, startSeconds: number, audio16k: Float32Array, outputPath: string, frameRate: string): Promise<LipSyncStats> {
   const renderer = syncer.begin({ width, height, fps, audio16k, frameCount, framesHandedOver: true });
   const encoder = new FrameEncoder({ outputPath, width, height, frameRate, encoderArgs: ffv1 });
   try {
-    const stats = await renderThrough(renderer, frames(video, startSeconds), encoder);
+    const pool = new FramePool(rgbFrameBytes(width, height));
+    const stats = await renderThrough(renderer, frames(video, startSeconds, pool), encoder, undefined, pool);
     await encoder.finish();
     return stats;
   } catch (error) {
@@ -100,7 +101,11 @@ async function lipSyncSegment(syncer: Wav2LipLipSyncer, video: string, startSeco
 async function pipeSegment(video: string, startSeconds: number, outputPath: string, frameRate: string): Promise<void> {
   const encoder = new FrameEncoder({ outputPath, width, height, frameRate, encoderArgs: ffv1 });
   try {
-    for await (const frame of frames(video, startSeconds)) await encoder.write(frame);
+    const pool = new FramePool(rgbFrameBytes(width, height));
+    for await (const frame of frames(video, startSeconds, pool)) {
+      await encoder.write(frame);
+      pool.give(frame);
+    }
     await encoder.finish();
   } catch (error) {
     await encoder.abandon();

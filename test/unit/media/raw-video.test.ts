@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FrameEncoder, readFrames, rgbFrameBytes } from '../../../src-main/core/media/raw-video.js';
+import { FrameEncoder, FramePool, readFrames, rgbFrameBytes } from '../../../src-main/core/media/raw-video.js';
 import { listVideoPackets } from '../../../src-main/core/media/video-packets.js';
 import { makeGopVideo } from '../../fixtures/gop-video.js';
 import { decodedFrames, psnr } from '../../helpers/media-compare.js';
@@ -36,6 +36,21 @@ function ffmpegChildren(): number[] {
 }
 
 describe('readFrames', () => {
+  it('reads into buffers handed back to its pool, each frame still whole and exact', async () => {
+    const pool = new FramePool(rgbFrameBytes(width, height));
+    const seen = new Set<Uint8Array>();
+    const frames: Uint8Array[] = [];
+    for await (const frame of readFrames(video, { fromFrame: 30, frameCount: 20, width, height, fps, pool })) {
+      seen.add(frame);
+      frames.push(frame.slice());
+      pool.give(frame);
+    }
+    expect(frames).toEqual(allFrames.slice(30, 50));
+    // One buffer goes round (the next frame is read into the one just given back), not twenty.
+    expect(seen.size).toBeLessThanOrEqual(2);
+    await expect(collect(readFrames(video, { fromFrame: 0, frameCount: 1, width, height, fps, pool: new FramePool(3) }))).rejects.toMatchObject({ code: 'E_INTERNAL' });
+  });
+
   it('returns exactly the frames asked for, wherever they start', async () => {
     expect(allFrames).toHaveLength(100);
     for (const fromFrame of [0, 1, 24, 25, 37, 74, 96]) {

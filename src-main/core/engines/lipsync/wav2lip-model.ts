@@ -11,6 +11,7 @@ import { resampleRegion, type Pixels3, type Rect } from './image-resample.js';
 import { lipSyncPacks } from './lipsync-packs.js';
 import { melBands, melWindowColumns } from './wav2lip-mel.js';
 import type { FaceBox } from './yunet-detector.js';
+import { lipSyncSessionOptions } from './lipsync-session.js';
 
 export const wav2LipFaceSize = 96;
 /** Frames per run when the graph's batch axis is symbolic. */
@@ -43,9 +44,7 @@ export class Wav2LipModel {
   static async load(modelPath: string, preference: ExecutionPreference = 'auto', log?: (message: string) => void): Promise<Wav2LipModel> {
     const holder = await createSessionWithFallback(modelPath, {
       preference,
-      // ONNX Runtime's pool threads spin between runs by default, taking a core from the ffmpeg
-      // decoder and encoder that run beside the engine; they sleep instead (the run itself is as fast).
-      sessionOptions: { graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } },
+      sessionOptions: lipSyncSessionOptions,
       log,
       errorCode: 'E_MODEL_CORRUPT',
       errorDetails: [`ONNX Runtime could not load the lip-sync model ${modelPath}.`],

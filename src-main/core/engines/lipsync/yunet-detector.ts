@@ -8,6 +8,7 @@ import { RedubError } from '../../../shared/errors.js';
 import { createSessionWithFallback, runWithFallback, type ExecutionPreference, type ExecutionProviderName, type SessionHolder } from '../../models/execution-providers.js';
 import { resampleIntoBgrPlanes, type Pixels3 } from './image-resample.js';
 import { lipSyncPacks } from './lipsync-packs.js';
+import { lipSyncSessionOptions } from './lipsync-session.js';
 
 const reinstall = `Install the face detector again with \`redub models install ${lipSyncPacks.detector.id}\`.`;
 
@@ -78,9 +79,7 @@ export class YunetDetector {
   static async load(modelPath: string, preference: ExecutionPreference = 'auto', log?: (message: string) => void, options: YunetOptions = {}): Promise<YunetDetector> {
     const holder = await createSessionWithFallback(modelPath, {
       preference,
-      // ONNX Runtime's pool threads spin between runs by default, taking a core from the ffmpeg
-      // decoder and encoder that run beside the engine; they sleep instead (the run itself is as fast).
-      sessionOptions: { graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } },
+      sessionOptions: lipSyncSessionOptions,
       log,
       errorCode: 'E_MODEL_CORRUPT',
       errorDetails: [`ONNX Runtime could not load the face detector ${modelPath}.`],

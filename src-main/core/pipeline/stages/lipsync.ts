@@ -18,7 +18,7 @@ import { lipSyncPacks } from '../../engines/lipsync/lipsync-packs.js';
 import { engineRevisions } from '../../engines/revisions.js';
 import { fileState } from '../model-state.js';
 import { melSampleRate } from '../../engines/lipsync/wav2lip-mel.js';
-import { FrameEncoder, readFrames } from '../../media/raw-video.js';
+import { FrameEncoder, FramePool, readFrames, rgbFrameBytes } from '../../media/raw-video.js';
 import { probeVideoStream } from '../../media/video-packets.js';
 import { readWavFrames } from '../../media/wav-frames.js';
 import { readWavLayout } from '../../media/wav.js';
@@ -205,11 +205,13 @@ async function renderSegment(
   // FFV1 in planar RGB keeps every rendered byte; the export re-encodes these frames once, to the input's codec.
   const encoder = new FrameEncoder({ outputPath: partial, width, height, frameRate, encoderArgs: ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', 'gbrp', '-f', 'matroska'] });
   try {
-    const frames = readFrames(params.inputPath, { fromFrame: segment.fromFrame, frameCount, width, height, fps, startSeconds });
-    const stats = await renderThrough(renderer, frames, encoder, async (written) => {
+    const pool = new FramePool(rgbFrameBytes(width, height));
+    const frames = readFrames(params.inputPath, { fromFrame: segment.fromFrame, frameCount, width, height, fps, startSeconds, pool });
+    const onWritten = async (written: number) => {
       onFrames(written);
       await letHeartbeatsThrough();
-    });
+    };
+    const stats = await renderThrough(renderer, frames, encoder, onWritten, pool);
     await encoder.finish();
     renameSync(partial, file);
     return stats;
