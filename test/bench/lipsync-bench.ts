@@ -4,7 +4,7 @@
 // each set against what ffmpeg alone pays for the same frames, timed in the same run so the
 // ratios do not depend on the machine:
 //
-// - one 4-second segment through readFrames → detect → crop → model → paste → FrameEncoder (FFV1,
+// - one 4-second segment through readFrames → detect → crop → model → paste → ThreadedFrameEncoder (FFV1,
 //   as the lip-sync stage keeps its frames), against one ffmpeg command decoding the same frames
 //   to RGB and encoding them with the same FFV1 settings (target ≤ 1.5×); the same frames piped
 //   through Redub with no processing are timed too, to tell the pipes from the models' plumbing;
@@ -22,6 +22,8 @@ import { executionPreferenceSchema } from '../../src-main/shared/contract.js';
 import { layoutVideo } from '../../src-main/core/media/gop-layout.js';
 import { freeParameterSetId, parseAvcConfiguration } from '../../src-main/core/media/h264-parameter-sets.js';
 import { FrameEncoder, FramePool, readFrames, rgbFrameBytes } from '../../src-main/core/media/raw-video.js';
+import { ThreadedFrameEncoder } from '../../src-main/core/media/threaded-frame-encoder.js';
+import { lipSyncFrameEncoding } from '../../src-main/core/pipeline/stages/lipsync.js';
 import { runFfmpeg } from '../../src-main/core/media/run-ffmpeg.js';
 import { planPieces } from '../../src-main/core/media/smart-cut-plan.js';
 import { defaultEncodeQuality, matchingH264Arguments, videoEncoders } from '../../src-main/core/media/video-encoder-settings.js';
@@ -43,7 +45,7 @@ const face = { x: 592, y: 272, size: 128 };
 /** Four seconds, starting and ending inside a group, as a person's marked segment does. */
 const segment = { fromFrame: 210, toFrame: 310 };
 const frameCount = segment.toFrame - segment.fromFrame;
-const ffv1 = ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', 'gbrp', '-f', 'matroska'];
+const ffv1 = lipSyncFrameEncoding;
 const runs = Number(process.env.REDUB_BENCH_LIPSYNC_RUNS ?? 3);
 /** 'auto' takes a GPU where ONNX Runtime has one; the figures say which provider ran. */
 const preference = executionPreferenceSchema.parse(process.env.REDUB_BENCH_LIPSYNC_PROVIDER ?? 'auto');
@@ -85,10 +87,10 @@ const frames = (video: string, startSeconds: number, pool?: FramePool) => readFr
 /** Decode → detect → crop → model → paste → FFV1 encode, in chunks as the lip-sync stage does it. */
 async function lipSyncSegment(syncer: Wav2LipLipSyncer, video: string, startSeconds: number, audio16k: Float32Array, outputPath: string, frameRate: string): Promise<LipSyncStats> {
   const renderer = syncer.begin({ width, height, fps, audio16k, frameCount, framesHandedOver: true });
-  const encoder = new FrameEncoder({ outputPath, width, height, frameRate, encoderArgs: ffv1 });
+  const pool = new FramePool(rgbFrameBytes(width, height));
+  const encoder = new ThreadedFrameEncoder({ outputPath, width, height, frameRate, encoderArgs: ffv1, pool });
   try {
-    const pool = new FramePool(rgbFrameBytes(width, height));
-    const stats = await renderThrough(renderer, frames(video, startSeconds, pool), encoder, undefined, pool);
+    const stats = await renderThrough(renderer, frames(video, startSeconds, pool), encoder);
     await encoder.finish();
     return stats;
   } catch (error) {

@@ -153,6 +153,15 @@ export interface FrameEncoderOptions {
   signal?: AbortSignal;
 }
 
+/** ffmpeg's arguments (after its log options) for encoding RGB24 frames read from stdin. */
+export function frameEncoderArguments(options: FrameEncoderOptions): string[] {
+  return [
+    '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${options.width}x${options.height}`, '-framerate', options.frameRate, '-i', 'pipe:0',
+    ...options.encoderArgs,
+    options.outputPath,
+  ];
+}
+
 /**
  * Encodes RGB24 frames written to it, through ffmpeg's stdin. `write` resolves once the pipe has
  * taken the frame, so a caller that awaits it never gets more than a frame ahead of the encoder.
@@ -168,14 +177,7 @@ export class FrameEncoder {
     const { width, height } = options;
     this.frameSize = rgbFrameBytes(width, height);
     this.signal = options.signal;
-    this.pipe = pipeFfmpeg(
-      [
-        '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-framerate', options.frameRate, '-i', 'pipe:0',
-        ...options.encoderArgs,
-        options.outputPath,
-      ],
-      { signal: options.signal, onStdout: () => undefined },
-    );
+    this.pipe = pipeFfmpeg(frameEncoderArguments(options), { signal: options.signal, onStdout: () => undefined });
     // Rejections are read by finish() or write(); until then they must not count as unhandled.
     this.pipe.done.catch(() => undefined);
     // ffmpeg waiting on an empty pipe notices SIGTERM only once the pipe moves: close it.

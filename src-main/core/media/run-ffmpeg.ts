@@ -15,9 +15,10 @@ export interface FfmpegRunOptions {
   signal?: AbortSignal;
 }
 
-const stderrKeptChars = 256 * 1024;
+export const stderrKeptChars = 256 * 1024;
 const detailLineCount = 8;
-const killGraceMs = 3_000;
+/** How long ffmpeg gets to exit after SIGTERM before SIGKILL. */
+export const killGraceMs = 3_000;
 
 /**
  * Reads the progress fraction from a piece of `-progress` output (key=value lines); null when
@@ -114,7 +115,7 @@ export function writeToPipe(pipe: Writable, samples: Int16Array): Promise<void> 
   return new Promise((resolve, reject) => pipe.write(bytes, (error) => (error ? reject(error) : resolve())));
 }
 
-interface ProcessResult {
+export interface ProcessResult {
   exitCode: number | null;
   killedBy: NodeJS.Signals | null;
   stderr: string;
@@ -172,7 +173,8 @@ function runProcess(
   });
 }
 
-function failure(tool: 'ffmpeg' | 'ffprobe', result: ProcessResult): RedubError {
+/** What a run that ended badly reports: E_DISK_FULL where ffmpeg says so, else E_FFMPEG_FAILED with its last lines. */
+export function failure(tool: 'ffmpeg' | 'ffprobe', result: ProcessResult): RedubError {
   const details = lastLines(result.stderr);
   const ending = result.killedBy ? `${tool} was stopped by ${result.killedBy}.` : `${tool} exited with code ${result.exitCode}.`;
   if (/No space left on device|ENOSPC/i.test(result.stderr)) {

@@ -2,13 +2,13 @@
 // time: what the lip-sync stage does and its benchmark measures, so both run the same loop.
 //
 // The encoder (an ffmpeg process) is the slowest part, so it must never wait for the renderer:
-// the frames of chunk k are written while chunk k + 1 is decoded and rendered. A frame moves
-// through the pipe quickly only while this thread is idle (the pipe holds a small part of a
-// frame, the rest waits for the event loop), so the writes are not left to run beside the
-// rendering's busy loops: between each frame's share of the work (decoding, detection, paste)
-// this thread waits for the write in flight and starts the next, paced to one frame written per
-// frame rendered, so the frames waiting spread over the chunk instead of all going in its first steps.
-import type { FramePool } from '../../media/raw-video.js';
+// the frames of chunk k are written while chunk k + 1 is decoded and rendered. The lip-sync stage
+// feeds ffmpeg from a thread of its own (ThreadedFrameEncoder), whose writes take a frame at once;
+// for a sink written from this thread, where a frame moves through the pipe only while the thread
+// is idle, the writes are not left to run beside the rendering's busy loops either: between each
+// frame's share of the work (decoding, detection, paste) this thread waits for the write in
+// flight and starts the next, paced to one frame written per frame rendered, so the frames
+// waiting spread over the chunk instead of all going in its first steps.
 import type { LipSyncSegmentRenderer, LipSyncStats } from './lip-syncer.js';
 
 /** Frames decoded, rendered and encoded at a time: a few of them in memory, whatever the segment's length. */
@@ -24,18 +24,15 @@ export interface FrameSink {
 /**
  * Pushes `frames` through `renderer` in chunks, writing what comes back to `encoder` in order, and
  * calls `onWritten` with the count so far after each chunk's worth of frames and at the end;
- * resolves to the renderer's counts. Each frame the encoder has taken goes back to `pool` (the
- * one `frames` are read into), since the renderer hands every frame back exactly once. The
- * encoder is the caller's to finish or abandon.
+ * resolves to the renderer's counts. The encoder is the caller's to finish or abandon.
  */
 export async function renderThrough(
   renderer: LipSyncSegmentRenderer,
   frames: AsyncIterable<Uint8Array>,
   encoder: FrameSink,
   onWritten?: (written: number) => Promise<void> | void,
-  pool?: FramePool,
 ): Promise<LipSyncStats> {
-  const writer = new PacedWriter(encoder, onWritten, pool);
+  const writer = new PacedWriter(encoder, onWritten);
   const step = () => writer.step();
   let chunk: Uint8Array[] = [];
   for await (const frame of frames) {
@@ -69,8 +66,6 @@ export class PacedWriter {
   constructor(
     private readonly sink: FrameSink,
     private readonly onWritten?: (written: number) => Promise<void> | void,
-    /** Takes each frame back once the sink has it. */
-    private readonly pool?: FramePool,
   ) {}
 
   add(frames: readonly Uint8Array[]): void {
@@ -110,7 +105,6 @@ export class PacedWriter {
     this.inFlight = this.sink.write(frame).then(
       () => {
         this.written++;
-        this.pool?.give(frame);
       },
       (error: unknown) => {
         this.failure ??= { error };

@@ -18,7 +18,8 @@ import { lipSyncPacks } from '../../engines/lipsync/lipsync-packs.js';
 import { engineRevisions } from '../../engines/revisions.js';
 import { fileState } from '../model-state.js';
 import { melSampleRate } from '../../engines/lipsync/wav2lip-mel.js';
-import { FrameEncoder, FramePool, readFrames, rgbFrameBytes } from '../../media/raw-video.js';
+import { FramePool, readFrames, rgbFrameBytes } from '../../media/raw-video.js';
+import { ThreadedFrameEncoder } from '../../media/threaded-frame-encoder.js';
 import { probeVideoStream } from '../../media/video-packets.js';
 import { readWavFrames } from '../../media/wav-frames.js';
 import { readWavLayout } from '../../media/wav.js';
@@ -180,6 +181,9 @@ function audioAt16k(audio: SegmentAudio): Promise<Float32Array> {
   return resample(padded, audio.sampleRate, melSampleRate);
 }
 
+/** FFV1 in planar RGB keeps every rendered byte; the export re-encodes these frames once, to the input's codec. */
+export const lipSyncFrameEncoding = ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', 'gbrp', '-f', 'matroska'];
+
 /**
  * Decodes, re-renders and encodes one segment into `file`: written in the attempt's own folder
  * (`scratchDir`) and renamed into place when whole, so an attempt killed mid-render (a cancel
@@ -202,16 +206,15 @@ async function renderSegment(
   const renderer = syncer.begin({ width, height, fps, audio16k: await audioAt16k(audio), frameCount, framesHandedOver: true });
   mkdirSync(path.dirname(file), { recursive: true });
   const partial = path.join(scratchDir, `${path.basename(file)}.partial.mkv`);
-  // FFV1 in planar RGB keeps every rendered byte; the export re-encodes these frames once, to the input's codec.
-  const encoder = new FrameEncoder({ outputPath: partial, width, height, frameRate, encoderArgs: ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', 'gbrp', '-f', 'matroska'] });
+  // The frames' buffers go round: read into, rendered in place, handed to the encoder and back.
+  const pool = new FramePool(rgbFrameBytes(width, height));
+  const encoder = new ThreadedFrameEncoder({ outputPath: partial, width, height, frameRate, encoderArgs: lipSyncFrameEncoding, pool });
   try {
-    const pool = new FramePool(rgbFrameBytes(width, height));
     const frames = readFrames(params.inputPath, { fromFrame: segment.fromFrame, frameCount, width, height, fps, startSeconds, pool });
-    const onWritten = async (written: number) => {
+    const stats = await renderThrough(renderer, frames, encoder, async (written) => {
       onFrames(written);
       await letHeartbeatsThrough();
-    };
-    const stats = await renderThrough(renderer, frames, encoder, onWritten, pool);
+    });
     await encoder.finish();
     renameSync(partial, file);
     return stats;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LipSyncSegmentRenderer, LipSyncStats } from '../../../../src-main/core/engines/lipsync/lip-syncer.js';
 import { renderChunkFrames, renderThrough } from '../../../../src-main/core/engines/lipsync/render-stream.js';
-import { FramePool } from '../../../../src-main/core/media/raw-video.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -80,23 +79,6 @@ describe('renderThrough', () => {
     expect(stats().duringPush).toBeGreaterThanOrEqual(renderChunkFrames / 2);
     expect(reports.at(-1)).toBe(count);
     for (let index = 1; index < reports.length; index++) expect(reports[index]!).toBeGreaterThan(reports[index - 1]!);
-  });
-
-  it('hands each frame back to the pool once the encoder has taken it, never before', async () => {
-    const count = 2 * renderChunkFrames + 3;
-    const { sink, got } = slowSink();
-    const given: number[] = [];
-    const pool = new (class extends FramePool {
-      override give(frame: Uint8Array): void {
-        const index = frame[0]! + 256 * frame[1]!;
-        // The sink records a frame when its write resolves: the pool must not have it sooner.
-        expect(got).toContain(index);
-        given.push(index);
-        super.give(frame);
-      }
-    })(2);
-    await renderThrough(new DelayingRenderer(), numbered(count), sink, undefined, pool);
-    expect(given).toEqual(Array.from({ length: count }, (_, index) => index));
   });
 
   it('rejects with the encoder\'s own error when a write fails, and writes nothing after it', async () => {
