@@ -2,9 +2,11 @@
 // they start. On Linux, VmHWM in /proc/<pid>/status is a process's peak resident set so far, so a
 // long-lived worker read at the end gives its lifetime peak; ffmpeg runs are short-lived and only
 // caught by sampling while they live (a run shorter than the interval may be missed, and one's growth
-// after its last sample is). The bench process reads its own peak from process.resourceUsage().
-// Elsewhere the children are reported as unmeasured.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// after its last sample is). The bench process's own peak counts from `start` (where Linux lets it
+// reset its high-water mark: a fixture generated just before, in the same process, is not the
+// dub's); elsewhere it is process.resourceUsage()'s lifetime peak, and the children are reported
+// as unmeasured.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { RedubCore } from '../../src-main/core/redub-core.js';
 import { megabytes } from './bench-kit.js';
 
@@ -59,6 +61,12 @@ export class PeakMemory {
   /** Samples every `intervalMs` until `report`. */
   start(intervalMs = 250): this {
     if (procReadable) {
+      // "5" resets VmHWM to the resident set now (Linux 4.0+); where refused, the peak is the lifetime's.
+      try {
+        writeFileSync('/proc/self/clear_refs', '5');
+      } catch {
+        // kept as it was
+      }
       this.timer = setInterval(() => this.sample(), intervalMs);
       this.timer.unref();
     }
@@ -100,7 +108,8 @@ export class PeakMemory {
     if (procReadable) this.sample();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    const processes: ProcessPeak[] = [{ role: 'bench/main', pid: process.pid, runs: 1, peakMB: megabytes(process.resourceUsage().maxRSS * 1024) }];
+    const ownPeak = (procReadable ? readStatus(process.pid)?.peakBytes : null) ?? process.resourceUsage().maxRSS * 1024;
+    const processes: ProcessPeak[] = [{ role: 'bench/main', pid: process.pid, runs: 1, peakMB: megabytes(ownPeak) }];
     if (!procReadable) {
       for (const [pid, role] of workerRoles(this.core)) processes.push({ role, pid, runs: 1, peakMB: null });
       return { processes, maxMB: null, measured: false };
