@@ -153,6 +153,13 @@ export interface FrameEncoderOptions {
   signal?: AbortSignal;
 }
 
+/** A frame of another size than the encoder's is the caller's mistake: E_INTERNAL, before ffmpeg sees it. */
+export function checkFrameSize(frame: Uint8Array, frameSize: number): void {
+  if (frame.length !== frameSize) {
+    throw new RedubError('E_INTERNAL', { details: [`A frame of ${frame.length} bytes was given to an encoder of ${frameSize}-byte frames.`] });
+  }
+}
+
 /** ffmpeg's arguments (after its log options) for encoding RGB24 frames read from stdin. */
 export function frameEncoderArguments(options: FrameEncoderOptions): string[] {
   return [
@@ -191,9 +198,7 @@ export class FrameEncoder {
 
   /** Hands one frame to the encoder; rejects with the encoder's own error if it has failed. */
   async write(frame: Uint8Array): Promise<void> {
-    if (frame.length !== this.frameSize) {
-      throw new RedubError('E_INTERNAL', { details: [`A frame of ${frame.length} bytes was given to an encoder of ${this.frameSize}-byte frames.`] });
-    }
+    checkFrameSize(frame, this.frameSize);
     if (this.signal?.aborted) throw await this.failure(new RedubError('E_CANCELLED'));
     try {
       await writeBytes(this.pipe.stdin, frame);

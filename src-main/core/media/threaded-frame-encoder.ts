@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { RedubError } from '../../shared/errors.js';
 import { trackChildProcess } from '../worker-host/child-processes.js';
 import { resolveMediaTools } from './ffmpeg-binaries.js';
-import { frameEncoderArguments, rgbFrameBytes, type FrameEncoderOptions, type FramePool } from './raw-video.js';
+import { checkFrameSize, frameEncoderArguments, rgbFrameBytes, type FrameEncoderOptions, type FramePool } from './raw-video.js';
 import { failure, killGraceMs, spawnFailure, stderrKeptChars, type ProcessResult } from './run-ffmpeg.js';
 
 /** Frames handed over and not yet in the pipe: enough to keep ffmpeg fed through a busy spell. */
@@ -139,9 +139,7 @@ export class ThreadedFrameEncoder {
 
   /** Hands one frame to the encoder's thread; rejects with the encoder's own error if it has failed. */
   async write(frame: Uint8Array): Promise<void> {
-    if (frame.length !== this.frameSize) {
-      throw new RedubError('E_INTERNAL', { details: [`A frame of ${frame.length} bytes was given to an encoder of ${this.frameSize}-byte frames.`] });
-    }
+    checkFrameSize(frame, this.frameSize);
     while (this.pending >= this.depth && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.ended || this.cancelled) throw await this.failure();
     // Only a buffer that is the frame and nothing more can be handed over whole.

@@ -11,6 +11,7 @@ import { rememberedPosition, rememberPosition } from '../../common/media/remembe
 import { isShortcutTarget } from '../../common/media/shortcut.js';
 import { Transport } from '../../common/media/transport.js';
 import './preview.css';
+import { useReleaseOnUnmount } from '../../common/media/release-media.js';
 
 type Audible = 'original' | 'dub';
 
@@ -24,6 +25,7 @@ export function PreviewPanel({ jobId }: { jobId: string }) {
   const [duration, setDuration] = useState(0);
   const original = useRef<HTMLVideoElement>(null);
   const dub = useRef<HTMLVideoElement>(null);
+  useReleaseOnUnmount(original, dub);
   const hasDub = sources?.dub != null;
   const heard: Audible = hasDub ? audible : 'original';
 

@@ -12,6 +12,7 @@ import { usePreviewSources } from '../../common/media/use-preview-sources.js';
 import { rememberPosition } from '../../common/media/remembered-position.js';
 import { Transport } from '../../common/media/transport.js';
 import { useTimelineViewStore } from '../../stores/timeline-view-store.js';
+import { useReleaseOnUnmount } from '../../common/media/release-media.js';
 
 export function TimelinePlayer({ jobId, mixVersion }: { jobId: string; mixVersion: string | null }) {
   // While a render's mix stage runs there is no committed mix to name (null): the last one stays.
@@ -24,6 +25,7 @@ export function TimelinePlayer({ jobId, mixVersion }: { jobId: string; mixVersio
   const [duration, setDuration] = useState(0);
   const video = useRef<HTMLVideoElement>(null);
   const audio = useRef<HTMLAudioElement>(null);
+  useReleaseOnUnmount(video, audio);
   const stopAt = useRef<number | null>(null);
   const heard = useTimelineViewStore((state) => state.heard);
   const playing = useTimelineViewStore((state) => state.playing);
