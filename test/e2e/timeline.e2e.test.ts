@@ -185,7 +185,15 @@ describe.skipIf(skip)(`the timeline in Chromium${skip ? ` (skipped: ${skip})` : 
     await timeline.getByTestId('timeline-close').click();
     await timeline.getByTestId('job-tab-preview').click();
     const original = timeline.getByTestId('preview-original');
-    await expect.poll(() => original.evaluate((video: HTMLVideoElement) => Math.round(video.currentTime * 1000))).toBeGreaterThan(0);
+    try {
+      await expect.poll(() => original.evaluate((video: HTMLVideoElement) => Math.round(video.currentTime * 1000))).toBeGreaterThan(0);
+    } catch (error) {
+      // This has failed now and then in full runs only: say what the element was doing.
+      const state = await original.evaluate((video: HTMLVideoElement) => ({
+        readyState: video.readyState, networkState: video.networkState, error: video.error?.message ?? null, src: video.currentSrc, currentTime: video.currentTime,
+      }));
+      throw new Error(`The preview's video did not move to the job's remembered place: ${JSON.stringify(state)}`, { cause: error });
+    }
     expect(Math.abs((await original.evaluate((video: HTMLVideoElement) => video.currentTime * 1000)) - (await cues()).cues[3]!.startMs)).toBeLessThan(100);
   });
 
