@@ -4,10 +4,11 @@
 // each set against what ffmpeg alone pays for the same frames, timed in the same run so the
 // ratios do not depend on the machine:
 //
-// - one 4-second segment through readFrames → detect → crop → model → paste → ThreadedFrameEncoder (FFV1,
-//   as the lip-sync stage keeps its frames), against one ffmpeg command decoding the same frames
-//   to RGB and encoding them with the same FFV1 settings (target ≤ 1.5×); the same frames piped
-//   through Redub with no processing are timed too, to tell the pipes from the models' plumbing;
+// - one 4-second segment through readFramesThreaded → detect → crop → model → paste →
+//   ThreadedFrameEncoder (FFV1, as the lip-sync stage keeps its frames), against one ffmpeg
+//   command decoding the same frames to RGB and encoding them with the same FFV1 settings
+//   (target ≤ 1.5×); the same frames through the same pipes with no processing are timed too, to
+//   tell the pipes from the models' plumbing;
 // - the export's smart cut of that segment into the video (writeLipSyncedVideo), against a plain
 //   stream-copy remux of the file plus ffmpeg encoding the re-encoded groups alone with the smart
 //   cut's own libx264 settings.
@@ -21,8 +22,9 @@ import { detectExecutionProviders } from '../../src-main/core/models/execution-p
 import { executionPreferenceSchema } from '../../src-main/shared/contract.js';
 import { layoutVideo } from '../../src-main/core/media/gop-layout.js';
 import { freeParameterSetId, parseAvcConfiguration } from '../../src-main/core/media/h264-parameter-sets.js';
-import { FrameEncoder, FramePool, readFrames, rgbFrameBytes } from '../../src-main/core/media/raw-video.js';
+import { FramePool, rgbFrameBytes } from '../../src-main/core/media/raw-video.js';
 import { ThreadedFrameEncoder } from '../../src-main/core/media/threaded-frame-encoder.js';
+import { readFramesThreaded } from '../../src-main/core/media/threaded-frame-reader.js';
 import { lipSyncFrameEncoding } from '../../src-main/core/pipeline/stages/lipsync.js';
 import { runFfmpeg } from '../../src-main/core/media/run-ffmpeg.js';
 import { planPieces } from '../../src-main/core/media/smart-cut-plan.js';
@@ -81,8 +83,8 @@ async function segmentAudio(video: string, work: string): Promise<Float32Array> 
   return padded;
 }
 
-/** The segment's frames, `startSeconds` the stream's first timestamp, as readFrames takes them. */
-const frames = (video: string, startSeconds: number, pool?: FramePool) => readFrames(video, { ...segment, frameCount, width, height, fps, startSeconds, pool });
+/** The segment's frames, `startSeconds` the stream's first timestamp, read ahead from a thread as the lip-sync stage reads them. */
+const frames = (video: string, startSeconds: number, pool?: FramePool) => readFramesThreaded(video, { ...segment, frameCount, width, height, fps, startSeconds, pool });
 
 /** Decode → detect → crop → model → paste → FFV1 encode, in chunks as the lip-sync stage does it. */
 async function lipSyncSegment(syncer: Wav2LipLipSyncer, video: string, startSeconds: number, audio16k: Float32Array, outputPath: string, frameRate: string): Promise<LipSyncStats> {
@@ -99,15 +101,12 @@ async function lipSyncSegment(syncer: Wav2LipLipSyncer, video: string, startSeco
   }
 }
 
-/** The same frames through Redub's pipes with nothing done to them: what the models' plumbing adds is the rest. */
+/** The same frames through the stage's pipes with nothing done to them: what the models' plumbing adds is the rest. */
 async function pipeSegment(video: string, startSeconds: number, outputPath: string, frameRate: string): Promise<void> {
-  const encoder = new FrameEncoder({ outputPath, width, height, frameRate, encoderArgs: ffv1 });
+  const pool = new FramePool(rgbFrameBytes(width, height));
+  const encoder = new ThreadedFrameEncoder({ outputPath, width, height, frameRate, encoderArgs: ffv1, pool });
   try {
-    const pool = new FramePool(rgbFrameBytes(width, height));
-    for await (const frame of frames(video, startSeconds, pool)) {
-      await encoder.write(frame);
-      pool.give(frame);
-    }
+    for await (const frame of frames(video, startSeconds, pool)) await encoder.write(frame);
     await encoder.finish();
   } catch (error) {
     await encoder.abandon();

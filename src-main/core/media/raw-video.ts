@@ -36,14 +36,19 @@ export class FramePool {
     private readonly limit = 64,
   ) {}
 
-  /** A buffer of `frameBytes` whose old contents the caller overwrites whole. */
+  /**
+   * A buffer of `frameBytes` whose old contents the caller overwrites whole. It is the whole of a
+   * SharedArrayBuffer, so the threads that decode and encode frames share it instead of having it
+   * handed to them and back for each frame (tool-thread.ts).
+   */
   take(): Uint8Array {
-    return this.free.pop() ?? new Uint8Array(this.frameBytes);
+    return this.free.pop() ?? new Uint8Array(new SharedArrayBuffer(this.frameBytes));
   }
 
-  /** Hands back a frame nothing reads any more (one of another size is left to the collector). */
+  /** Hands back a frame nothing reads any more (one of another size, or not shared, is left to the collector). */
   give(frame: Uint8Array): void {
-    if (frame.byteLength === this.frameBytes && this.free.length < this.limit) this.free.push(frame);
+    const whole = frame.buffer instanceof SharedArrayBuffer && frame.byteOffset === 0 && frame.buffer.byteLength === this.frameBytes;
+    if (whole && frame.byteLength === this.frameBytes && this.free.length < this.limit) this.free.push(frame);
   }
 }
 
@@ -59,36 +64,13 @@ export function rgbFrameBytes(width: number, height: number): number {
  * of the loop stops ffmpeg; aborting `signal` rejects with E_CANCELLED.
  */
 export async function* readFrames(inputPath: string, request: FrameRequest, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  const { fromFrame, frameCount, width, height, fps } = request;
-  if (!Number.isInteger(fromFrame) || fromFrame < 0 || !Number.isInteger(frameCount) || frameCount < 0 || !(fps > 0) || !(width > 0) || !(height > 0)) {
-    throw new RedubError('E_INTERNAL', { details: [`readFrames was asked for ${frameCount} frames from ${fromFrame} at ${width}x${height}, ${fps} fps.`] });
-  }
-  if (frameCount === 0) return;
-  const seek: string[] = [];
-  if (fromFrame > 0) {
-    const startSeconds = request.startSeconds ?? (await videoStartSeconds(inputPath, signal));
-    // Half a frame early: the frame before falls below the mark and is dropped, this one is
-    // kept even where the container rounded its timestamp down.
-    const target = startSeconds + (fromFrame - 0.5) / fps;
-    // -seek_timestamp: the mark is a timestamp of the stream, not an offset from the file's start
-    // (which an earlier audio stream can move).
-    seek.push('-seek_timestamp', '1', '-ss', target.toFixed(6));
-  }
+  const args = await frameReaderArguments(inputPath, request, signal);
+  if (args === null) return;
+  const { frameCount, width, height } = request;
   const frameSize = rgbFrameBytes(width, height);
   const { pool } = request;
-  if (pool && pool.frameBytes !== frameSize) {
-    throw new RedubError('E_INTERNAL', { details: [`readFrames was given a pool of ${pool.frameBytes}-byte frames for ${width}x${height} RGB.`] });
-  }
   const fresh = () => pool?.take() ?? new Uint8Array(frameSize);
-  const tool = startTool('ffmpeg', [
-    '-nostdin', '-v', 'error', ...seek, '-i', inputPath,
-    '-map', '0:v:0', '-an', '-sn', '-dn',
-    // Every decoded frame once: no duplicates or drops to fit a rate.
-    '-vsync', 'passthrough',
-    '-frames:v', String(frameCount),
-    '-vf', `scale=${width}:${height}`, '-pix_fmt', 'rgb24',
-    '-f', 'rawvideo', 'pipe:1',
-  ], { signal });
+  const tool = startTool('ffmpeg', ['-nostdin', '-v', 'error', ...args], { signal });
 
   let delivered = 0;
   let finished = false;
@@ -117,18 +99,56 @@ export async function* readFrames(inputPath: string, request: FrameRequest, sign
     }
     await tool.done;
     finished = true;
-    if (delivered < frameCount) {
-      throw new RedubError('E_FFMPEG_FAILED', {
-        message: 'The video has fewer frames than were asked for.',
-        details: [`Asked for ${frameCount} frames from frame ${fromFrame} of ${inputPath}; ffmpeg decoded ${delivered}.`],
-      });
-    }
+    if (delivered < frameCount) throw tooFewFrames(inputPath, request, delivered);
   } finally {
     if (!finished) {
       tool.stop();
       await tool.done.catch(() => undefined);
     }
   }
+}
+
+/**
+ * ffmpeg's arguments (after its log options) for decoding the frames `request` asks for to RGB24
+ * on stdout; null when it asks for none. A request that makes no sense is E_INTERNAL, and a pool
+ * of another frame size too.
+ */
+export async function frameReaderArguments(inputPath: string, request: FrameRequest, signal?: AbortSignal): Promise<string[] | null> {
+  const { fromFrame, frameCount, width, height, fps } = request;
+  if (!Number.isInteger(fromFrame) || fromFrame < 0 || !Number.isInteger(frameCount) || frameCount < 0 || !(fps > 0) || !(width > 0) || !(height > 0)) {
+    throw new RedubError('E_INTERNAL', { details: [`readFrames was asked for ${frameCount} frames from ${fromFrame} at ${width}x${height}, ${fps} fps.`] });
+  }
+  if (request.pool && request.pool.frameBytes !== rgbFrameBytes(width, height)) {
+    throw new RedubError('E_INTERNAL', { details: [`readFrames was given a pool of ${request.pool.frameBytes}-byte frames for ${width}x${height} RGB.`] });
+  }
+  if (frameCount === 0) return null;
+  const seek: string[] = [];
+  if (fromFrame > 0) {
+    const startSeconds = request.startSeconds ?? (await videoStartSeconds(inputPath, signal));
+    // Half a frame early: the frame before falls below the mark and is dropped, this one is
+    // kept even where the container rounded its timestamp down.
+    const target = startSeconds + (fromFrame - 0.5) / fps;
+    // -seek_timestamp: the mark is a timestamp of the stream, not an offset from the file's start
+    // (which an earlier audio stream can move).
+    seek.push('-seek_timestamp', '1', '-ss', target.toFixed(6));
+  }
+  return [
+    ...seek, '-i', inputPath,
+    '-map', '0:v:0', '-an', '-sn', '-dn',
+    // Every decoded frame once: no duplicates or drops to fit a rate.
+    '-vsync', 'passthrough',
+    '-frames:v', String(frameCount),
+    '-vf', `scale=${width}:${height}`, '-pix_fmt', 'rgb24',
+    '-f', 'rawvideo', 'pipe:1',
+  ];
+}
+
+/** A video that ended before the frames asked of it. */
+export function tooFewFrames(inputPath: string, request: FrameRequest, delivered: number): RedubError {
+  return new RedubError('E_FFMPEG_FAILED', {
+    message: 'The video has fewer frames than were asked for.',
+    details: [`Asked for ${request.frameCount} frames from frame ${request.fromFrame} of ${inputPath}; ffmpeg decoded ${delivered}.`],
+  });
 }
 
 async function videoStartSeconds(inputPath: string, signal?: AbortSignal): Promise<number> {

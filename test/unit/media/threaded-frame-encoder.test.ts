@@ -56,6 +56,33 @@ describe('ThreadedFrameEncoder', () => {
     expect(ffmpegChildren()).toEqual([]);
   });
 
+  it('shares a pooled frame with its thread instead of handing it over, and gives the same frame back', async () => {
+    const outputPath = path.join(root, 'shared.mkv');
+    const pool = new FramePool(rgbFrameBytes(width, height));
+    const returned: Uint8Array[] = [];
+    const give = pool.give.bind(pool);
+    pool.give = (frame) => {
+      returned.push(frame);
+      give(frame);
+    };
+    const encoder = new ThreadedFrameEncoder({ outputPath, width, height, frameRate: '25', encoderArgs: lipSyncFrameEncoding, pool, depth: 2 });
+    const lent: Uint8Array[] = [];
+    for (const frame of frames) {
+      // Taken from the pool as the lip-sync stage takes them: the pool's own frames come round again.
+      const pooled = pool.take();
+      pooled.set(frame);
+      lent.push(pooled);
+      await encoder.write(pooled);
+      expect(pooled.byteLength).toBe(rgbFrameBytes(width, height));
+    }
+    await encoder.finish();
+    expect(returned).toHaveLength(frames.length);
+    expect(returned.every((frame) => lent.includes(frame))).toBe(true);
+    // Few distinct frames went round, each written as it was when handed over.
+    expect(new Set(lent).size).toBeLessThanOrEqual(4);
+    expect(same(await decodedFrames(outputPath, width, height), frames)).toBe(true);
+  });
+
   it('copies a frame that is a view into a larger buffer, leaving that buffer alone', async () => {
     const outputPath = path.join(root, 'view.mkv');
     const encoder = new ThreadedFrameEncoder({ outputPath, width, height, frameRate: '25', encoderArgs: lipSyncFrameEncoding });

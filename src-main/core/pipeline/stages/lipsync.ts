@@ -20,6 +20,7 @@ import { fileState } from '../model-state.js';
 import { melSampleRate } from '../../engines/lipsync/wav2lip-mel.js';
 import { FramePool, readFrames, rgbFrameBytes } from '../../media/raw-video.js';
 import { ThreadedFrameEncoder } from '../../media/threaded-frame-encoder.js';
+import { readFramesThreaded } from '../../media/threaded-frame-reader.js';
 import { probeVideoStream } from '../../media/video-packets.js';
 import { readWavFrames } from '../../media/wav-frames.js';
 import { readWavLayout } from '../../media/wav.js';
@@ -210,7 +211,8 @@ async function renderSegment(
   const pool = new FramePool(rgbFrameBytes(width, height));
   const encoder = new ThreadedFrameEncoder({ outputPath: partial, width, height, frameRate, encoderArgs: lipSyncFrameEncoding, pool });
   try {
-    const frames = readFrames(params.inputPath, { fromFrame: segment.fromFrame, frameCount, width, height, fps, startSeconds, pool });
+    // Decoded ahead from a thread of its own, so decoding goes on while a model or a paste runs.
+    const frames = readFramesThreaded(params.inputPath, { fromFrame: segment.fromFrame, frameCount, width, height, fps, startSeconds, pool });
     const stats = await renderThrough(renderer, frames, encoder, async (written) => {
       onFrames(written);
       await letHeartbeatsThrough();
