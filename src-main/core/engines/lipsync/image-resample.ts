@@ -7,8 +7,8 @@
 // so the inner loops read precomputed, already clamped source offsets instead of clamping each
 // tap, the horizontal pass writes into one scratch buffer reused across calls instead of a fresh
 // array per resize, and the detector's input is written straight into its BGR planes; an exact
-// 2× shrink of a whole frame (720p into the detector) sums bytes in integers, which for that
-// case is exact. Every path gives the plain loops' values to the last bit (the tests hold them to it).
+// 2× bilinear shrink of a whole frame (720p into the detector) sums bytes in integers, which
+// for that case is exact. Every path gives the plain loops' values to the last bit (the tests hold them to it).
 
 /** A rectangle in pixels: integer for crops of frames, any real numbers for source regions. */
 export interface Rect {
@@ -80,7 +80,7 @@ export function resampleIntoBgrPlanes(source: Pixels3, region: Rect, width: numb
   if (planeWidth < width || planeSize < planeWidth * (height - 1) + width || data.length < 3 * planeSize) {
     throw new RangeError(`${width}×${height} planes do not fit ${planeWidth}-wide planes of ${planeSize} in ${data.length} values`);
   }
-  if (antialias && source.data instanceof Uint8Array && region.x === 0 && region.y === 0 && region.width === source.width && region.height === source.height
+  if (!antialias && source.data instanceof Uint8Array && region.x === 0 && region.y === 0 && region.width === source.width && region.height === source.height
     && source.width === 2 * width && source.height === 2 * height) {
     halveBytesIntoBgrPlanes(source.data, width, height, into);
     return;
@@ -141,94 +141,56 @@ export function resampleIntoBgrPlanes(source: Pixels3, region: Rect, width: numb
   }
 }
 
-/** The column sums of halveBytesIntoBgrPlanes, reused by every call; grows as needed. */
-let columnSums = new Int32Array(0);
-
-/**
- * An exact 2× antialiased shrink of a whole byte frame (a 720p frame into the detector's input).
- * Halving, the triangle's taps on each axis are the source pixels 2i − 1 … 2i + 2 (edges
- * repeated) with weights 1/8, 3/8, 3/8, 1/8, so every value the generic path computes — each
- * partial sum a multiple of 1/64 below 256 — is exact in float32, and equals the integer sum
- * of bytes × (1, 3, 3, 1) ⊗ (1, 3, 3, 1) divided by 64. That sum is what this computes, rows
- * first in integers, with no weights to load and no clamping inside the rows.
- */
-function halveBytesIntoBgrPlanes(data: Uint8Array, width: number, height: number, into: BgrPlanes): void {
-  const { data: planes, planeWidth, planeSize } = into;
-  const sourceWidth = 2 * width;
-  const sourceStride = sourceWidth * 3;
-  if (columnSums.length < sourceStride) columnSums = new Int32Array(sourceStride);
-  const sums = columnSums;
-  const lastRow = 2 * height - 1;
-  const words = littleEndian && data.byteOffset % 4 === 0 && sourceStride % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, (2 * height * sourceStride) >> 2) : undefined;
-  for (let y = 0; y < height; y++) {
-    const row0 = Math.max(0, 2 * y - 1) * sourceStride;
-    const row1 = 2 * y * sourceStride;
-    const row2 = row1 + sourceStride;
-    const row3 = Math.min(lastRow, 2 * y + 2) * sourceStride;
-    if (words) sumRowsByWords(words, row0 >> 2, row1 >> 2, row2 >> 2, row3 >> 2, sourceStride >> 2, sums);
-    else {
-      for (let index = 0; index < sourceStride; index++) {
-        sums[index] = data[row0 + index]! + 3 * (data[row1 + index]! + data[row2 + index]!) + data[row3 + index]!;
-      }
-    }
-    const blue = y * planeWidth;
-    const green = planeSize + blue;
-    const red = 2 * planeSize + blue;
-    halveColumns(sums, width, planes, red, green, blue);
-  }
-}
-
-/** The sum over 64 as a product: the same value, as 1/64 is exact. */
-const sixtyFourth = 1 / 64;
-
-/**
- * One output row of halveBytesIntoBgrPlanes from its row sums: output x reads source columns
- * 2x − 1 … 2x + 2 with weights 1, 3, 3, 1; the first and last repeat the edge column, so they
- * are written apart and the loop between has no clamping.
- */
-function halveColumns(sums: Int32Array, width: number, planes: Float32Array, red: number, green: number, blue: number): void {
-  if (width === 1) {
-    // Columns −1 … 2 of a 2-wide row: 0, 0, 1, 1.
-    planes[red] = (4 * sums[0]! + 4 * sums[3]!) * sixtyFourth;
-    planes[green] = (4 * sums[1]! + 4 * sums[4]!) * sixtyFourth;
-    planes[blue] = (4 * sums[2]! + 4 * sums[5]!) * sixtyFourth;
-    return;
-  }
-  planes[red] = (4 * sums[0]! + 3 * sums[3]! + sums[6]!) * sixtyFourth;
-  planes[green] = (4 * sums[1]! + 3 * sums[4]! + sums[7]!) * sixtyFourth;
-  planes[blue] = (4 * sums[2]! + 3 * sums[5]! + sums[8]!) * sixtyFourth;
-  for (let x = 1; x < width - 1; x++) {
-    const at = 6 * x - 3;
-    planes[red + x] = (sums[at]! + 3 * (sums[at + 3]! + sums[at + 6]!) + sums[at + 9]!) * sixtyFourth;
-    planes[green + x] = (sums[at + 1]! + 3 * (sums[at + 4]! + sums[at + 7]!) + sums[at + 10]!) * sixtyFourth;
-    planes[blue + x] = (sums[at + 2]! + 3 * (sums[at + 5]! + sums[at + 8]!) + sums[at + 11]!) * sixtyFourth;
-  }
-  const last = width - 1;
-  const at = 6 * last - 3;
-  planes[red + last] = (sums[at]! + 3 * sums[at + 3]! + 4 * sums[at + 6]!) * sixtyFourth;
-  planes[green + last] = (sums[at + 1]! + 3 * sums[at + 4]! + 4 * sums[at + 7]!) * sixtyFourth;
-  planes[blue + last] = (sums[at + 2]! + 3 * sums[at + 5]! + 4 * sums[at + 8]!) * sixtyFourth;
-}
+/** The two rows' byte sums of halveBytesIntoBgrPlanes, reused by every call; grows as needed. */
+let columnSums = new Uint16Array(0);
 
 /** Whether a Uint32Array's first byte is a word's lowest (x64 and arm64 both are). */
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
- * halveBytesIntoBgrPlanes's row sums, bytes × (1, 3, 3, 1) down four rows, four bytes a load:
- * a word's even and odd bytes are masked into two 16-bit lanes each, which a sum of at most
- * 8 × 255 never overflows, so one addition sums two bytes. Rows and count are in words.
+ * An exact 2× bilinear shrink of a whole byte frame (a 720p frame into the detector's input).
+ * Halving, OpenCV's centres fall halfway between source pixels 2i and 2i + 1 on each axis, so
+ * each value is the mean of a 2×2 block: the bilinear loops' 0.5·a + 0.5·b of the rows, then
+ * of the columns, every partial sum a multiple of 1/4 below 256 and so exact in float32. That
+ * mean is what this computes, the bytes summed in integers with no weights to load: the two
+ * rows first, four bytes a load, then each pixel's two columns.
  */
-function sumRowsByWords(words: Uint32Array, row0: number, row1: number, row2: number, row3: number, count: number, sums: Int32Array): void {
+function halveBytesIntoBgrPlanes(data: Uint8Array, width: number, height: number, into: BgrPlanes): void {
+  const { data: planes, planeWidth, planeSize } = into;
+  const sourceStride = 2 * width * 3;
+  if (columnSums.length < sourceStride + 3) columnSums = new Uint16Array(sourceStride + 3);
+  const sums = columnSums;
+  const words = littleEndian && data.byteOffset % 4 === 0 && sourceStride % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, (2 * height * sourceStride) >> 2) : undefined;
+  for (let y = 0; y < height; y++) {
+    const top = 2 * y * sourceStride;
+    const bottom = top + sourceStride;
+    if (words) sumTwoRowsByWords(words, top >> 2, bottom >> 2, sourceStride >> 2, sums);
+    else for (let index = 0; index < sourceStride; index++) sums[index] = data[top + index]! + data[bottom + index]!;
+    const blue = y * planeWidth;
+    const green = planeSize + blue;
+    const red = 2 * planeSize + blue;
+    for (let x = 0, at = 0; x < width; x++, at += 6) {
+      planes[red + x] = (sums[at]! + sums[at + 3]!) * 0.25;
+      planes[green + x] = (sums[at + 1]! + sums[at + 4]!) * 0.25;
+      planes[blue + x] = (sums[at + 2]! + sums[at + 5]!) * 0.25;
+    }
+  }
+}
+
+/**
+ * Two rows' bytes summed column by column, four bytes a load: a word's even and odd bytes are
+ * masked into two 16-bit lanes each, which a sum of two bytes never overflows, so one addition
+ * sums two columns. Rows and count are in words.
+ */
+function sumTwoRowsByWords(words: Uint32Array, top: number, bottom: number, count: number, sums: Uint16Array): void {
   for (let word = 0; word < count; word++) {
-    const a = words[row0 + word]!;
-    const b = words[row1 + word]!;
-    const c = words[row2 + word]!;
-    const d = words[row3 + word]!;
-    const even = (a & 0x00ff00ff) + 3 * ((b & 0x00ff00ff) + (c & 0x00ff00ff)) + (d & 0x00ff00ff);
-    const odd = ((a >>> 8) & 0x00ff00ff) + 3 * (((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff)) + ((d >>> 8) & 0x00ff00ff);
+    const a = words[top + word]!;
+    const b = words[bottom + word]!;
+    const even = (a & 0x00ff00ff) + (b & 0x00ff00ff);
+    const odd = ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff);
     const at = word * 4;
-    sums[at] = even & 0xffff;
-    sums[at + 1] = odd & 0xffff;
+    sums[at] = even;
+    sums[at + 1] = odd;
     sums[at + 2] = even >>> 16;
     sums[at + 3] = odd >>> 16;
   }

@@ -137,7 +137,9 @@ function inputSize(session: ort.InferenceSession): [number, number] {
 
 /**
  * The frame scaled to fit the input (aspect kept; up or down), at the top-left, zero-padded,
- * as BGR planes of 0–255 floats. Shrinking is antialiased.
+ * as BGR planes of 0–255 floats. Scaled bilinearly, as YuNet's own demo feeds it (cv2.resize,
+ * INTER_LINEAR), down to half size, where every source pixel still counts (a 720p frame is
+ * exactly halved); shrinking further is antialiased, so a 4K frame does not alias.
  */
 export function yunetInput(frame: Pixels3, width = yunetDefaultInputSize, height = yunetDefaultInputSize, into?: Float32Array): YunetInput {
   const scale = Math.min(width / frame.width, height / frame.height);
@@ -147,7 +149,8 @@ export function yunetInput(frame: Pixels3, width = yunetDefaultInputSize, height
   const data = into?.length === 3 * plane ? into : new Float32Array(3 * plane);
   // Straight into the planes (no interleaved copy to reorder); only the padding is zeroed, as
   // a reused buffer still holds the last frame there.
-  resampleIntoBgrPlanes(frame, { x: 0, y: 0, width: frame.width, height: frame.height }, resizedWidth, resizedHeight, true, { data, planeWidth: width, planeSize: plane });
+  const antialias = resizedWidth * 2 < frame.width || resizedHeight * 2 < frame.height;
+  resampleIntoBgrPlanes(frame, { x: 0, y: 0, width: frame.width, height: frame.height }, resizedWidth, resizedHeight, antialias, { data, planeWidth: width, planeSize: plane });
   for (let channel = 0; channel < 3; channel++) {
     const base = channel * plane;
     if (resizedWidth < width) for (let y = 0; y < resizedHeight; y++) data.fill(0, base + y * width + resizedWidth, base + (y + 1) * width);

@@ -108,11 +108,12 @@ describe('resampleIntoBgrPlanes', () => {
   }
 
   it.each([
-    // Exact halving of a whole byte frame takes the integer path; odd sizes check its edges.
-    ['halving (the integer path)', 64, 36, 32, 18, true],
-    ['halving to one pixel', 2, 2, 1, 1, true],
-    ['halving to two pixels (both edge columns, no interior)', 4, 4, 2, 2, true],
-    ['halving an odd-sized result', 46, 30, 23, 15, true],
+    // Exact bilinear halving of a whole byte frame takes the integer path; odd sizes check its edges.
+    ['bilinear halving (the integer path)', 64, 36, 32, 18, false],
+    ['bilinear halving to one pixel', 2, 2, 1, 1, false],
+    ['bilinear halving to two pixels', 4, 4, 2, 2, false],
+    ['bilinear halving to an odd-sized result', 46, 30, 23, 15, false],
+    ['antialiased halving (the generic loops)', 64, 36, 32, 18, true],
     ['a 3× shrink (the generic loops)', 60, 33, 20, 11, true],
     ['an uneven shrink (4 taps, not halving)', 70, 40, 39, 21, true],
     ['an enlargement (2 taps)', 12, 9, 31, 20, true],

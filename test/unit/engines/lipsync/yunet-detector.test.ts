@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   boxIou, decodeYunet, suppressOverlaps, yunetInput, yunetOutputNames, YunetDetector, type DetectedFace,
 } from '../../../../src-main/core/engines/lipsync/yunet-detector.js';
+import { resampleRegion } from '../../../../src-main/core/engines/lipsync/image-resample.js';
 import { drawTinyFace, tinyYunetLandmarks, writeTinyYunet } from '../../../fixtures/onnx/tiny-yunet.js';
 import { writeTinyWav2Lip } from '../../../fixtures/onnx/tiny-wav2lip.js';
 import { rejectionOf, thrownCode } from '../../../helpers/errors.js';
@@ -103,6 +104,27 @@ describe('yunetInput', () => {
     expect(input.data[479 * 640 + 639]).toBeCloseTo(50, 4);
     expect(input.data[480 * 640]).toBe(0);
     expect(input.data[2 * plane + 639 * 640 + 639]).toBe(0);
+  });
+
+  it('shrinks bilinearly down to half size, as cv2.resize does for YuNet, and antialiased beyond', () => {
+    // Red of pixel (x, y) in the input's first rows, against resampleRegion's interleaved result.
+    const redOf = (data: Float32Array, x: number, y: number) => data[2 * 640 * 640 + y * 640 + x];
+    for (const [width, height, antialias] of [[1280, 720, false], [960, 540, false], [1920, 1080, true]] as const) {
+      const frame = new Uint8Array(width * height * 3);
+      for (let index = 0; index < frame.length; index++) frame[index] = (index * 7 + (index >> 10)) % 256;
+      const input = yunetInput({ data: frame, width, height });
+      const expected = resampleRegion({ data: frame, width, height }, { x: 0, y: 0, width, height }, 640, 360, antialias);
+      for (const [x, y] of [[0, 0], [1, 0], [317, 5], [639, 359], [200, 180]] as const) {
+        expect(redOf(input.data, x, y), `${width}×${height} at ${x}, ${y}`).toBe(expected[(y * 640 + x) * 3]);
+      }
+    }
+    // Halving is the mean of each 2×2 block.
+    const frame = new Uint8Array(1280 * 720 * 3);
+    frame.set([10, 0, 0], 0);
+    frame.set([20, 0, 0], 3);
+    frame.set([30, 0, 0], 1280 * 3);
+    frame.set([41, 0, 0], 1280 * 3 + 3);
+    expect(redOf(yunetInput({ data: frame, width: 1280, height: 720 }).data, 0, 0)).toBe(25.25);
   });
 
   it('fills a reused buffer exactly as a fresh one, padding zeroed, for a 2× shrink and an odd one', () => {
