@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LipSyncSegmentRenderer, LipSyncStats } from '../../../../src-main/core/engines/lipsync/lip-syncer.js';
-import { renderChunkFrames, renderThrough } from '../../../../src-main/core/engines/lipsync/render-stream.js';
+import { chunkFrames, renderChunkFrames, renderThrough } from '../../../../src-main/core/engines/lipsync/render-stream.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -8,10 +8,13 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 class DelayingRenderer implements LipSyncSegmentRenderer {
   private held: Uint8Array[] = [];
   pushing = false;
+  /** The length of each chunk pushed. */
+  readonly chunks: number[] = [];
   readonly stats: LipSyncStats = { framesWithFace: 0, framesWithoutFace: 0 };
 
   async push(frames: Uint8Array[], step?: () => Promise<void>): Promise<Uint8Array[]> {
     this.pushing = true;
+    this.chunks.push(frames.length);
     const out: Uint8Array[] = [];
     for (const frame of frames) {
       this.held.push(frame);
@@ -78,6 +81,9 @@ describe('renderThrough', () => {
     // The frames of one chunk go to the encoder while the next is rendered, not after it.
     expect(stats().duringPush).toBeGreaterThanOrEqual(renderChunkFrames / 2);
     expect(reports.at(-1)).toBe(count);
+    // Short chunks first, so the encoder starts early; full ones after, the rest at the end.
+    expect(renderer.chunks).toEqual([4, 8, renderChunkFrames, renderChunkFrames, count - 12 - 2 * renderChunkFrames]);
+    expect([0, 1, 2, 9].map(chunkFrames)).toEqual([4, 8, renderChunkFrames, renderChunkFrames]);
     for (let index = 1; index < reports.length; index++) expect(reports[index]!).toBeGreaterThan(reports[index - 1]!);
   });
 
