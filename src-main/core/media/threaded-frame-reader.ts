@@ -48,6 +48,18 @@ const take = (chunk) => {
     }
   }
 };
+// ffmpeg may have exited, its pipe drained, while the end of its output waits here for frames.
+let closed = null;
+closing.wait = (done) => {
+  if (leftover === null) done();
+  else closed = done;
+};
+const closeIfDrained = () => {
+  if (leftover !== null || closed === null) return;
+  const done = closed;
+  closed = null;
+  done();
+};
 child.stdout.on('error', () => undefined);
 child.stdout.on('data', (chunk) => {
   // A chunk already on its way when the stream was paused joins what waits.
@@ -57,6 +69,8 @@ child.stdout.on('data', (chunk) => {
 parentPort.on('message', (message) => {
   if (message === 'destroy') {
     child.stdout.destroy();
+    leftover = null;
+    closeIfDrained();
     return;
   }
   free.push({ slot: message.slot, view: message.frame });
@@ -65,6 +79,7 @@ parentPort.on('message', (message) => {
   leftover = null;
   take(waiting);
   if (leftover === null) child.stdout.resume();
+  closeIfDrained();
 });
 `;
 

@@ -23,7 +23,8 @@ type LifeMessage = { type: 'spawned'; pid: number } | { type: 'spawn-failed'; co
  * What every such thread runs before its body: spawns `workerData.binary` with `workerData.args`
  * and `workerData.stdio` as `child`, keeps the end of its stderr and reports its start and exit.
  * The body (CommonJS, Node's modules only) serves the pipe and reads `parentPort` for messages;
- * 'destroy' must break its end of the pipe, so an ffmpeg blocked on it notices a signal.
+ * 'destroy' must break its end of the pipe, so an ffmpeg blocked on it notices a signal, and
+ * let go of anything it holds back (see closing.wait).
  */
 const prelude = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
@@ -36,10 +37,13 @@ child.stderr.on('data', (data) => {
 });
 child.on('spawn', () => parentPort.postMessage({ type: 'spawned', pid: child.pid }));
 child.on('error', (error) => parentPort.postMessage({ type: 'spawn-failed', code: error.code, message: error.message }));
-child.on('close', (exitCode, killedBy) => {
+// A body that still holds some of ffmpeg's output when it exits replaces closing.wait, calling
+// done once that output has been sent: the exit must reach this side after everything before it.
+const closing = { wait: (done) => done() };
+child.on('close', (exitCode, killedBy) => closing.wait(() => {
   parentPort.postMessage({ type: 'closed', exitCode, killedBy, stderr: stderr.slice(-workerData.keep) });
   parentPort.close();
-});
+}));
 `;
 
 export interface ToolThreadOptions {

@@ -38,6 +38,7 @@ function ffmpegChildren(): number[] {
 
 // The frames read on this thread, and read ahead on one of its own: the same frames, the same errors.
 const frameBytes = rgbFrameBytes(width, height);
+const framesAheadOf = (size: { width: number; height: number }) => framesAhead(rgbFrameBytes(size.width, size.height));
 describe.each([
   { name: 'readFrames', readFrames, mostBuffers: 2 },
   // The frames decoded ahead, the one being handed over, and the one the reader holds.
@@ -103,6 +104,22 @@ describe.each([
     );
     await expect(reading).rejects.toMatchObject({ code: 'E_CANCELLED' });
     expect(ffmpegChildren()).toEqual([]);
+  });
+
+  it('gives a slow reader every frame, though ffmpeg has exited with the last ones still in the pipe', async () => {
+    // 32×18 frames: ffmpeg's whole output can reach the pipe, and ffmpeg exit, before the reader
+    // has taken the first frame; what the pipe still held must come through all the same.
+    const small = { width: 32, height: 18 };
+    const frameCount = framesAheadOf(small) + 4;
+    const frames: Uint8Array[] = [];
+    for await (const frame of readFrames(video, { fromFrame: 3, frameCount, ...small, fps })) {
+      frames.push(frame);
+      // A slow reader: ffmpeg is done long before the last frames are asked for.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(frames).toHaveLength(frameCount);
+    const decoded = await decodedFrames(video, small.width, small.height, 3, frameCount);
+    expect(frames.map((frame, index) => Buffer.from(frame).equals(decoded[index]!))).toEqual(frames.map(() => true));
   });
 
   it('fails plainly, without hanging, when ffmpeg is killed under it', async () => {
