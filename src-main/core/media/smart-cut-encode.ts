@@ -2,7 +2,8 @@
 // a time and pushing them into an encoder, so neither side runs ahead by more than a frame, and
 // holding the renderer to its word (exactly the frames asked for, each the right size).
 import { RedubError } from '../../shared/errors.js';
-import { FrameEncoder, type FrameEncoderOptions } from './raw-video.js';
+import { checkFrameSize, FramePool, rgbFrameBytes, type FrameEncoderOptions } from './raw-video.js';
+import { ThreadedFrameEncoder } from './threaded-frame-encoder.js';
 
 /** Makes frames [fromFrame, toFrame) of the video as they should look, RGB24, in order. */
 export type RenderFrames = (fromFrame: number, toFrame: number) => AsyncIterable<Uint8Array>;
@@ -20,15 +21,25 @@ export interface RenderedStretch extends FrameEncoderOptions {
 export async function encodeRenderedStretch(stretch: RenderedStretch): Promise<void> {
   const wanted = stretch.toFrame - stretch.fromFrame;
   const { outputPath, width, height, frameRate, encoderArgs, signal } = stretch;
-  const encoder = new FrameEncoder({ outputPath, width, height, frameRate, encoderArgs, ...(signal ? { signal } : {}) });
+  // Fed from a thread of its own, so the encoder goes on while this thread decodes or renders. It
+  // gets a copy of each frame (pooled, so shared with its thread): the renderer's frames stay
+  // the renderer's, which may hold on to one or use it again.
+  const pool = new FramePool(rgbFrameBytes(width, height));
+  const encoder = new ThreadedFrameEncoder({ outputPath, width, height, frameRate, encoderArgs, pool, ...(signal ? { signal } : {}) });
+  // Counted here: the encoder's own count is of the frames its thread has put in the pipe.
+  let given = 0;
   try {
     for await (const frame of stretch.render(stretch.fromFrame, stretch.toFrame)) {
-      if (encoder.frames >= wanted) throw renderMismatch(stretch, `more than ${wanted}`);
-      await encoder.write(frame);
+      if (given >= wanted) throw renderMismatch(stretch, `more than ${wanted}`);
+      checkFrameSize(frame, pool.frameBytes);
+      const copy = pool.take();
+      copy.set(frame);
+      await encoder.write(copy);
+      given++;
       stretch.onFrame?.();
     }
     if (stretch.signal?.aborted) throw new RedubError('E_CANCELLED');
-    if (encoder.frames !== wanted) throw renderMismatch(stretch, String(encoder.frames));
+    if (given !== wanted) throw renderMismatch(stretch, String(given));
     await encoder.finish();
   } catch (error) {
     await encoder.abandon();

@@ -2,7 +2,7 @@
 // groups of pictures that hold segment frames and copies the rest; the frames it asks for are the
 // input's own, with each segment's re-rendered frames (the lip-sync stage's items) in their place.
 import { probeVideoStream, type VideoStreamParameters } from '../media/video-packets.js';
-import { readFrames } from '../media/raw-video.js';
+import { readFramesThreaded } from '../media/threaded-frame-reader.js';
 import { runFfprobeJson } from '../media/run-ffmpeg.js';
 import { smartCutVideo, type SmartCutResult } from '../media/smart-cut.js';
 
@@ -24,11 +24,11 @@ export async function writeLipSyncedVideo(
   options: { onProgress?: (fraction: number) => void; log: (line: string) => void },
 ): Promise<SmartCutResult & { offsetSeconds: number }> {
   const { width, height, fps } = lipsync.video;
-  // Absolute, for seeking: readFrames seeks by the stream's own timestamps.
+  // Absolute, for seeking: the frame readers seek by the stream's own timestamps.
   const { startSeconds, offsetSeconds } = await videoTimeline(inputPath);
   const segments = [...lipsync.segments].sort((a, b) => a.fromFrame - b.fromFrame);
   async function* renderFrames(from: number, to: number): AsyncGenerator<Uint8Array> {
-    const original = readFrames(inputPath, { fromFrame: from, frameCount: to - from, width, height, fps, startSeconds });
+    const original = readFramesThreaded(inputPath, { fromFrame: from, frameCount: to - from, width, height, fps, startSeconds });
     let frame = from;
     try {
       for (const segment of segments) {
@@ -36,7 +36,7 @@ export async function writeLipSyncedVideo(
         // The input's frames up to the segment, then the segment's own (the input's skipped alongside).
         for (; frame < segment.fromFrame; frame++) yield await next(original);
         const skip = frame - segment.fromFrame;
-        const rendered = readFrames(segment.file, { fromFrame: skip, frameCount: Math.min(to, segment.toFrame) - frame, width, height, fps, startSeconds: 0 });
+        const rendered = readFramesThreaded(segment.file, { fromFrame: skip, frameCount: Math.min(to, segment.toFrame) - frame, width, height, fps, startSeconds: 0 });
         try {
           for await (const replaced of rendered) {
             await next(original);
