@@ -29,16 +29,22 @@ const copies = () => frames.map((frame) => frame.slice());
 /** Frame-for-frame byte equality, as one boolean each (a deep compare of the arrays is slow). */
 const same = (got: Uint8Array[], want: Uint8Array[]) => got.length === want.length && got.every((frame, index) => Buffer.from(frame).equals(want[index]!));
 
+/** A pool of this test's frame size, and the frames given back to it, in order. */
+function watchedPool(): { pool: FramePool; given: Uint8Array[] } {
+  const pool = new FramePool(rgbFrameBytes(width, height));
+  const given: Uint8Array[] = [];
+  const give = pool.give.bind(pool);
+  pool.give = (frame) => {
+    given.push(frame);
+    give(frame);
+  };
+  return { pool, given };
+}
+
 describe('ThreadedFrameEncoder', () => {
   it('encodes every frame exactly and in order, and hands each buffer back to the pool once written', async () => {
     const outputPath = path.join(root, 'exact.mkv');
-    const pool = new FramePool(rgbFrameBytes(width, height));
-    const given: Uint8Array[] = [];
-    const original = pool.give.bind(pool);
-    pool.give = (frame) => {
-      given.push(frame);
-      original(frame);
-    };
+    const { pool, given } = watchedPool();
     const encoder = new ThreadedFrameEncoder({ outputPath, width, height, frameRate: '25', encoderArgs: lipSyncFrameEncoding, pool, depth: 3 });
     const written = copies();
     for (const frame of written) {
@@ -58,13 +64,7 @@ describe('ThreadedFrameEncoder', () => {
 
   it('shares a pooled frame with its thread instead of handing it over, and gives the same frame back', async () => {
     const outputPath = path.join(root, 'shared.mkv');
-    const pool = new FramePool(rgbFrameBytes(width, height));
-    const returned: Uint8Array[] = [];
-    const give = pool.give.bind(pool);
-    pool.give = (frame) => {
-      returned.push(frame);
-      give(frame);
-    };
+    const { pool, given: returned } = watchedPool();
     const encoder = new ThreadedFrameEncoder({ outputPath, width, height, frameRate: '25', encoderArgs: lipSyncFrameEncoding, pool, depth: 2 });
     const lent: Uint8Array[] = [];
     for (const frame of frames) {
