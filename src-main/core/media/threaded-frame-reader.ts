@@ -21,14 +21,16 @@ export function framesAhead(frameBytes: number): number {
  * it has no empty frame, stdout is paused and ffmpeg waits.
  */
 const body = String.raw`
-const frameSize = workerData.frameSize;
+const { frameSize, frameCount } = workerData;
 const free = [];
 let frame = null;
 let filled = 0;
+let sent = 0;
 let leftover = null;
 const take = (chunk) => {
   let offset = 0;
-  while (offset < chunk.length) {
+  // Past the frames asked for (ffmpeg stops there), nothing waits for a frame that never comes.
+  while (offset < chunk.length && sent < frameCount) {
     if (frame === null) {
       frame = free.pop() ?? null;
       if (frame === null) {
@@ -45,6 +47,7 @@ const take = (chunk) => {
     if (filled === frameSize) {
       parentPort.postMessage({ slot: frame.slot });
       frame = null;
+      sent++;
     }
   }
 };
@@ -106,7 +109,7 @@ export async function* readFramesThreaded(inputPath: string, request: FrameReque
     args: ['-nostdin', ...args],
     stdio: ['ignore', 'pipe', 'pipe'],
     body,
-    data: { frameSize },
+    data: { frameSize, frameCount: request.frameCount },
     signal,
     onMessage: (message) => {
       ready.push(shared.back((message as { slot: number }).slot));
