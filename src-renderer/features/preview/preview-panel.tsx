@@ -46,11 +46,16 @@ export function PreviewPanel({ jobId }: { jobId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Whether the original has been moved to the job's remembered place since it last started
+  // loading. Until then its time is 0 whatever was asked of it, even once its metadata is in
+  // (the dub's loadedmetadata can come between the original's metadata and its own event), and
+  // taking that 0 would forget the place before the original is moved there.
+  const positioned = useRef(false);
+
   const follow = () => {
     const leader = original.current;
     const follower = dub.current;
-    // Before its metadata the video's time is 0 whatever was asked of it; not a place to remember.
-    if (!leader || leader.readyState < HTMLMediaElement.HAVE_METADATA) return;
+    if (!leader || !positioned.current || leader.readyState < HTMLMediaElement.HAVE_METADATA) return;
     setPlaying(!leader.paused);
     setTime(leader.currentTime);
     rememberPosition(jobId, leader.currentTime * 1000);
@@ -91,11 +96,14 @@ export function PreviewPanel({ jobId }: { jobId: string }) {
             preload="metadata"
             playsInline
             onClick={togglePlay}
+            onLoadStart={() => (positioned.current = false)}
             onLoadedMetadata={(event) => {
               setDuration(event.currentTarget.duration);
               // Where the timeline (or this preview, earlier) left this job's playhead.
               const ms = rememberedPosition(jobId);
+              positioned.current = true;
               if (ms > 0) seek(ms / 1000);
+              else follow();
             }}
             onPlay={follow}
             onPause={follow}

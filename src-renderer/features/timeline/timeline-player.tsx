@@ -63,11 +63,15 @@ export function TimelinePlayer({ jobId, mixVersion }: { jobId: string; mixVersio
     return () => cancelAnimationFrame(frame);
   }, [playing]);
 
+  // Whether the video has been moved to the playhead since it last started loading. Until then
+  // its time is 0 whatever was asked of it, even once its metadata is in (the mix's
+  // loadedmetadata can come between the video's metadata and its own event): taking it then
+  // would move the playhead (and the job's remembered place) back to the start.
+  const positioned = useRef(false);
+
   const follow = () => {
     const leader = video.current;
-    // Before its metadata the video's time is 0 whatever was asked of it: taking it then would
-    // move the playhead (and the job's remembered place) back to the start.
-    if (!leader || leader.readyState < HTMLMediaElement.HAVE_METADATA) return;
+    if (!leader || !positioned.current || leader.readyState < HTMLMediaElement.HAVE_METADATA) return;
     useTimelineViewStore.getState().setPlayhead(Math.round(leader.currentTime * 1000), !leader.paused);
     const follower = audio.current;
     if (!follower || !hasMix) return;
@@ -116,10 +120,12 @@ export function TimelinePlayer({ jobId, mixVersion }: { jobId: string; mixVersio
         data-testid="timeline-video"
         preload="metadata"
         playsInline
+        onLoadStart={() => (positioned.current = false)}
         onLoadedMetadata={(event) => {
           setDuration(event.currentTarget.duration);
           // A seek asked for before the video was there (the remembered place) is carried out now.
           const ms = useTimelineViewStore.getState().playheadMs;
+          positioned.current = true;
           if (ms > 0) event.currentTarget.currentTime = ms / 1000;
         }}
         onPlay={follow}
