@@ -141,58 +141,27 @@ export function resampleIntoBgrPlanes(source: Pixels3, region: Rect, width: numb
   }
 }
 
-/** The two rows' byte sums of halveBytesIntoBgrPlanes, reused by every call; grows as needed. */
-let columnSums = new Uint16Array(0);
-
-/** Whether a Uint32Array's first byte is a word's lowest (x64 and arm64 both are). */
-const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
 /**
  * An exact 2× bilinear shrink of a whole byte frame (a 720p frame into the detector's input).
  * Halving, OpenCV's centres fall halfway between source pixels 2i and 2i + 1 on each axis, so
  * each value is the mean of a 2×2 block: the bilinear loops' 0.5·a + 0.5·b of the rows, then
  * of the columns, every partial sum a multiple of 1/4 below 256 and so exact in float32. That
- * mean is what this computes, the bytes summed in integers with no weights to load: the two
- * rows first, four bytes a load, then each pixel's two columns.
+ * mean is what this computes, the four bytes summed in integers, with no weights to load.
  */
 function halveBytesIntoBgrPlanes(data: Uint8Array, width: number, height: number, into: BgrPlanes): void {
   const { data: planes, planeWidth, planeSize } = into;
   const sourceStride = 2 * width * 3;
-  if (columnSums.length < sourceStride + 3) columnSums = new Uint16Array(sourceStride + 3);
-  const sums = columnSums;
-  const words = littleEndian && data.byteOffset % 4 === 0 && sourceStride % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, (2 * height * sourceStride) >> 2) : undefined;
   for (let y = 0; y < height; y++) {
     const top = 2 * y * sourceStride;
     const bottom = top + sourceStride;
-    if (words) sumTwoRowsByWords(words, top >> 2, bottom >> 2, sourceStride >> 2, sums);
-    else for (let index = 0; index < sourceStride; index++) sums[index] = data[top + index]! + data[bottom + index]!;
     const blue = y * planeWidth;
     const green = planeSize + blue;
     const red = 2 * planeSize + blue;
     for (let x = 0, at = 0; x < width; x++, at += 6) {
-      planes[red + x] = (sums[at]! + sums[at + 3]!) * 0.25;
-      planes[green + x] = (sums[at + 1]! + sums[at + 4]!) * 0.25;
-      planes[blue + x] = (sums[at + 2]! + sums[at + 5]!) * 0.25;
+      planes[red + x] = (data[top + at]! + data[top + at + 3]! + data[bottom + at]! + data[bottom + at + 3]!) * 0.25;
+      planes[green + x] = (data[top + at + 1]! + data[top + at + 4]! + data[bottom + at + 1]! + data[bottom + at + 4]!) * 0.25;
+      planes[blue + x] = (data[top + at + 2]! + data[top + at + 5]! + data[bottom + at + 2]! + data[bottom + at + 5]!) * 0.25;
     }
-  }
-}
-
-/**
- * Two rows' bytes summed column by column, four bytes a load: a word's even and odd bytes are
- * masked into two 16-bit lanes each, which a sum of two bytes never overflows, so one addition
- * sums two columns. Rows and count are in words.
- */
-function sumTwoRowsByWords(words: Uint32Array, top: number, bottom: number, count: number, sums: Uint16Array): void {
-  for (let word = 0; word < count; word++) {
-    const a = words[top + word]!;
-    const b = words[bottom + word]!;
-    const even = (a & 0x00ff00ff) + (b & 0x00ff00ff);
-    const odd = ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff);
-    const at = word * 4;
-    sums[at] = even;
-    sums[at + 1] = odd;
-    sums[at + 2] = even >>> 16;
-    sums[at + 3] = odd >>> 16;
   }
 }
 
