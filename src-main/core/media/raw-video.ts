@@ -47,9 +47,13 @@ export class FramePool {
 
   /** Hands back a frame nothing reads any more (one of another size, or not shared, is left to the collector). */
   give(frame: Uint8Array): void {
-    const whole = frame.buffer instanceof SharedArrayBuffer && frame.byteOffset === 0 && frame.buffer.byteLength === this.frameBytes;
-    if (whole && frame.byteLength === this.frameBytes && this.free.length < this.limit) this.free.push(frame);
+    if (isWholeSharedFrame(frame) && frame.byteLength === this.frameBytes && this.free.length < this.limit) this.free.push(frame);
   }
+}
+
+/** Whether `frame` is the whole of a SharedArrayBuffer (as FramePool makes them): only such a frame can be shared with a thread. */
+export function isWholeSharedFrame(frame: Uint8Array): boolean {
+  return frame.buffer instanceof SharedArrayBuffer && frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength;
 }
 
 /** Bytes of one RGB24 frame. */

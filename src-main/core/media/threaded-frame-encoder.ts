@@ -1,9 +1,10 @@
 // Owns encoding RGB24 frames through an ffmpeg whose stdin is fed from a thread of its own
 // (tool-thread.ts says why): written from the thread that also renders (FrameEncoder), the encoder
 // waits whenever a model or a resize holds that thread; from this one it is fed meanwhile. Frames
-// are handed over a few at a time, their buffers transferred there and back.
+// go over a few at a time: a pooled frame is shared with the thread, any other one's buffer is
+// transferred there and back.
 import { RedubError } from '../../shared/errors.js';
-import { checkFrameSize, frameEncoderArguments, rgbFrameBytes, type FrameEncoderOptions, type FramePool } from './raw-video.js';
+import { checkFrameSize, frameEncoderArguments, isWholeSharedFrame, rgbFrameBytes, type FrameEncoderOptions, type FramePool } from './raw-video.js';
 import { SharedFrames, ToolThread } from './tool-thread.js';
 
 /** Frames handed over and not yet in the pipe: enough to keep ffmpeg fed through a busy spell. */
@@ -78,7 +79,7 @@ export class ThreadedFrameEncoder {
     while (this.pending >= this.depth && !this.tool.ended) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.tool.ended || this.tool.wasCancelled) throw await this.failure();
     this.pending++;
-    if (SharedFrames.canShare(frame)) {
+    if (isWholeSharedFrame(frame)) {
       this.tool.post(this.shared.lend(frame));
       return;
     }

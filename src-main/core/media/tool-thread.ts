@@ -182,18 +182,14 @@ export interface SharedFrameMessage {
 
 /**
  * The frames lent to one thread until it answers with their numbers. Only a frame that is the
- * whole of a SharedArrayBuffer can be shared (FramePool makes them so); nothing is kept of a
- * frame once it is answered for.
+ * whole of a SharedArrayBuffer can be shared (isWholeSharedFrame; FramePool makes them so);
+ * nothing is kept of a frame once it is answered for.
  */
 export class SharedFrames {
   private readonly lent = new Map<number, Uint8Array>();
   private next = 0;
 
-  static canShare(frame: Uint8Array): boolean {
-    return frame.buffer instanceof SharedArrayBuffer && frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength;
-  }
-
-  /** What to post for `frame` (it must be shareable). */
+  /** What to post for `frame` (a whole shared frame). */
   lend(frame: Uint8Array): SharedFrameMessage {
     const slot = this.next++;
     this.lent.set(slot, frame);
